@@ -1,0 +1,2 @@
+// api-auth CLI (to be written)
+process.exitCode = 0;

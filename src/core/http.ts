@@ -1,0 +1,207 @@
+// The HTTP layer every adapter uses: one axios instance per connection, errors mapped to AuthError kinds,
+// bodies read as text so that HTML pages and non-JSON answers are reported as such.
+import axios, { type AxiosInstance, type AxiosRequestConfig, type RawAxiosRequestHeaders } from 'axios';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { AuthError, truncate } from './errors';
+import { redactHeaders, redactText } from './redact';
+import type { Clock, ConnectionConfig } from './types';
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** Everything an adapter needs from outside: HTTP, time, cancellation and a (redacting) trace log. */
+export interface AdapterContext {
+  http: AxiosInstance;
+  clock: Clock;
+  signal?: AbortSignal;
+  /** Receives redacted one-line traces of each exchange. */
+  trace?: (line: string) => void;
+}
+
+export interface RawResponse {
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  /** Set-Cookie lines, kept apart because they are a list. */
+  setCookie: string[];
+  text: string;
+  contentType: string;
+  durationMs: number;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+  url: string;
+  headers?: RawAxiosRequestHeaders;
+  /** A string is sent as is; anything else is JSON-encoded by the caller before. */
+  data?: string;
+}
+
+/** Builds the axios instance for one connection: timeout, TLS trust, no proxy, no redirects to other hosts. */
+export function createHttpClient(conn: Pick<ConnectionConfig, 'timeoutMs' | 'tls'>): AxiosInstance {
+  const tls = conn.tls ?? {};
+  let ca: Buffer | undefined;
+  if (tls.caFile) {
+    try {
+      ca = fs.readFileSync(tls.caFile);
+    } catch (e) {
+      throw new AuthError('config', `cannot read the CA file "${tls.caFile}" (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return axios.create({
+    timeout: conn.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    proxy: false,
+    maxRedirects: 0,
+    responseType: 'text',
+    transformResponse: [(d: unknown) => d],
+    validateStatus: () => true,
+    httpAgent: new http.Agent({ keepAlive: true }),
+    httpsAgent: new https.Agent({
+      keepAlive: true,
+      rejectUnauthorized: tls.rejectUnauthorized !== false,
+      ...(ca ? { ca } : {}),
+    }),
+  });
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+/** Turns an axios/Node failure into an AuthError with a plain cause. */
+export function mapTransportError(e: unknown, url: string, timeoutMs: number): AuthError {
+  if (e instanceof AuthError) return e;
+  const err = e as { code?: string; message?: string; name?: string; cause?: { code?: string } };
+  const code = err.code ?? err.cause?.code ?? '';
+  const where = safeOrigin(url);
+  if (code === 'ERR_CANCELED' || err.name === 'CanceledError' || err.name === 'AbortError') {
+    return new AuthError('cancelled', 'the request was cancelled');
+  }
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(err.message ?? '')) {
+    return new AuthError('timeout', `no answer from ${where} within ${Math.round(timeoutMs / 100) / 10} s (timeout)`);
+  }
+  if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(err.message ?? '')) {
+    return new AuthError('tls', `the TLS certificate of ${where} was rejected (${code || 'TLS error'})`);
+  }
+  if (code === 'ECONNREFUSED') return new AuthError('network', `server unreachable: connection refused at ${where}`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AuthError('network', `server unreachable: host of ${where} not found`);
+  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(err.message ?? '')) {
+    return new AuthError('network', `the connection to ${where} was dropped before an answer came`);
+  }
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new AuthError('network', `server unreachable: no route to ${where}`);
+  if (code === 'ERR_INVALID_URL' || code === 'ERR_BAD_OPTION_VALUE') {
+    return new AuthError('config', `the URL "${truncate(url, 120)}" is not valid`);
+  }
+  return new AuthError('network', `request to ${where} failed (${code || err.message || 'unknown error'})`);
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return truncate(url, 120);
+  }
+}
+
+/** Sends one request; never throws for an HTTP status, only for transport failures. */
+export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawResponse> {
+  const t0 = performance.now();
+  const timeoutMs = ctx.http.defaults.timeout ?? DEFAULT_TIMEOUT_MS;
+  const cfg: AxiosRequestConfig = {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    data: req.data,
+    signal: ctx.signal,
+  };
+  let res;
+  try {
+    res = await ctx.http.request<string>(cfg);
+  } catch (e) {
+    const mapped = mapTransportError(e, req.url, timeoutMs);
+    ctx.trace?.(`${req.method} ${req.url} → ${mapped.kind}: ${mapped.message}`);
+    throw mapped;
+  }
+  const headers: Record<string, string> = {};
+  let setCookie: string[] = [];
+  for (const [k, v] of Object.entries(res.headers ?? {})) {
+    if (v === undefined || v === null) continue;
+    if (k.toLowerCase() === 'set-cookie') {
+      setCookie = Array.isArray(v) ? v.map(String) : [String(v)];
+      headers[k.toLowerCase()] = setCookie.join(', ');
+    } else {
+      headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+    }
+  }
+  const text = typeof res.data === 'string' ? res.data : res.data == null ? '' : String(res.data);
+  const durationMs = Math.round(performance.now() - t0);
+  ctx.trace?.(
+    `${req.method} ${req.url} ${JSON.stringify(redactHeaders(flatHeaders(req.headers)))} ${redactText(req.data ?? '')}` +
+      ` → ${res.status} in ${durationMs} ms ${redactText(truncate(text, 500))}`,
+  );
+  return {
+    status: res.status,
+    statusText: res.statusText ?? '',
+    headers,
+    setCookie,
+    text,
+    contentType: headers['content-type'] ?? '',
+    durationMs,
+  };
+}
+
+function flatHeaders(h: RawAxiosRequestHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined && v !== null) out[k] = String(v);
+  return out;
+}
+
+export function looksLikeHtml(res: Pick<RawResponse, 'contentType' | 'text'>): boolean {
+  return /text\/html/i.test(res.contentType) || /^\s*<(!doctype html|html)/i.test(res.text);
+}
+
+/**
+ * Parses a JSON answer or throws a precise protocol/server error:
+ * 5xx → server, HTML page → protocol ("an HTML page, not JSON"), other text → protocol ("not JSON").
+ */
+export function parseJson(res: RawResponse, what: string): unknown {
+  if (res.status >= 500) {
+    throw new AuthError('server', `the server failed with HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} on ${what}`, {
+      status: res.status,
+      serverMessage: looksLikeHtml(res) ? undefined : truncate(res.text.trim(), 200) || undefined,
+    });
+  }
+  if (looksLikeHtml(res)) {
+    throw new AuthError('protocol', `the server answered ${what} with an HTML page (HTTP ${res.status}), not JSON`, { status: res.status });
+  }
+  try {
+    return JSON.parse(res.text);
+  } catch {
+    const snippet = truncate(res.text.replace(/\s+/g, ' ').trim(), 60);
+    throw new AuthError('protocol', `the answer to ${what} is not JSON (HTTP ${res.status}${snippet ? `: "${snippet}"` : ', empty body'})`, {
+      status: res.status,
+    });
+  }
+}
+
+/** Joins a base URL and a path without doubling or losing slashes; keeps the base's query-free path. */
+export function joinUrl(base: string, path: string): string {
+  if (/^https?:\/\//i.test(path)) return path;
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

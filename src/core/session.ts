@@ -1,0 +1,167 @@
+// Session construction and expiry maths. Every function takes the time from its caller (a clock), so it is testable.
+import { decodeJwt, expiryOf } from './jwt';
+import type { Attach, AuthKind, ExpiryReason, HistoryEntry, HistoryEvent, Session, VendorId } from './types';
+
+export const MAX_HISTORY = 50;
+
+export interface NewSession {
+  connectionId: string;
+  vendor: VendorId;
+  authKind: AuthKind;
+  token: string;
+  attach: Attach;
+  now: number;
+  /** How the call that produced the token is named in the history. */
+  method: string;
+  /** Sliding idle window (Cove 15 min, Commvault 30 min); expiry = last use + window. */
+  slidingWindowMs?: number | null;
+  /** Fixed lifetime from issue when the token has no `exp`. */
+  fixedLifetimeMs?: number | null;
+  /** Credentials go with every request (Code42 Basic, IPCortex API key): nothing expires. */
+  perRequest?: boolean;
+  refreshToken?: string | null;
+  user?: Session['user'];
+  vendorState?: Record<string, string>;
+  event?: HistoryEvent;
+}
+
+/**
+ * Builds a session. Expiry precedence: the JWT `exp` claim; else a sliding window; else a fixed lifetime; else unknown.
+ */
+export function createSession(p: NewSession): Session {
+  const jwt = decodeJwt(p.token);
+  const refreshJwt = p.refreshToken ? decodeJwt(p.refreshToken) : null;
+  const { expiresAt, expiresBecause } = p.perRequest
+    ? { expiresAt: null, expiresBecause: 'per-request' as const }
+    : computeExpiry(p.now, jwt ? expiryOf(jwt) : null, p.slidingWindowMs ?? null, p.fixedLifetimeMs ?? null);
+  const session: Session = {
+    connectionId: p.connectionId,
+    vendor: p.vendor,
+    authKind: p.authKind,
+    token: p.token,
+    attach: p.attach,
+    issuedAt: jwtIssuedAt(jwt) ?? p.now,
+    expiresAt,
+    expiresBecause,
+    slidingWindowMs: p.slidingWindowMs ?? null,
+    lastUsedAt: p.now,
+    refreshToken: p.refreshToken ?? null,
+    refreshExpiresAt: refreshJwt ? expiryOf(refreshJwt) : null,
+    jwt,
+    refreshJwt,
+    history: [],
+    user: p.user ?? null,
+    vendorState: p.vendorState ?? {},
+  };
+  return pushHistory(session, {
+    at: p.now,
+    event: p.event ?? 'login',
+    method: p.method,
+    token: p.token,
+    replaced: null,
+    expiresAt,
+  });
+}
+
+function jwtIssuedAt(jwt: ReturnType<typeof decodeJwt>): number | null {
+  const iat = jwt?.claims.iat;
+  return typeof iat === 'number' ? iat * 1000 : null;
+}
+
+function computeExpiry(
+  now: number,
+  exp: number | null,
+  sliding: number | null,
+  fixed: number | null,
+): { expiresAt: number | null; expiresBecause: ExpiryReason } {
+  if (exp !== null) return { expiresAt: exp, expiresBecause: 'exp-claim' };
+  if (sliding) return { expiresAt: now + sliding, expiresBecause: 'sliding-idle' };
+  if (fixed) return { expiresAt: now + fixed, expiresBecause: 'fixed-lifetime' };
+  return { expiresAt: null, expiresBecause: 'unknown' };
+}
+
+/** Appends to the bounded history (oldest dropped). Returns a new session object. */
+export function pushHistory(session: Session, entry: HistoryEntry, max = MAX_HISTORY): Session {
+  const history = [...session.history, entry];
+  return { ...session, history: history.length > max ? history.slice(history.length - max) : history };
+}
+
+/** A successful call happened at `now`: a sliding window restarts from it. */
+export function touch(session: Session, now: number): Session {
+  const s = { ...session, lastUsedAt: now };
+  if (s.expiresBecause === 'sliding-idle' && s.slidingWindowMs) s.expiresAt = now + s.slidingWindowMs;
+  return s;
+}
+
+/**
+ * The server handed out a new token (Cove: every response; datarhei: refresh; Commvault: renew).
+ * Records it in the history with the one it replaced.
+ */
+export function replaceToken(
+  session: Session,
+  p: { token: string; now: number; method: string; event: HistoryEvent; attach?: Attach; refreshToken?: string | null },
+): Session {
+  const jwt = decodeJwt(p.token);
+  const exp = jwt ? expiryOf(jwt) : null;
+  let s: Session = {
+    ...session,
+    token: p.token,
+    attach: p.attach ?? { ...session.attach, value: attachValueFor(session.attach, session.token, p.token) },
+    jwt,
+    lastUsedAt: p.now,
+  };
+  if (p.refreshToken !== undefined) {
+    s.refreshToken = p.refreshToken;
+    s.refreshJwt = p.refreshToken ? decodeJwt(p.refreshToken) : null;
+    s.refreshExpiresAt = s.refreshJwt ? expiryOf(s.refreshJwt) : null;
+  }
+  if (exp !== null) {
+    s.expiresAt = exp;
+    s.expiresBecause = 'exp-claim';
+    s.issuedAt = jwtIssuedAt(jwt) ?? p.now;
+  } else if (s.slidingWindowMs) {
+    s.expiresAt = p.now + s.slidingWindowMs;
+    s.expiresBecause = 'sliding-idle';
+  }
+  s = pushHistory(s, { at: p.now, event: p.event, method: p.method, token: p.token, replaced: session.token, expiresAt: s.expiresAt });
+  return s;
+}
+
+/** Keeps the attach value's shape (e.g. `Bearer <token>`, `QSDK …`) when the token inside changes. */
+function attachValueFor(attach: Attach, oldToken: string, newToken: string): string {
+  return attach.value.includes(oldToken) ? attach.value.split(oldToken).join(newToken) : newToken;
+}
+
+/** Milliseconds left, never negative; null when the expiry is unknown. */
+export function timeLeftMs(session: Pick<Session, 'expiresAt'>, now: number): number | null {
+  if (session.expiresAt === null) return null;
+  return Math.max(0, session.expiresAt - now);
+}
+
+export function isExpired(session: Pick<Session, 'expiresAt'>, now: number): boolean {
+  return session.expiresAt !== null && session.expiresAt <= now;
+}
+
+export function isRefreshUsable(session: Pick<Session, 'refreshToken' | 'refreshExpiresAt'>, now: number): boolean {
+  return !!session.refreshToken && (session.refreshExpiresAt === null || session.refreshExpiresAt > now);
+}
+
+/** "mm:ss" below an hour, "h:mm:ss" above, "expired" at or below zero. */
+export function formatRemaining(ms: number | null): string {
+  if (ms === null) return 'no expiry';
+  if (ms <= 0) return 'expired';
+  const total = Math.ceil(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${p(m)}:${p(s)}` : `${p(m)}:${p(s)}`;
+}
+
+export const EXPIRY_REASON_TEXT: Record<ExpiryReason, string> = {
+  'exp-claim': 'the token’s exp claim',
+  'sliding-idle': 'idle timeout, renewed by every call',
+  'fixed-lifetime': 'fixed lifetime from issue',
+  'per-request': 'credentials sent with every request; nothing expires',
+  unknown: 'the server does not say',
+};

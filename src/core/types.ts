@@ -1,0 +1,140 @@
+// The auth engine's shared types. Nothing here imports `vscode`: the CLI, the tests and the extension share it.
+
+export const VENDORS = ['cove', 'commvault', 'ipcortex', 'code42', 'datarhei'] as const;
+export type VendorId = (typeof VENDORS)[number];
+
+export const AUTH_KINDS = ['password', 'apiKey', 'basic', 'token', 'auth0'] as const;
+/**
+ * How a connection proves who it is.
+ * - `password`: username + password (Cove, Commvault, IPCortex session, datarhei)
+ * - `apiKey`: IPCortex Auth Key (stateless)
+ * - `basic`: Code42 HTTP Basic on every request
+ * - `token`: Code42 v3 JWT obtained with Basic (+ optional TOTP)
+ * - `auth0`: datarhei login with an Auth0 access token
+ */
+export type AuthKind = (typeof AUTH_KINDS)[number];
+
+/** One configured connection: the `authExplorer.connections` setting and the CLI's `api-auth.json` share it. */
+export interface ConnectionConfig {
+  id: string;
+  label?: string;
+  vendor: VendorId;
+  /** Root of the vendor API. Cove: the JSON-RPC endpoint itself. Commvault: the web-service root. */
+  baseUrl: string;
+  username?: string;
+  auth?: AuthKind;
+  /** Cove: customer (partner) name exactly as the console shows it. */
+  partner?: string;
+  /** Commvault: AD domain for domain users. */
+  domain?: string;
+  /** Commvault: remote CommServe as `host*name`. */
+  commserver?: string;
+  /** Commvault: wire format of the login and of responses. */
+  format?: 'json' | 'xml';
+  /** Commvault: device id sent with RenewLoginToken (defaults to one derived from the connection id). */
+  deviceId?: string;
+  /** IPCortex API key placement. */
+  apiKeyIn?: 'body' | 'header';
+  /** IPCortex: idle timeout the user knows the PABX applies (the protocol does not say). */
+  idleTimeoutMinutes?: number;
+  /** Code42: path of the v3 token resource (`/c42api/v3/auth/jwt` or `/api/v3/auth/jwt`). */
+  tokenPath?: string;
+  /** Per-request timeout; default 15 000 ms. */
+  timeoutMs?: number;
+  tls?: TlsOptions;
+  /** Renew in the background before expiry (extension only). */
+  keepAlive?: boolean;
+  /** datarhei: refresh the access token this many seconds before `exp`. */
+  refreshLeadSeconds?: number;
+}
+
+export interface TlsOptions {
+  /** false accepts self-signed / untrusted certificates for this connection only. */
+  rejectUnauthorized?: boolean;
+  /** Path to a PEM file with extra CA certificates to trust. */
+  caFile?: string;
+}
+
+/** Where the credential goes on a request. */
+export type Attach =
+  | { kind: 'header'; name: string; value: string }
+  | { kind: 'cookie'; name: string; value: string }
+  | { kind: 'jsonrpc'; name: 'visa'; value: string }
+  | { kind: 'body'; name: 'auth.key'; value: string };
+
+export type ExpiryReason = 'exp-claim' | 'sliding-idle' | 'fixed-lifetime' | 'per-request' | 'unknown';
+
+export type HistoryEvent = 'login' | 'call' | 'refresh' | 'renew' | 'relogin' | 'restore';
+
+export interface HistoryEntry {
+  /** ms since epoch */
+  at: number;
+  event: HistoryEvent;
+  /** The call that produced this token (Cove: JSON-RPC method; others: `POST /api/login` …). */
+  method: string;
+  token: string;
+  /** The token this one replaced, when it replaced one. */
+  replaced: string | null;
+  expiresAt: number | null;
+}
+
+export interface DecodedJwt {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+}
+
+export interface Session {
+  connectionId: string;
+  vendor: VendorId;
+  authKind: AuthKind;
+  /** The current token / visa / cookie value / API key placeholder. */
+  token: string;
+  attach: Attach;
+  /** ms since epoch */
+  issuedAt: number;
+  expiresAt: number | null;
+  expiresBecause: ExpiryReason;
+  /** Sliding window length (Cove visa, Commvault idle, IPCortex idle) — expiry moves to lastUsedAt + this. */
+  slidingWindowMs: number | null;
+  lastUsedAt: number;
+  refreshToken: string | null;
+  refreshExpiresAt: number | null;
+  jwt: DecodedJwt | null;
+  refreshJwt: DecodedJwt | null;
+  /** Newest last; bounded (see MAX_HISTORY). */
+  history: HistoryEntry[];
+  /** Who the server says we are (display only; never secret). */
+  user: { name?: string; id?: string | number; detail?: Record<string, unknown> } | null;
+  /** Vendor-specific non-secret state (e.g. Commvault deviceId). */
+  vendorState: Record<string, string>;
+}
+
+export type Clock = () => number;
+
+/** A request made while exploring the API. Cove uses `rpc`, the others `rest`. */
+export type ExploreRequest =
+  | { kind: 'rest'; method: string; path: string; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'rpc'; method: string; params?: unknown };
+
+export interface ApiResponse {
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  /** Parsed JSON (or the XML text / plain text when not JSON). */
+  body: unknown;
+  rawBody: string;
+  contentType: string;
+  durationMs: number;
+}
+
+export interface CallResult {
+  response: ApiResponse;
+  session: Session;
+}
+
+export interface Credentials {
+  /** Password, API key or Auth0 token, depending on the auth kind. */
+  secret: string;
+  /** Two-factor code (Code42). */
+  totp?: string;
+}

@@ -1,0 +1,37 @@
+// The one interface every vendor adapter implements. Adapters do one exchange each; the renewal policy
+// (refresh ahead of expiry, re-login on rejection, single-flight) lives above them in the session manager.
+import type { AdapterContext } from '../core/http';
+import type { AuthKind, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session, VendorId } from '../core/types';
+
+export interface VendorAdapter {
+  readonly vendor: VendorId;
+  readonly displayName: string;
+  /** Credential kinds this vendor supports; the first is the default. */
+  readonly authKinds: readonly AuthKind[];
+  /** What the secret is called for a given auth kind ("password", "API key", "Auth0 access token"). */
+  secretLabel(auth: AuthKind): string;
+  /** Extra checks of a connection beyond the common schema; returns problems as short phrases. */
+  validate(conn: ConnectionConfig): string[];
+
+  /**
+   * Logs in. Throws AuthError: `credentials`, `twoFactorRequired` (Code42: call again with `creds.totp`),
+   * `locked`, `network`, `tls`, `timeout`, `protocol`, `server`.
+   */
+  login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session>;
+
+  /** Renews without the secret (datarhei refresh token, Commvault RenewLoginToken). Absent: re-login is the way. */
+  refresh?(conn: ConnectionConfig, session: Session, ctx: AdapterContext): Promise<Session>;
+
+  /** Ends the session on the server where the vendor has a logout; absent: forgetting locally is the logout. */
+  logout?(conn: ConnectionConfig, session: Session, ctx: AdapterContext): Promise<void>;
+
+  /**
+   * One authenticated call with the session's auth attached. Returns the response and the session after it
+   * (Cove: the new visa in the chain; sliding windows restarted). A rejected token throws AuthError `expired`.
+   * Any other HTTP status is returned, not thrown.
+   */
+  request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<CallResult>;
+
+  /** A few useful read-only calls for exploration. */
+  readonly sampleRequests: readonly ExploreRequest[];
+}

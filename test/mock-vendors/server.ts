@@ -1,0 +1,188 @@
+// One Node process that speaks all five vendor protocols on loopback, over HTTP and HTTPS (self-signed).
+// Vendors live under a path prefix: http://127.0.0.1:PORT/<vendor>/… . Faults can be injected per vendor,
+// programmatically or with `POST /__mock/fault {"vendor":"datarhei","fault":{"kind":"status500"},"times":1}`.
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { createHandler as code42 } from './code42';
+import { createHandler as commvault } from './commvault';
+import { createHandler as cove } from './cove';
+import { createHandler as datarhei } from './datarhei';
+import { createHandler as ipcortex } from './ipcortex';
+import { sleep } from './util';
+import { type FaultRule, type Lifetimes, type MockEnv, type MockReply, type MockRequest, type MockStats, REAL_LIFETIMES, type VendorHandler } from './types';
+
+export const MOCK_VENDORS = ['cove', 'commvault', 'ipcortex', 'code42', 'datarhei'] as const;
+export type MockVendor = (typeof MOCK_VENDORS)[number];
+
+/** Path under the vendor prefix that a connection's baseUrl points at. */
+export const BASE_PATHS: Record<MockVendor, string> = {
+  cove: '/cove/jsonapi',
+  commvault: '/commvault/webconsole/api',
+  ipcortex: '/ipcortex',
+  code42: '/code42',
+  datarhei: '/datarhei',
+};
+
+export interface MockVendorsOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  httpsPort?: number;
+  lifetimes?: Partial<Lifetimes>;
+  clock?: () => number;
+}
+
+export interface MockVendors {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** https://127.0.0.1:PORT (self-signed certificate: test/fixtures/tls) */
+  httpsUrl: string;
+  env: MockEnv;
+  /** baseUrl for a vendor over http (or https). */
+  baseUrl(vendor: MockVendor, secure?: boolean): string;
+  setFault(vendor: MockVendor | '*', rule: FaultRule | null): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+function makeStats(): MockStats {
+  const counts: Record<string, number> = {};
+  return {
+    counts,
+    inc: (n) => void (counts[n] = (counts[n] ?? 0) + 1),
+    get: (n) => counts[n] ?? 0,
+    reset: () => {
+      for (const k of Object.keys(counts)) delete counts[k];
+    },
+  };
+}
+
+export const TLS_DIR = path.resolve(__dirname, '../../../test/fixtures/tls');
+
+export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<MockVendors> {
+  const env: MockEnv = {
+    clock: opts.clock ?? (() => Date.now()),
+    lifetimes: { ...REAL_LIFETIMES, ...opts.lifetimes },
+    stats: makeStats(),
+  };
+  const handlers: Record<MockVendor, VendorHandler> = {
+    cove: cove(env),
+    commvault: commvault(env),
+    ipcortex: ipcortex(env),
+    code42: code42(env),
+    datarhei: datarhei(env),
+  };
+  const faults = new Map<string, FaultRule>();
+
+  const takeFault = (vendor: MockVendor): FaultRule['fault'] | null => {
+    const rule = faults.get(vendor) ?? faults.get('*');
+    if (!rule) return null;
+    if (rule.times !== undefined) {
+      rule.times -= 1;
+      if (rule.times <= 0) faults.delete(faults.get(vendor) === rule ? vendor : '*');
+    }
+    return rule.fault;
+  };
+
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void dispatch(req, res, Buffer.concat(chunks).toString('utf8'));
+    });
+  };
+
+  const dispatch = async (req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/__mock/fault' && req.method === 'POST') {
+      try {
+        const p = JSON.parse(body) as { vendor: MockVendor | '*'; fault: FaultRule['fault'] | null; times?: number };
+        if (p.fault) faults.set(p.vendor, { fault: p.fault, times: p.times });
+        else faults.delete(p.vendor);
+        return write(res, { status: 204 });
+      } catch {
+        return write(res, { status: 400, body: 'bad fault' });
+      }
+    }
+    if (url.pathname === '/__mock/stats') {
+      return write(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.stats.counts) });
+    }
+    const m = /^\/(cove|commvault|ipcortex|code42|datarhei)(\/.*)?$/.exec(url.pathname);
+    if (!m) return write(res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such vendor' });
+    const vendor = m[1] as MockVendor;
+    const fault = takeFault(vendor);
+    if (fault) {
+      switch (fault.kind) {
+        case 'delay':
+          await sleep(fault.ms);
+          break;
+        case 'drop':
+          req.socket.destroy();
+          return;
+        case 'status500':
+          return write(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' });
+        case 'html':
+          return write(res, {
+            status: 200,
+            headers: { 'content-type': 'text/html; charset=utf-8' },
+            body: '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Portal login page</body></html>',
+          });
+        case 'notJson':
+          return write(res, { status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' });
+      }
+    }
+    const mreq: MockRequest = { method: req.method ?? 'GET', path: m[2] ?? '/', query: url.searchParams, headers: req.headers, body };
+    let reply: MockReply;
+    try {
+      reply = await handlers[vendor](mreq);
+    } catch (e) {
+      reply = { status: 500, headers: { 'content-type': 'text/plain' }, body: `mock error: ${(e as Error).message}` };
+    }
+    if (reply.delayMs) await sleep(reply.delayMs);
+    write(res, reply);
+  };
+
+  const plain = http.createServer(listener);
+  const secure = https.createServer(
+    { key: fs.readFileSync(path.join(TLS_DIR, 'selfsigned-key.pem')), cert: fs.readFileSync(path.join(TLS_DIR, 'selfsigned-cert.pem')) },
+    listener,
+  );
+  await listen(plain, opts.port ?? 0);
+  await listen(secure, opts.httpsPort ?? 0);
+  const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+  const httpsUrl = `https://127.0.0.1:${(secure.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    httpsUrl,
+    env,
+    baseUrl: (vendor, isSecure = false) => `${isSecure ? httpsUrl : url}${BASE_PATHS[vendor]}`,
+    setFault: (vendor, rule) => (rule ? faults.set(vendor, { ...rule }) : faults.delete(vendor)),
+    clearFaults: () => faults.clear(),
+    close: async () => {
+      await Promise.all([close(plain), close(secure)]);
+    },
+  };
+}
+
+function write(res: http.ServerResponse, reply: MockReply): void {
+  if (res.destroyed) return;
+  res.writeHead(reply.status, reply.headers ?? {});
+  res.end(reply.body ?? '');
+}
+
+function listen(server: http.Server | https.Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+function close(server: http.Server | https.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}

@@ -1,0 +1,27 @@
+// Shared test setup: the loopback vendor servers with short lifetimes, and an adapter context.
+import { createHttpClient, type AdapterContext } from '../../src/core/http';
+import type { ConnectionConfig } from '../../src/core/types';
+import { startMockVendors, type MockVendors, type MockVendorsOptions } from '../mock-vendors/server';
+
+/** Starts the mock servers before the suite and closes them after. Tests read `mock()` inside `it`. */
+export function useMockVendors(opts: MockVendorsOptions = {}): () => MockVendors {
+  let mock: MockVendors | undefined;
+  before(async () => {
+    mock = await startMockVendors({
+      lifetimes: { datarheiBadLoginDelayMs: 50, ...opts.lifetimes },
+      ...opts,
+    });
+  });
+  afterEach(() => mock?.clearFaults());
+  after(async () => {
+    await mock?.close();
+  });
+  return () => {
+    if (!mock) throw new Error('mock vendors not started');
+    return mock;
+  };
+}
+
+export function ctxFor(conn: ConnectionConfig, clock: () => number = Date.now): AdapterContext {
+  return { http: createHttpClient(conn), clock };
+}
