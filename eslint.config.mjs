@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'media/**/*.min.js'] },
+  { ignores: ['.out-*/**', 'dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'media/**/*.min.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -35,8 +35,11 @@ export interface ConnectionConfig {
   deviceId?: string;
   /** IPCortex API key placement. */
   apiKeyIn?: 'body' | 'header';
-  /** IPCortex: idle timeout the user knows the PABX applies (the protocol does not say). */
-  idleTimeoutMinutes?: number;
+  /**
+   * Override of the lifetime the client assumes, in seconds: Cove visa window (900), Commvault idle window (1800),
+   * Code42 token lifetime when it has no `exp` (1800), IPCortex idle timeout (none: the protocol does not say).
+   */
+  lifetimeSeconds?: number;
   /** Code42: path of the v3 token resource (`/c42api/v3/auth/jwt` or `/api/v3/auth/jwt`). */
   tokenPath?: string;
   /** Per-request timeout; default 15 000 ms. */
