@@ -1,0 +1,118 @@
+// Validation of connection entries. The extension's `authExplorer.connections` setting and the CLI's
+// `api-auth.json` share this: bad entries are reported with their reason, never dropped silently, never a crash.
+import { adapterFor } from '../vendors';
+import { AUTH_KINDS, type AuthKind, type ConnectionConfig, VENDORS, type VendorId } from './types';
+
+export interface ConfigProblem {
+  /** Position in the list (0-based). */
+  index: number;
+  /** The entry's id when it has one. */
+  id: string | null;
+  label: string | null;
+  problems: string[];
+}
+
+export interface ParsedConnections {
+  connections: ConnectionConfig[];
+  invalid: ConfigProblem[];
+}
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Default auth kind per vendor (the adapter's first). */
+export function authOf(conn: Pick<ConnectionConfig, 'vendor' | 'auth'>): AuthKind {
+  return conn.auth ?? adapterFor(conn.vendor).authKinds[0];
+}
+
+/** Validates a raw list (from settings JSON or a file). */
+export function parseConnections(raw: unknown): ParsedConnections {
+  const out: ParsedConnections = { connections: [], invalid: [] };
+  if (raw === undefined || raw === null) return out;
+  if (!Array.isArray(raw)) {
+    out.invalid.push({ index: -1, id: null, label: null, problems: ['"connections" must be a list'] });
+    return out;
+  }
+  const seen = new Set<string>();
+  raw.forEach((entry, index) => {
+    const problems = validateConnection(entry);
+    const id = isRecord(entry) && typeof entry.id === 'string' ? entry.id : null;
+    const label = isRecord(entry) && typeof entry.label === 'string' ? entry.label : null;
+    if (id && seen.has(id)) problems.push(`the id "${id}" is used by an earlier connection`);
+    if (id) seen.add(id);
+    if (problems.length) out.invalid.push({ index, id, label, problems });
+    else out.connections.push(normalize(entry as ConnectionConfig));
+  });
+  return out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const STRING_FIELDS = ['label', 'username', 'partner', 'domain', 'commserver', 'deviceId', 'tokenPath'] as const;
+
+/** Returns the problems of one entry as short phrases; empty when it is valid. */
+export function validateConnection(entry: unknown): string[] {
+  if (!isRecord(entry)) return ['the entry is not an object'];
+  const p: string[] = [];
+  if (typeof entry.id !== 'string' || !entry.id) p.push('"id" is missing');
+  else if (!ID_PATTERN.test(entry.id)) p.push('"id" may only hold letters, digits, ".", "_" and "-" (at most 64)');
+  if (typeof entry.vendor !== 'string' || !(VENDORS as readonly string[]).includes(entry.vendor)) {
+    p.push(`"vendor" must be one of ${VENDORS.join(', ')}`);
+  }
+  if (typeof entry.baseUrl !== 'string' || !entry.baseUrl) p.push('"baseUrl" is missing');
+  else {
+    try {
+      const u = new URL(entry.baseUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') p.push('"baseUrl" must start with http:// or https://');
+    } catch {
+      p.push(`"baseUrl" is not a valid URL`);
+    }
+  }
+  for (const f of STRING_FIELDS) {
+    if (entry[f] !== undefined && typeof entry[f] !== 'string') p.push(`"${f}" must be text`);
+  }
+  if (entry.timeoutMs !== undefined && !(typeof entry.timeoutMs === 'number' && entry.timeoutMs >= 100 && entry.timeoutMs <= 600_000)) {
+    p.push('"timeoutMs" must be a number from 100 to 600000');
+  }
+  if (entry.lifetimeSeconds !== undefined && !(typeof entry.lifetimeSeconds === 'number' && entry.lifetimeSeconds > 0)) {
+    p.push('"lifetimeSeconds" must be a positive number');
+  }
+  if (entry.refreshLeadSeconds !== undefined && !(typeof entry.refreshLeadSeconds === 'number' && entry.refreshLeadSeconds >= 0)) {
+    p.push('"refreshLeadSeconds" must be zero or more');
+  }
+  if (entry.keepAlive !== undefined && typeof entry.keepAlive !== 'boolean') p.push('"keepAlive" must be true or false');
+  if (entry.format !== undefined && entry.format !== 'json' && entry.format !== 'xml') p.push('"format" must be "json" or "xml"');
+  if (entry.apiKeyIn !== undefined && entry.apiKeyIn !== 'body' && entry.apiKeyIn !== 'header') p.push('"apiKeyIn" must be "body" or "header"');
+  if (entry.tls !== undefined) {
+    if (!isRecord(entry.tls)) p.push('"tls" must be an object');
+    else {
+      if (entry.tls.rejectUnauthorized !== undefined && typeof entry.tls.rejectUnauthorized !== 'boolean') {
+        p.push('"tls.rejectUnauthorized" must be true or false');
+      }
+      if (entry.tls.caFile !== undefined && typeof entry.tls.caFile !== 'string') p.push('"tls.caFile" must be a file path');
+    }
+  }
+  if (p.length) return p;
+  const vendor = entry.vendor as VendorId;
+  const adapter = adapterFor(vendor);
+  if (entry.auth !== undefined) {
+    if (typeof entry.auth !== 'string' || !(AUTH_KINDS as readonly string[]).includes(entry.auth)) {
+      p.push(`"auth" must be one of ${adapter.authKinds.join(', ')}`);
+    } else if (!adapter.authKinds.includes(entry.auth as AuthKind)) {
+      p.push(`"auth": ${adapter.displayName} supports ${adapter.authKinds.join(', ')}, not ${entry.auth}`);
+    }
+  }
+  if (p.length) return p;
+  return adapter.validate(entry as unknown as ConnectionConfig);
+}
+
+function normalize(c: ConnectionConfig): ConnectionConfig {
+  return { ...c, baseUrl: c.baseUrl.trim() };
+}
+
+/** One line for an invalid entry: `connections[2] "prod": "vendor" must be one of …`. */
+export function describeProblem(p: ConfigProblem): string {
+  const name = p.label || p.id;
+  return `connections[${p.index}]${name ? ` "${name}"` : ''}: ${p.problems.join('; ')}`;
+}

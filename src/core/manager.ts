@@ -1,0 +1,237 @@
+// The session manager: holds one session per connection and applies each vendor's renewal policy.
+// Adapters do single exchanges; here they are combined into "log in (answering 2FA)", "renew" (refresh when the
+// vendor has it, else re-login with the stored secret) and "send a request, renewing and retrying as needed".
+// One in-flight renewal per connection is shared by every waiter. Used by the CLI and the extension alike.
+import type { AxiosInstance } from 'axios';
+import { adapterFor } from '../vendors';
+import { authOf } from './config';
+import { AuthError, isAuthError } from './errors';
+import { type AdapterContext, createHttpClient } from './http';
+import { MAX_HISTORY, isExpired, isRefreshUsable } from './session';
+import type { CallResult, Clock, ConnectionConfig, Credentials, ExploreRequest, HistoryEvent, Session } from './types';
+
+export interface ManagerDeps {
+  clock?: Clock;
+  /** The stored secret (password, API key, Auth0 token) of a connection, or undefined when none is stored. */
+  getSecret(conn: ConnectionConfig): Promise<string | undefined>;
+  /** Asks for a two-factor code; undefined means the user cancelled. Absent: a 2FA demand is an error. */
+  askTotp?(conn: ConnectionConfig, attempt: number): Promise<string | undefined>;
+  trace?(line: string): void;
+}
+
+export type SessionListener = (connectionId: string, session: Session | undefined) => void;
+
+/** Default lead for refreshing ahead of expiry (datarhei access tokens). */
+export const DEFAULT_REFRESH_LEAD_SECONDS = 30;
+const MAX_TOTP_ATTEMPTS = 3;
+
+export class SessionManager {
+  private readonly sessions = new Map<string, Session>();
+  private readonly renewals = new Map<string, Promise<Session>>();
+  private readonly clients = new Map<string, { key: string; http: AxiosInstance }>();
+  private readonly listeners = new Set<SessionListener>();
+  readonly clock: Clock;
+
+  constructor(private readonly deps: ManagerDeps) {
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  onDidChange(listener: SessionListener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  get(connectionId: string): Session | undefined {
+    return this.sessions.get(connectionId);
+  }
+
+  all(): Session[] {
+    return [...this.sessions.values()];
+  }
+
+  /** Puts a session in place (restored from storage, or produced elsewhere). */
+  set(session: Session): void {
+    this.sessions.set(session.connectionId, session);
+    this.emit(session.connectionId, session);
+  }
+
+  /** Forgets a session locally (no server call). */
+  forget(connectionId: string): void {
+    if (this.sessions.delete(connectionId)) this.emit(connectionId, undefined);
+  }
+
+  isRenewing(connectionId: string): boolean {
+    return this.renewals.has(connectionId);
+  }
+
+  /** The adapter context for a connection; the axios instance is reused while timeout/TLS settings stay the same. */
+  context(conn: ConnectionConfig, signal?: AbortSignal): AdapterContext {
+    const key = JSON.stringify([conn.timeoutMs, conn.tls]);
+    let entry = this.clients.get(conn.id);
+    if (!entry || entry.key !== key) {
+      entry = { key, http: createHttpClient(conn) };
+      this.clients.set(conn.id, entry);
+    }
+    return { http: entry.http, clock: this.clock, signal, trace: this.deps.trace };
+  }
+
+  /**
+   * Logs in with the given secret (or the stored one) and answers a two-factor demand by asking for a code.
+   * `previous` continues an existing history (a re-login).
+   */
+  async login(conn: ConnectionConfig, creds?: Credentials, opts: { signal?: AbortSignal; event?: HistoryEvent } = {}): Promise<Session> {
+    const adapter = adapterFor(conn.vendor);
+    let secret = creds?.secret;
+    if (secret === undefined) {
+      secret = await this.deps.getSecret(conn);
+      if (secret === undefined) {
+        throw new AuthError('config', `no ${adapter.secretLabel(authOf(conn))} is stored for this connection`);
+      }
+    }
+    let totp = creds?.totp;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const fresh = await adapter.login(conn, { secret, ...(totp ? { totp } : {}) }, this.context(conn, opts.signal));
+        const session = this.continueHistory(fresh, opts.event ?? 'login');
+        this.set(session);
+        return session;
+      } catch (e) {
+        if (!(isAuthError(e) && e.kind === 'twoFactorRequired') || !this.deps.askTotp || attempt > MAX_TOTP_ATTEMPTS) throw e;
+        totp = await this.deps.askTotp(conn, attempt);
+        if (totp === undefined) throw new AuthError('cancelled', 'login cancelled at the two-factor prompt');
+      }
+    }
+  }
+
+  /** A re-login keeps the chain: the old history, then the new token marked as replacing the old one. */
+  private continueHistory(fresh: Session, event: HistoryEvent): Session {
+    const old = this.sessions.get(fresh.connectionId);
+    const first = fresh.history[fresh.history.length - 1];
+    if (!first) return fresh;
+    const entry = { ...first, event, replaced: event === 'login' ? null : (old?.token ?? null) };
+    const history = event === 'login' ? [entry] : [...(old?.history ?? []), entry];
+    return { ...fresh, history: history.slice(-MAX_HISTORY) };
+  }
+
+  /** Logs out on the server where the vendor has a logout, then forgets the session. Local forget always happens. */
+  async logout(conn: ConnectionConfig): Promise<void> {
+    const session = this.sessions.get(conn.id);
+    if (!session) return;
+    const adapter = adapterFor(conn.vendor);
+    try {
+      if (adapter.logout && !isExpired(session, this.clock())) await adapter.logout(conn, session, this.context(conn));
+    } finally {
+      this.forget(conn.id);
+    }
+  }
+
+  /**
+   * Renews the session: the vendor's refresh when it has one and it can still work, else a full login with the
+   * stored secret. Concurrent callers share one renewal. A failed renewal leaves a still-valid session in place.
+   */
+  renew(conn: ConnectionConfig, opts: { forceLogin?: boolean } = {}): Promise<Session> {
+    const running = this.renewals.get(conn.id);
+    if (running) return running;
+    const p = this.doRenew(conn, opts.forceLogin ?? false).finally(() => this.renewals.delete(conn.id));
+    this.renewals.set(conn.id, p);
+    this.emit(conn.id, this.sessions.get(conn.id));
+    return p;
+  }
+
+  private async doRenew(conn: ConnectionConfig, forceLogin: boolean): Promise<Session> {
+    const adapter = adapterFor(conn.vendor);
+    const current = this.sessions.get(conn.id);
+    const now = this.clock();
+    if (!forceLogin && current && adapter.refresh && this.refreshCanWork(current, now)) {
+      try {
+        const renewed = await adapter.refresh(conn, current, this.context(conn));
+        this.set(renewed);
+        return renewed;
+      } catch (e) {
+        // A rejected refresh falls back to a full login; anything else (network…) is reported as is.
+        if (!(isAuthError(e) && (e.kind === 'expired' || e.kind === 'credentials'))) throw e;
+        this.deps.trace?.(`${conn.id}: refresh rejected (${e.message}); logging in again`);
+      }
+    }
+    return this.login(conn, undefined, { event: current ? 'relogin' : 'login' });
+  }
+
+  private refreshCanWork(session: Session, now: number): boolean {
+    if (session.refreshToken) return isRefreshUsable(session, now);
+    // Token-renewal vendors (Commvault): only while the token itself is still alive.
+    return !isExpired(session, now);
+  }
+
+  /** Whether a session should be renewed before it is used (expired, or a refreshable token about to expire). */
+  needsRenewal(conn: ConnectionConfig, session: Session, now = this.clock()): boolean {
+    if (isExpired(session, now)) return true;
+    if (!session.refreshToken || session.expiresAt === null) return false;
+    const lead = (conn.refreshLeadSeconds ?? DEFAULT_REFRESH_LEAD_SECONDS) * 1000;
+    return session.expiresAt - now <= lead;
+  }
+
+  /**
+   * Sends one request with the connection's auth. Logs in first when there is no session, renews ahead of
+   * expiry, and on a rejected token renews (refresh, then full login) and retries — at most three attempts.
+   */
+  async request(conn: ConnectionConfig, req: ExploreRequest, opts: { signal?: AbortSignal } = {}): Promise<CallResult> {
+    const adapter = adapterFor(conn.vendor);
+    let session = this.sessions.get(conn.id);
+    if (!session) session = await this.renew(conn);
+    else if (this.needsRenewal(conn, session)) session = await this.renew(conn);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const result = await adapter.request(conn, session, req, this.context(conn, opts.signal));
+        const merged = this.applyResult(session, result.session);
+        return { ...result, session: merged };
+      } catch (e) {
+        lastError = e;
+        if (!(isAuthError(e) && e.kind === 'expired')) throw e;
+        const current = this.sessions.get(conn.id);
+        // Another caller may already have renewed: use its token rather than renewing again.
+        if (current && current.token !== session.token && !isExpired(current, this.clock())) {
+          session = current;
+          continue;
+        }
+        session = await this.renew(conn, { forceLogin: attempt >= 1 });
+      }
+    }
+    throw lastError;
+  }
+
+  /**
+   * Folds what one call did to the session it was sent with into the newest stored session: with concurrent
+   * calls each result only knows its own starting point, so the history entries it added are appended to the
+   * current chain and the newest token wins.
+   */
+  private applyResult(sent: Session, result: Session): Session {
+    const current = this.sessions.get(sent.connectionId);
+    let merged: Session;
+    if (!current || current === sent) {
+      merged = result;
+    } else {
+      const known = new Set(sent.history);
+      const added = result.history.filter((e) => !known.has(e));
+      if (added.length) {
+        merged = { ...result, history: [...current.history, ...added].slice(-MAX_HISTORY) };
+      } else if (current.token === sent.token) {
+        merged = { ...current, lastUsedAt: result.lastUsedAt, expiresAt: result.expiresAt };
+      } else {
+        merged = current; // a renewal replaced the token meanwhile; it is newer than what this call used
+      }
+    }
+    this.set(merged);
+    return merged;
+  }
+
+  private emit(id: string, s: Session | undefined): void {
+    for (const l of this.listeners) {
+      try {
+        l(id, s);
+      } catch {
+        // a listener's failure must not break the engine
+      }
+    }
+  }
+}

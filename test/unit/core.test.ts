@@ -1,0 +1,201 @@
+// Token maths, JWT decoding (on the real datarhei tokens), error sentences, redaction and config validation.
+import * as assert from 'node:assert/strict';
+import { describeProblem, parseConnections } from '../../src/core/config';
+import { AuthError, describeError } from '../../src/core/errors';
+import { decodeJwt, describeClaims, formatDuration } from '../../src/core/jwt';
+import { maskToken, redactHeaders, redactText } from '../../src/core/redact';
+import { createSession, formatRemaining, isExpired, pushHistory, replaceToken, timeLeftMs, touch } from '../../src/core/session';
+import type { Session } from '../../src/core/types';
+
+// Captured from a real datarhei Core v16.16 server (shared/datarhei-core-transcripts.txt, exchange 4).
+const DATARHEI_ACCESS =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleGkiOjYwMCwiZXhwIjoxNzk1NDU4MDI4LCJpYXQiOjE3OTU0NTc0MjgsImlzcyI6ImRhdGFyaGVpLWNvcmUiLCJqdGkiOiJmMGI3NGI4YS01M2FmLTQ0ZGMtYjE5Yi1iMGM1MzdkMjRhNjEiLCJzdWIiOiJhZG1pbiIsInVzZWZvciI6ImFjY2VzcyJ9.oRS4Jy7N3_J8k5wUC_eGJeufGLukiUPu-bGnkEUW3LI';
+const DATARHEI_REFRESH =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleGkiOjg2NDAwLCJleHAiOjE3OTU1NDM4MjgsImlhdCI6MTc5NTQ1NzQyOCwiaXNzIjoiZGF0YXJoZWktY29yZSIsImp0aSI6Ijk1Y2U0MTc2LWNhYmYtNDRmOC1hZDcwLWU3ZmRjNzg3YjNhZSIsInN1YiI6ImFkbWluIiwidXNlZm9yIjoicmVmcmVzaCJ9.HXSiRgoKFj5wreleal9Up6KBj5BqxwTTenLpCgD94Uo';
+const ISSUED = 1795457428_000;
+
+function datarheiSession(now: number): Session {
+  return createSession({
+    connectionId: 'dr',
+    vendor: 'datarhei',
+    authKind: 'password',
+    token: DATARHEI_ACCESS,
+    attach: { kind: 'header', name: 'Authorization', value: `Bearer ${DATARHEI_ACCESS}` },
+    now,
+    method: 'POST /api/login',
+    refreshToken: DATARHEI_REFRESH,
+  });
+}
+
+describe('JWT decoding', () => {
+  it('decodes the real datarhei access token: header, exi as lifetime, exp/iat', () => {
+    const jwt = decodeJwt(DATARHEI_ACCESS);
+    assert.ok(jwt);
+    assert.deepEqual(jwt.header, { alg: 'HS256', typ: 'JWT' });
+    assert.equal(jwt.claims.exi, 600);
+    assert.equal(jwt.claims.usefor, 'access');
+    assert.equal((jwt.claims.exp as number) - (jwt.claims.iat as number), 600);
+    const rows = describeClaims(jwt.claims, ISSUED);
+    const exi = rows.find((r) => r.name === 'exi');
+    assert.equal(exi?.human, '10 min total lifetime');
+    assert.match(exi?.meaning ?? '', /does not count down/);
+    const exp = rows.find((r) => r.name === 'exp');
+    assert.match(exp?.human ?? '', /2026-11-23T18:20:28\.000Z · in 10 min/);
+  });
+
+  it('rejects strings that are not JWTs', () => {
+    assert.equal(decodeJwt('QSDK 3fee0123'), null);
+    assert.equal(decodeJwt('abc.def'), null);
+    assert.equal(decodeJwt('a.b.c'), null);
+  });
+
+  it('formats durations in words', () => {
+    assert.equal(formatDuration(600_000), '10 min');
+    assert.equal(formatDuration(86_400_000), '1 d');
+    assert.equal(formatDuration(61_000), '1 min 1 s');
+    assert.equal(formatDuration(0), '0 s');
+  });
+});
+
+describe('session expiry maths', () => {
+  it('takes expiry from exp and the refresh token’s expiry from its own exp', () => {
+    const s = datarheiSession(ISSUED + 2000);
+    assert.equal(s.expiresAt, ISSUED + 600_000);
+    assert.equal(s.expiresBecause, 'exp-claim');
+    assert.equal(s.refreshExpiresAt, ISSUED + 86_400_000);
+    assert.equal(s.issuedAt, ISSUED);
+    assert.equal(s.history.length, 1);
+    assert.equal(s.history[0].method, 'POST /api/login');
+  });
+
+  it('reports a past exp as expired with zero time left, never negative', () => {
+    const s = datarheiSession(ISSUED);
+    const later = ISSUED + 700_000;
+    assert.equal(isExpired(s, later), true);
+    assert.equal(timeLeftMs(s, later), 0);
+    assert.equal(formatRemaining(timeLeftMs(s, later)), 'expired');
+    assert.equal(formatRemaining(timeLeftMs(s, ISSUED + 599_000)), '00:01');
+  });
+
+  it('formats remaining time as mm:ss and h:mm:ss', () => {
+    assert.equal(formatRemaining(754_000), '12:34');
+    assert.equal(formatRemaining(3_600_000 + 61_000), '1:01:01');
+    assert.equal(formatRemaining(500), '00:01');
+    assert.equal(formatRemaining(null), 'no expiry');
+    assert.equal(formatRemaining(-5), 'expired');
+  });
+
+  it('slides an idle window on use and records replaced tokens in the history', () => {
+    const t0 = 1_000_000;
+    let s = createSession({
+      connectionId: 'c',
+      vendor: 'cove',
+      authKind: 'password',
+      token: 'visa-1',
+      attach: { kind: 'jsonrpc', name: 'visa', value: 'visa-1' },
+      now: t0,
+      method: 'Login',
+      slidingWindowMs: 900_000,
+    });
+    assert.equal(s.expiresAt, t0 + 900_000);
+    assert.equal(s.expiresBecause, 'sliding-idle');
+    s = touch(s, t0 + 60_000);
+    assert.equal(s.expiresAt, t0 + 960_000);
+    s = replaceToken(s, { token: 'visa-2', now: t0 + 120_000, method: 'EnumeratePartners', event: 'call' });
+    assert.equal(s.expiresAt, t0 + 1_020_000);
+    assert.equal(s.attach.value, 'visa-2');
+    assert.deepEqual(
+      s.history.map((h) => [h.method, h.token, h.replaced]),
+      [
+        ['Login', 'visa-1', null],
+        ['EnumeratePartners', 'visa-2', 'visa-1'],
+      ],
+    );
+  });
+
+  it('keeps the attach shape (Bearer …) when a token is replaced', () => {
+    const s = datarheiSession(ISSUED);
+    const r = replaceToken(s, { token: DATARHEI_REFRESH, now: ISSUED + 1, method: 'x', event: 'refresh' });
+    assert.equal(r.attach.value, `Bearer ${DATARHEI_REFRESH}`);
+  });
+
+  it('bounds the history, dropping the oldest', () => {
+    let s = datarheiSession(ISSUED);
+    for (let i = 0; i < 10; i++) s = pushHistory(s, { ...s.history[0], token: `t${i}` }, 5);
+    assert.equal(s.history.length, 5);
+    assert.equal(s.history[4].token, 't9');
+    assert.equal(s.history[0].token, 't5');
+  });
+
+  it('marks per-request credentials as never expiring', () => {
+    const s = createSession({
+      connectionId: 'b',
+      vendor: 'code42',
+      authKind: 'basic',
+      token: 'x',
+      attach: { kind: 'header', name: 'Authorization', value: 'Basic eA==' },
+      now: 1,
+      method: 'GET /api/User/my',
+      perRequest: true,
+    });
+    assert.equal(s.expiresAt, null);
+    assert.equal(s.expiresBecause, 'per-request');
+  });
+});
+
+describe('error sentences', () => {
+  it('names the connection, the cause, the server’s words and a way forward in one sentence', () => {
+    const e = new AuthError('credentials', 'wrong partner, username or password', { serverMessage: 'Unknown partner/username or bad password', code: 2100 });
+    assert.equal(
+      describeError(e, { id: 'prod', label: 'Prod Cove' }),
+      'Connection "Prod Cove": wrong partner, username or password (server said: "Unknown partner/username or bad password"); check the username and set the secret again.',
+    );
+    assert.match(describeError(new Error('boom'), { id: 'x' }), /^Connection "x": unexpected error: boom\.$/);
+  });
+});
+
+describe('redaction', () => {
+  it('hides auth headers but keeps the scheme', () => {
+    assert.deepEqual(redactHeaders({ Authorization: 'Bearer abc.def.ghi', Authtoken: 'QSDK 1234', Accept: 'application/json', Cookie: 'Red60urne=x' }), {
+      Authorization: 'Bearer ‹redacted›',
+      Authtoken: 'QSDK ‹redacted›',
+      Accept: 'application/json',
+      Cookie: '‹redacted›',
+    });
+  });
+
+  it('hides secret fields in JSON and XML, JWTs, QSDK tokens and known secrets', () => {
+    const out = redactText(
+      `{"username":"admin","password":"c3Vw","visa":"v1","nested":{"refresh_token":"r"}} <x password="abc" user="u"/> ${DATARHEI_ACCESS} QSDK 3fee0a1b2c3d4e5f my-api-key-123`,
+      ['my-api-key-123'],
+    );
+    assert.ok(!/c3Vw|"v1"|"r"|abc|3fee0a1b|my-api-key-123|eyJ/.test(out), out);
+    assert.match(out, /"username":"admin"/);
+  });
+
+  it('masks tokens to their ends', () => {
+    assert.equal(maskToken('abcdefghijklmnopqrstuvwxyz'), 'abcdef…uvwxyz');
+    assert.equal(maskToken('short'), '•••••');
+  });
+});
+
+describe('connection validation', () => {
+  it('accepts a valid entry and reports each bad one with its reason, keeping the good ones', () => {
+    const { connections, invalid } = parseConnections([
+      { id: 'dr', vendor: 'datarhei', baseUrl: 'http://127.0.0.1:8080', username: 'admin' },
+      { id: 'bad vendor', vendor: 'nope', baseUrl: 'x' },
+      { id: 'dr', vendor: 'datarhei', baseUrl: 'http://127.0.0.1:8080', username: 'admin' },
+      { id: 'c42', vendor: 'code42', baseUrl: 'https://c42:4285', username: 'u', auth: 'apiKey' },
+      'text',
+    ]);
+    assert.deepEqual(
+      connections.map((c) => c.id),
+      ['dr'],
+    );
+    assert.equal(invalid.length, 4);
+    assert.match(describeProblem(invalid[0]), /connections\[1\] "bad vendor": "id" may only hold .*"vendor" must be one of cove, commvault, ipcortex, code42, datarhei.*"baseUrl" is not a valid URL/);
+    assert.match(describeProblem(invalid[1]), /the id "dr" is used by an earlier connection/);
+    assert.match(describeProblem(invalid[2]), /Code42 supports .*not apiKey/);
+    assert.match(describeProblem(invalid[3]), /the entry is not an object/);
+  });
+});
