@@ -1,18 +1,369 @@
-// Commvault / SnapProtect adapter — see ../../../shared/PROTOCOLS.md. (To be written.)
-import { AuthError } from '../core/errors';
+// Commvault / SnapProtect REST adapter — see /work/shared/PROTOCOLS.md, section 2.
+//
+// Login: POST {root}/Login with a base64-encoded password, JSON or XML (Accept and Content-Type alike).
+// Use:   header `Authtoken: QSDK …` (the whole value) on every call; the token dies after 30 min of inactivity.
+// Renew: POST {root}/RenewLoginToken {"sessionId": token, "deviceId": …} → {"token": "QSDK …"}.
+// Logout: POST {root}/Logout → plain text "User logged out" / "Invalid authorization token provided.".
+//
+// Unconfirmed facts, kept tolerant here:
+// - whether Login takes a `deviceId` (it is sent only when the connection sets one);
+// - the body format of RenewLoginToken for XML clients (always sent as JSON here, as the official SDK does);
+// - how a rejected renewal answers (HTTP 401/403, or HTTP 200 with an errList and no token: both → `expired`);
+// - the body of a 401 on other calls (JSON `{"errorCode":401,"errorMessage":…}`, XML or plain text: any is shown);
+// - the HTTP status of Logout's "Invalid authorization token provided." (200 or 401: both count as logged out);
+// - the exact errList wording: whatever the server says is shown as its message.
+import { createHash } from 'node:crypto';
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { AuthError, truncate } from '../core/errors';
+import { type AdapterContext, type HttpRequest, type RawResponse, isObject, joinUrl, looksLikeHtml, parseJson, send } from '../core/http';
+import { redactText } from '../core/redact';
+import { createSession, replaceToken, touch } from '../core/session';
+import type { ApiResponse, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from './types';
 
-const notYet = (): never => {
-  throw new AuthError('config', 'Commvault / SnapProtect support is not built yet');
-};
+/** The idle window the documentation gives (30 minutes); `conn.lifetimeSeconds` overrides it. */
+export const COMMVAULT_IDLE_SECONDS = 1800;
+
+type Format = 'json' | 'xml';
+
+const MIME: Record<Format, string> = { json: 'application/json', xml: 'application/xml' };
+
+const METHODS = new Set<HttpRequest['method']>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' });
+/** Scalars become attributes, objects child elements (the shape Commvault's XML requests use). */
+const xmlBuilder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  suppressEmptyNode: true,
+  suppressBooleanAttributes: false,
+});
+
+function formatOf(conn: ConnectionConfig): Format {
+  return conn.format === 'xml' ? 'xml' : 'json';
+}
+
+/** The connection's device id, or a stable one derived from its id (same id → same device id on every run). */
+export function deviceIdFor(conn: Pick<ConnectionConfig, 'id' | 'deviceId'>): string {
+  if (conn.deviceId) return conn.deviceId;
+  return `api-auth-explorer-${createHash('sha256').update(`commvault:${conn.id}`).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * Tokens copied from documentation may be broken over lines: whitespace inside is removed, the `QSDK ` prefix
+ * (with its single space) is kept. A token without the prefix is kept as the server sent it, minus whitespace.
+ */
+export function normalizeToken(raw: string): string {
+  const t = raw.trim();
+  const m = /^QSDK\s+([\s\S]*)$/i.exec(t);
+  return m ? `QSDK ${m[1].replace(/\s+/g, '')}` : t.replace(/\s+/g, '');
+}
+
+/**
+ * Parses a JSON or XML answer into a record (for XML: the root element, attributes and children as fields).
+ * The answer's own shape decides the parser, so a server that answers JSON to an XML client still works.
+ * 5xx → `server`; HTML page → `protocol`; anything else that parses as neither → `protocol`.
+ */
+function parseAnswer(res: RawResponse, what: string, format: Format): Record<string, unknown> {
+  if (res.status >= 500) parseJson(res, what); // throws the `server` error with the status
+  if (looksLikeHtml(res)) {
+    throw new AuthError('protocol', `the server answered ${what} with an HTML page (HTTP ${res.status}), not ${format.toUpperCase()}`, {
+      status: res.status,
+    });
+  }
+  const trimmed = res.text.trim();
+  if (/^[[{]/.test(trimmed) || (format === 'json' && !trimmed.startsWith('<'))) {
+    const v = parseJson(res, what);
+    if (!isObject(v)) throw new AuthError('protocol', `the answer to ${what} is not a JSON object (HTTP ${res.status})`, { status: res.status });
+    return v;
+  }
+  if (!trimmed.startsWith('<') || XMLValidator.validate(trimmed) !== true) {
+    const snippet = truncate(trimmed.replace(/\s+/g, ' '), 60);
+    throw new AuthError('protocol', `the answer to ${what} is not XML (HTTP ${res.status}${snippet ? `: "${snippet}"` : ', empty body'})`, {
+      status: res.status,
+    });
+  }
+  const doc: unknown = xmlParser.parse(trimmed);
+  const rootName = isObject(doc) ? Object.keys(doc).find((k) => !k.startsWith('?')) : undefined;
+  const root = rootName && isObject(doc) ? doc[rootName] : undefined;
+  if (isObject(root)) return root;
+  // An element with text only (`<Resp>text</Resp>`) or an empty one.
+  return typeof root === 'string' ? { text: root } : {};
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+function num(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+/** JSON booleans, and XML attribute text "true"/"1". */
+function bool(v: unknown): boolean {
+  return v === true || v === 1 || (typeof v === 'string' && /^(true|1)$/i.test(v.trim()));
+}
+
+/** The first entry of `errList` (array in JSON, one object or an array in XML), or a top-level error pair. */
+function firstError(body: Record<string, unknown>): { message?: string; code?: string | number } {
+  const list = body.errList;
+  const first = Array.isArray(list) ? list.find(isObject) : isObject(list) ? list : undefined;
+  const src = first ?? body;
+  const message = str(src.errLogMessage) ?? str(src.errorMessage) ?? str(src.errorString);
+  const rawCode = src.errorCode;
+  const code = num(rawCode) ?? str(rawCode);
+  return { message: message?.trim() || undefined, code: (message ?? first) !== undefined ? code : undefined };
+}
+
+/** The server's words for an error answer that may be JSON, XML or plain text. */
+function serverWords(res: RawResponse, secrets: readonly string[] = []): string | undefined {
+  if (looksLikeHtml(res)) return undefined;
+  const t = res.text.trim();
+  if (!t) return undefined;
+  let msg: string | undefined;
+  try {
+    msg = firstError(parseAnswer(res, 'the call', t.startsWith('<') ? 'xml' : 'json')).message;
+  } catch {
+    msg = undefined;
+  }
+  return safe(msg ?? t, secrets);
+}
+
+function safe(s: string | undefined, secrets: readonly string[] = []): string | undefined {
+  if (!s) return undefined;
+  return truncate(redactText(s.replace(/\s+/g, ' ').trim(), secrets), 300) || undefined;
+}
+
+function encodeBody(fields: Record<string, unknown>, format: Format, xmlRoot: string): string {
+  return format === 'json' ? JSON.stringify(fields) : xmlBuilder.build({ [xmlRoot]: fields });
+}
+
+function validate(conn: ConnectionConfig): string[] {
+  const problems: string[] = [];
+  if (!conn.username || !conn.username.trim()) problems.push('a username is required');
+  if (conn.format !== undefined && conn.format !== 'json' && conn.format !== 'xml') problems.push('format must be "json" or "xml"');
+  if (conn.commserver !== undefined && conn.commserver !== '' && !/^[^\s*]+\*[^\s*]+$/.test(conn.commserver)) {
+    problems.push('commserver must be written host*name (e.g. client.mydomain.com*testcs)');
+  }
+  if (conn.deviceId !== undefined && !conn.deviceId.trim()) problems.push('deviceId must not be empty when set');
+  if (conn.lifetimeSeconds !== undefined && !(conn.lifetimeSeconds > 0)) problems.push('lifetimeSeconds must be a positive number');
+  return problems;
+}
+
+async function login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
+  const problems = validate(conn);
+  if (problems.length) throw new AuthError('config', problems.join('; '));
+  if (!creds.secret) throw new AuthError('config', 'no password is set');
+  const format = formatOf(conn);
+  const username = (conn.username ?? '').trim();
+  const encoded = Buffer.from(creds.secret, 'utf8').toString('base64');
+  const secrets = [creds.secret, encoded];
+
+  // Field order and the mode spelling ("WebConsole" in JSON, "Webconsole" in XML) follow the documentation.
+  const fields: Record<string, string> = {
+    mode: format === 'json' ? 'WebConsole' : 'Webconsole',
+    domain: conn.domain ?? '',
+    username,
+    password: encoded,
+  };
+  // `commserver` is omitted when not used.
+  if (conn.commserver) fields.commserver = conn.commserver;
+  // Unconfirmed whether Login takes a deviceId; sent only when the connection sets one explicitly, so that
+  // RenewLoginToken can present "the same deviceId as login".
+  if (conn.deviceId) fields.deviceId = conn.deviceId;
+
+  const res = await send(ctx, {
+    method: 'POST',
+    url: joinUrl(conn.baseUrl, 'Login'),
+    headers: { Accept: MIME[format], 'Content-Type': MIME[format] },
+    data: encodeBody(fields, format, 'DM2ContentIndexing_CheckCredentialReq'),
+  });
+  let body: Record<string, unknown>;
+  try {
+    body = parseAnswer(res, 'the login', format);
+  } catch (e) {
+    // A bare 401/403 (plain text, no errList) is still a refused login.
+    if (!(res.status === 401 || res.status === 403) || looksLikeHtml(res)) throw e;
+    body = { errorMessage: serverWords(res, secrets) };
+  }
+  const rawToken = str(body.token);
+  const ok = res.status >= 200 && res.status < 300;
+
+  if (!ok || !rawToken || !rawToken.trim()) {
+    const err = firstError(body);
+    const serverMessage = safe(err.message, secrets);
+    if (bool(body.isAccountLocked)) {
+      const remaining = num(body.remainingLockTime);
+      const when = remaining !== undefined && remaining > 0 ? ` (about ${Math.ceil(remaining / 60)} min left)` : '';
+      throw new AuthError('locked', `the account is locked${when}`, {
+        serverMessage,
+        status: res.status,
+        code: err.code,
+        ...(remaining !== undefined ? { remainingLockSeconds: remaining } : {}),
+      });
+    }
+    if (serverMessage || res.status === 401 || res.status === 403) {
+      const what = conn.commserver ? 'wrong username, password, domain or CommServe' : conn.domain ? 'wrong domain, username or password' : 'wrong username or password';
+      throw new AuthError('credentials', what, { serverMessage, status: res.status, code: err.code });
+    }
+    if (!ok) throw new AuthError('protocol', `the login answered HTTP ${res.status}`, { status: res.status });
+    throw new AuthError('protocol', 'the login answer has neither a token nor an error message', { status: res.status });
+  }
+
+  const token = normalizeToken(rawToken);
+  const now = ctx.clock();
+  const forceChange = bool(body.forcePasswordChange);
+  const org = isObject(body.ownerOrganization) ? body.ownerOrganization : undefined;
+  const detail: Record<string, unknown> = {};
+  const put = (k: string, v: unknown): void => {
+    if (v !== undefined && v !== '') detail[k] = v;
+  };
+  put('domain', conn.domain);
+  put('commserver', conn.commserver);
+  put('aliasName', str(body.aliasName));
+  put('providerType', num(body.providerType));
+  put('capability', num(body.capability));
+  put('loginAttempts', num(body.loginAttempts));
+  put('organization', org ? (str(org.providerDomainName) ?? str(org.providerId)) : undefined);
+  if (forceChange) {
+    detail.forcePasswordChange = true;
+    detail.note = 'the server asks for a password change';
+  }
+  const userGUID = str(body.userGUID);
+  return createSession({
+    connectionId: conn.id,
+    vendor: 'commvault',
+    authKind: 'password',
+    token,
+    attach: { kind: 'header', name: 'Authtoken', value: token },
+    now,
+    method: 'Login',
+    slidingWindowMs: (conn.lifetimeSeconds ?? COMMVAULT_IDLE_SECONDS) * 1000,
+    user: { name: str(body.userName) || username, ...(userGUID ? { id: userGUID } : {}), detail },
+    vendorState: { deviceId: deviceIdFor(conn), format },
+  });
+}
+
+async function refresh(conn: ConnectionConfig, session: Session, ctx: AdapterContext): Promise<Session> {
+  const deviceId = session.vendorState.deviceId || deviceIdFor(conn);
+  // Always JSON: the documented body is JSON and the XML form is unconfirmed.
+  const res = await send(ctx, {
+    method: 'POST',
+    url: joinUrl(conn.baseUrl, 'RenewLoginToken'),
+    headers: { Accept: MIME.json, 'Content-Type': MIME.json, Authtoken: session.token },
+    data: JSON.stringify({ sessionId: session.token, deviceId }),
+  });
+  if (res.status === 401 || res.status === 403) {
+    throw new AuthError('expired', `the server refused to renew the token (HTTP ${res.status})`, {
+      status: res.status,
+      serverMessage: serverWords(res, [session.token]),
+    });
+  }
+  const body = parseAnswer(res, 'the token renewal', 'json');
+  const rawToken = str(body.token);
+  if (res.status < 200 || res.status >= 300 || !rawToken || !rawToken.trim()) {
+    const err = firstError(body);
+    throw new AuthError('expired', 'the server did not renew the token', {
+      status: res.status,
+      code: err.code,
+      serverMessage: safe(err.message, [session.token]),
+    });
+  }
+  return replaceToken(session, { token: normalizeToken(rawToken), now: ctx.clock(), method: 'RenewLoginToken', event: 'renew' });
+}
+
+async function logout(conn: ConnectionConfig, session: Session, ctx: AdapterContext): Promise<void> {
+  const format = formatOf(conn);
+  const res = await send(ctx, {
+    method: 'POST',
+    url: joinUrl(conn.baseUrl, 'Logout'),
+    headers: { Accept: MIME[format], Authtoken: session.token },
+  });
+  // "User logged out" and "Invalid authorization token provided." both leave the token dead: either is fine,
+  // whether it comes with 200 or 401.
+  if (res.status >= 500 || looksLikeHtml(res)) {
+    parseJson(res, 'the logout'); // throws the precise server/protocol error
+  }
+  if ((res.status >= 200 && res.status < 300) || res.status === 401 || res.status === 403) return;
+  throw new AuthError('protocol', `the logout answered HTTP ${res.status}`, { status: res.status, serverMessage: serverWords(res, [session.token]) });
+}
+
+async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<CallResult> {
+  if (req.kind !== 'rest') throw new AuthError('config', 'Commvault calls are REST calls (method and path), not JSON-RPC');
+  const method = req.method.toUpperCase() as HttpRequest['method'];
+  if (!METHODS.has(method)) throw new AuthError('config', `unsupported HTTP method "${truncate(req.method, 20)}"`);
+  // Keep the Authtoken on this server: paths are relative to the web-service root, never absolute URLs.
+  if (/^[a-z][a-z0-9+.-]*:/i.test(req.path.trim()) || req.path.trim().startsWith('//')) {
+    throw new AuthError('config', 'the path must be relative to the web-service root');
+  }
+  const format = formatOf(conn);
+  let data: string | undefined;
+  if (typeof req.body === 'string') data = req.body;
+  else if (req.body !== undefined && req.body !== null) {
+    if (format === 'json') data = JSON.stringify(req.body);
+    else if (isObject(req.body)) data = xmlBuilder.build(req.body);
+    else throw new AuthError('config', 'an XML request body must be an object (root element → content) or XML text');
+  }
+  const headers: Record<string, string> = { Accept: MIME[format] };
+  if (data !== undefined) headers['Content-Type'] = MIME[format];
+  for (const [k, v] of Object.entries(req.headers ?? {})) {
+    if (k.toLowerCase() === 'authtoken') continue;
+    for (const own of Object.keys(headers)) if (own.toLowerCase() === k.toLowerCase()) delete headers[own];
+    headers[k] = v;
+  }
+  headers.Authtoken = session.token;
+
+  const res = await send(ctx, { method, url: joinUrl(conn.baseUrl, req.path), headers, data });
+  if (res.status === 401) {
+    throw new AuthError('expired', 'the server rejected the token (HTTP 401)', {
+      status: 401,
+      serverMessage: serverWords(res, [session.token]),
+    });
+  }
+  const response: ApiResponse = {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+    body: responseBody(res),
+    rawBody: res.text,
+    contentType: res.contentType,
+    durationMs: res.durationMs,
+  };
+  // A call the server accepted restarts its idle window.
+  const after = res.status < 400 ? touch(session, ctx.clock()) : session;
+  return { response, session: after };
+}
+
+/** Parsed JSON when the answer is JSON; XML and plain text stay text (XML is pretty-printed by the viewer). */
+function responseBody(res: RawResponse): unknown {
+  const t = res.text.trim();
+  if (/json/i.test(res.contentType) || /^[[{]/.test(t)) {
+    try {
+      return JSON.parse(res.text);
+    } catch {
+      return res.text;
+    }
+  }
+  return res.text;
+}
 
 export const commvaultAdapter: VendorAdapter = {
   vendor: 'commvault',
   displayName: 'Commvault / SnapProtect',
   authKinds: ['password'],
   secretLabel: () => 'password',
-  validate: () => [],
-  login: async () => notYet(),
-  request: async () => notYet(),
-  sampleRequests: [],
+  validate,
+  login,
+  refresh,
+  logout,
+  request,
+  sampleRequests: [
+    { kind: 'rest', method: 'POST', path: '/WhoAmI' },
+    { kind: 'rest', method: 'GET', path: '/Client' },
+    { kind: 'rest', method: 'GET', path: '/CommServ' },
+  ],
 };
