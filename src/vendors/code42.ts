@@ -1,18 +1,229 @@
-// Code42 adapter — see ../../../shared/PROTOCOLS.md. (To be written.)
-import { AuthError } from '../core/errors';
+// Code42 adapter — see ../../../shared/PROTOCOLS.md §4.
+// token (default): GET {base}{tokenPath}?useBody=true with Basic (+ `totp-auth: <code>` when the org uses two-factor
+//   auth) → {"data":{"v3_user_token":"eyJ…"}}; then `Authorization: Bearer <token>` until `exp` (or 30 min).
+// basic: Basic credentials on every request; login only checks them with GET /api/User/my.
+// A 401 whose body names TIME_BASED_ONE_TIME_PASSWORD_REQUIRED is not a failure but a prompt: AuthError
+// `twoFactorRequired`, answered by calling login again with `creds.totp`.
+// Error bodies come in two shapes, both handled: v3 `{"error":[{"primaryErrorKey","description"}]}` and the legacy
+// list `[{"name","description"}]`.
+import { AuthError, truncate } from '../core/errors';
+import { type AdapterContext, type HttpRequest, type RawResponse, isObject, joinUrl, parseJson, send } from '../core/http';
+import { decodeJwt } from '../core/jwt';
+import { createSession, touch } from '../core/session';
+import type { ApiResponse, Attach, AuthKind, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from './types';
 
-const notYet = (): never => {
-  throw new AuthError('config', 'Code42 support is not built yet');
-};
+export const CODE42_DEFAULT_TOKEN_PATH = '/c42api/v3/auth/jwt';
+const USER_PATH = '/api/User/my';
+const DEFAULT_LIFETIME_SEC = 1800;
+const TOTP_REQUIRED = 'TIME_BASED_ONE_TIME_PASSWORD_REQUIRED';
+const METHODS = new Set<HttpRequest['method']>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+interface Code42Problem {
+  key?: string;
+  description?: string;
+}
+
+/** The error entries of a Code42 answer, whichever of its two shapes it uses; [] when there are none. */
+function problemsOf(text: string): Code42Problem[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const list = Array.isArray(v) ? v : isObject(v) && Array.isArray(v.error) ? v.error : [];
+  return list.filter(isObject).map((e) => {
+    const key = typeof e.primaryErrorKey === 'string' ? e.primaryErrorKey : typeof e.name === 'string' ? e.name : undefined;
+    const description = typeof e.description === 'string' && e.description ? e.description : undefined;
+    return { key, description };
+  });
+}
+
+function serverMessage(problems: Code42Problem[]): string | undefined {
+  const words = problems.map((p) => p.description ?? p.key).filter((s): s is string => !!s);
+  return words.length ? truncate(words.join('; '), 300) : undefined;
+}
+
+/** A 401 that is about the two-factor code: 'required' (prompt for it) or 'rejected' (the code was wrong). */
+function totpProblem(res: RawResponse, problems: Code42Problem[]): 'required' | 'rejected' | null {
+  const keys = problems.map((p) => p.key ?? '');
+  if (keys.includes(TOTP_REQUIRED) || (!keys.length && res.text.includes(TOTP_REQUIRED))) return 'required';
+  if (keys.some((k) => /TIME_BASED_ONE_TIME_PASSWORD|TOTP/i.test(k)) || (!keys.length && /TIME_BASED_ONE_TIME_PASSWORD/.test(res.text))) return 'rejected';
+  return null;
+}
+
+/** The error for a refused login (401/403), or null when the status is not one. */
+function loginRefusal(res: RawResponse, hadCode: boolean): AuthError | null {
+  if (res.status !== 401 && res.status !== 403) return null;
+  const problems = problemsOf(res.text);
+  const details = { status: res.status, serverMessage: serverMessage(problems) };
+  const totp = totpProblem(res, problems);
+  if (totp === 'required') {
+    return hadCode
+      ? new AuthError('credentials', 'the two-factor code was rejected', details)
+      : new AuthError('twoFactorRequired', 'this account needs a two-factor code', details);
+  }
+  if (totp === 'rejected') return new AuthError('credentials', 'the two-factor code was rejected', details);
+  if (res.status === 403) return new AuthError('forbidden', 'the server refused this user', details);
+  return new AuthError('credentials', 'wrong username or password', details);
+}
+
+/** Everything that is not a 200 with JSON: 5xx / HTML / not JSON via parseJson, otherwise an unexpected status. */
+function unexpected(res: RawResponse, what: string): AuthError {
+  try {
+    parseJson(res, what);
+  } catch (e) {
+    if (e instanceof AuthError) return e;
+  }
+  return new AuthError('protocol', `unexpected HTTP ${res.status} on ${what}`, { status: res.status, serverMessage: serverMessage(problemsOf(res.text)) });
+}
+
+function toApiResponse(res: RawResponse): ApiResponse {
+  let body: unknown = res.text;
+  if (/json/i.test(res.contentType) || /^\s*[[{]/.test(res.text)) {
+    try {
+      body = JSON.parse(res.text);
+    } catch {
+      body = res.text;
+    }
+  }
+  return {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+    body,
+    rawBody: res.text,
+    contentType: res.contentType,
+    durationMs: res.durationMs,
+  };
+}
+
+function basicValue(username: string, secret: string): string {
+  return `Basic ${Buffer.from(`${username}:${secret}`, 'utf8').toString('base64')}`;
+}
+
+function tokenPathOf(conn: ConnectionConfig): string {
+  const p = conn.tokenPath?.trim();
+  return p ? p : CODE42_DEFAULT_TOKEN_PATH;
+}
+
+function withUseBody(url: string): string {
+  if (/[?&]useBody=/i.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}useBody=true`;
+}
+
+function loginHeaders(username: string, creds: Credentials): Record<string, string> {
+  const headers: Record<string, string> = { Authorization: basicValue(username, creds.secret), Accept: 'application/json' };
+  const code = creds.totp?.trim();
+  if (code) headers['totp-auth'] = code;
+  return headers;
+}
+
+async function login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
+  const auth: AuthKind = conn.auth ?? 'token';
+  if (auth !== 'token' && auth !== 'basic') throw new AuthError('config', `Code42 has no "${auth}" login`);
+  if (!conn.username) throw new AuthError('config', 'a username is required');
+  if (!creds.secret) throw new AuthError('credentials', 'no password was given');
+  const hadCode = !!creds.totp?.trim();
+  const headers = loginHeaders(conn.username, creds);
+
+  if (auth === 'basic') {
+    const what = `the credential check (GET ${USER_PATH})`;
+    const res = await send(ctx, { method: 'GET', url: joinUrl(conn.baseUrl, USER_PATH), headers });
+    const refusal = loginRefusal(res, hadCode);
+    if (refusal) throw refusal;
+    if (res.status !== 200) throw unexpected(res, what);
+    const body = parseJson(res, what);
+    const data = isObject(body) && isObject(body.data) ? body.data : null;
+    const name = data && typeof data.username === 'string' ? data.username : conn.username;
+    const id = data && (typeof data.userId === 'number' || typeof data.userId === 'string') ? data.userId : undefined;
+    const attach: Attach = { kind: 'header', name: 'Authorization', value: basicValue(conn.username, creds.secret) };
+    return createSession({
+      connectionId: conn.id,
+      vendor: 'code42',
+      authKind: 'basic',
+      // Not a secret: the Basic credentials themselves only live in `attach`.
+      token: `Basic credentials of ${conn.username}`,
+      attach,
+      now: ctx.clock(),
+      method: `GET ${USER_PATH}`,
+      perRequest: true,
+      user: { name, ...(id !== undefined ? { id } : {}) },
+    });
+  }
+
+  const path = tokenPathOf(conn);
+  const what = `token login (GET ${path})`;
+  const res = await send(ctx, { method: 'GET', url: withUseBody(joinUrl(conn.baseUrl, path)), headers });
+  const refusal = loginRefusal(res, hadCode);
+  if (refusal) throw refusal;
+  if (res.status !== 200) throw unexpected(res, what);
+  const body = parseJson(res, what);
+  const token = isObject(body) && isObject(body.data) && typeof body.data.v3_user_token === 'string' ? body.data.v3_user_token : '';
+  if (!token) {
+    throw new AuthError('protocol', `the answer to ${what} has no v3_user_token`, { status: res.status, serverMessage: serverMessage(problemsOf(res.text)) });
+  }
+  const claims = decodeJwt(token)?.claims;
+  const claimedName = typeof claims?.username === 'string' ? claims.username : undefined;
+  return createSession({
+    connectionId: conn.id,
+    vendor: 'code42',
+    authKind: 'token',
+    token,
+    attach: { kind: 'header', name: 'Authorization', value: `Bearer ${token}` },
+    now: ctx.clock(),
+    method: `GET ${path}`,
+    fixedLifetimeMs: (conn.lifetimeSeconds ?? DEFAULT_LIFETIME_SEC) * 1000,
+    user: { name: claimedName ?? conn.username },
+  });
+}
+
+async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<{ response: ApiResponse; session: Session }> {
+  if (req.kind !== 'rest') throw new AuthError('config', 'Code42 takes REST requests, not JSON-RPC');
+  const method = req.method.toUpperCase() as HttpRequest['method'];
+  if (!METHODS.has(method)) throw new AuthError('config', `unsupported HTTP method "${truncate(req.method, 20)}"`);
+  const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
+  let data: string | undefined;
+  if (req.body !== undefined) {
+    data = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+  }
+  for (const h of Object.keys(headers)) if (h.toLowerCase() === 'authorization') delete headers[h];
+  headers[session.attach.name] = session.attach.value;
+  const res = await send(ctx, { method, url: joinUrl(conn.baseUrl, req.path), headers, data });
+  if (res.status === 401) {
+    const problems = problemsOf(res.text);
+    const details = { status: 401, serverMessage: serverMessage(problems) };
+    if (totpProblem(res, problems) === 'required') {
+      throw new AuthError('twoFactorRequired', 'this account needs a two-factor code on every Basic request (token login avoids that)', details);
+    }
+    throw new AuthError('expired', session.authKind === 'basic' ? 'the credentials were rejected' : 'the token was rejected', details);
+  }
+  return { response: toApiResponse(res), session: touch(session, ctx.clock()) };
+}
 
 export const code42Adapter: VendorAdapter = {
   vendor: 'code42',
   displayName: 'Code42',
-  authKinds: ['password'],
+  authKinds: ['token', 'basic'],
   secretLabel: () => 'password',
-  validate: () => [],
-  login: async () => notYet(),
-  request: async () => notYet(),
-  sampleRequests: [],
+  validate: (conn) => {
+    const problems: string[] = [];
+    const auth = conn.auth ?? 'token';
+    if (auth !== 'token' && auth !== 'basic') problems.push(`auth "${auth}" is not supported by Code42 (use token or basic)`);
+    if (!conn.username) problems.push('a username is required');
+    if (conn.tokenPath !== undefined && !/^\/\S*$/.test(conn.tokenPath.trim())) {
+      problems.push(`tokenPath must be a path starting with "/" (e.g. ${CODE42_DEFAULT_TOKEN_PATH} or /api/v3/auth/jwt)`);
+    }
+    if (conn.lifetimeSeconds !== undefined && !(conn.lifetimeSeconds > 0)) problems.push('lifetimeSeconds must be more than zero');
+    return problems;
+  },
+  login,
+  request,
+  sampleRequests: [
+    { kind: 'rest', method: 'GET', path: USER_PATH },
+    { kind: 'rest', method: 'GET', path: '/api/v1/Org/my' },
+    { kind: 'rest', method: 'GET', path: '/api/v1/Computer' },
+  ],
 };

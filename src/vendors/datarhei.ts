@@ -1,18 +1,191 @@
-// datarhei Core adapter — see ../../../shared/PROTOCOLS.md. (To be written.)
-import { AuthError } from '../core/errors';
+// datarhei Core adapter — see ../../../shared/PROTOCOLS.md §5 (verified against a real Core v16.16).
+// Login: POST /api/login with JSON {"username","password"} (or an Auth0 access token as Bearer, no body)
+// → {"access_token","refresh_token"}; both HS256 JWTs whose `exp` gives the expiry (`exi` is the total lifetime,
+// fixed at issue). Refresh: GET /api/login/refresh with Bearer <refresh_token> → {"access_token"} (the refresh token
+// is not rotated). Calls: Bearer <access_token>. A wrong password is answered after a deliberate 5 s delay, which
+// the default 15 s timeout covers.
+import { AuthError, truncate } from '../core/errors';
+import { type AdapterContext, type HttpRequest, type RawResponse, isObject, joinUrl, parseJson, send } from '../core/http';
+import { decodeJwt } from '../core/jwt';
+import { createSession, isRefreshUsable, replaceToken, touch } from '../core/session';
+import type { ApiResponse, Attach, AuthKind, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from './types';
 
-const notYet = (): never => {
-  throw new AuthError('config', 'datarhei Core support is not built yet');
-};
+const LOGIN_PATH = '/api/login';
+const REFRESH_PATH = '/api/login/refresh';
+const METHODS = new Set<HttpRequest['method']>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+const bearer = (token: string): Attach => ({ kind: 'header', name: 'Authorization', value: `Bearer ${token}` });
+
+/** `details[0]` (else `message`) of a datarhei error body `{"code","message","details":[…]}`. */
+function serverMessage(res: RawResponse): string | undefined {
+  try {
+    const v: unknown = JSON.parse(res.text);
+    if (isObject(v)) {
+      const details = Array.isArray(v.details) ? v.details.filter((d): d is string => typeof d === 'string' && d.length > 0) : [];
+      if (details.length) return truncate(details.join('; '), 300);
+      if (typeof v.message === 'string' && v.message) return truncate(v.message, 300);
+    }
+  } catch {
+    // not JSON: no server words to quote
+  }
+  return undefined;
+}
+
+/** Everything that is not a 200 with JSON: 5xx / HTML / not JSON via parseJson, otherwise an unexpected status. */
+function unexpected(res: RawResponse, what: string): AuthError {
+  try {
+    parseJson(res, what);
+  } catch (e) {
+    if (e instanceof AuthError) return e;
+  }
+  return new AuthError('protocol', `unexpected HTTP ${res.status} on ${what}`, { status: res.status, serverMessage: serverMessage(res) });
+}
+
+function stringField(v: unknown, name: string, what: string, status: number): string {
+  const s = isObject(v) ? v[name] : undefined;
+  if (typeof s !== 'string' || !s) throw new AuthError('protocol', `the answer to ${what} has no ${name}`, { status });
+  return s;
+}
+
+function toApiResponse(res: RawResponse): ApiResponse {
+  let body: unknown = res.text;
+  if (/json/i.test(res.contentType) || /^\s*[[{]/.test(res.text)) {
+    try {
+      body = JSON.parse(res.text);
+    } catch {
+      body = res.text;
+    }
+  }
+  return {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+    body,
+    rawBody: res.text,
+    contentType: res.contentType,
+    durationMs: res.durationMs,
+  };
+}
+
+async function login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
+  const auth: AuthKind = conn.auth ?? 'password';
+  if (auth !== 'password' && auth !== 'auth0') throw new AuthError('config', `datarhei Core has no "${auth}" login`);
+  if (!creds.secret) throw new AuthError('credentials', auth === 'auth0' ? 'no Auth0 access token was given' : 'no password was given');
+  if (auth === 'password' && !conn.username) throw new AuthError('config', 'a username is required');
+  const what = `login (POST ${LOGIN_PATH})`;
+  const req: HttpRequest =
+    auth === 'password'
+      ? {
+          method: 'POST',
+          url: joinUrl(conn.baseUrl, LOGIN_PATH),
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          data: JSON.stringify({ username: conn.username, password: creds.secret }),
+        }
+      : { method: 'POST', url: joinUrl(conn.baseUrl, LOGIN_PATH), headers: { Authorization: `Bearer ${creds.secret}`, Accept: 'application/json' } };
+  const res = await send(ctx, req);
+  if (res.status === 401) {
+    throw new AuthError('credentials', auth === 'auth0' ? 'the Auth0 access token was rejected' : 'wrong username or password', {
+      status: 401,
+      serverMessage: serverMessage(res),
+    });
+  }
+  if (res.status === 400) {
+    // Our request always carries credentials, so the server not finding any means it does not read them this way.
+    throw auth === 'auth0'
+      ? new AuthError('config', 'the server did not take the Auth0 token as a login (Auth0 may be off on this server)', {
+          status: 400,
+          serverMessage: serverMessage(res),
+        })
+      : new AuthError('protocol', 'the server found no username and password in the login request', { status: 400, serverMessage: serverMessage(res) });
+  }
+  if (res.status !== 200) throw unexpected(res, what);
+  const body = parseJson(res, what);
+  const access = stringField(body, 'access_token', what, res.status);
+  const refresh = stringField(body, 'refresh_token', what, res.status);
+  const sub = decodeJwt(access)?.claims.sub;
+  return createSession({
+    connectionId: conn.id,
+    vendor: 'datarhei',
+    authKind: auth,
+    token: access,
+    attach: bearer(access),
+    now: ctx.clock(),
+    method: `POST ${LOGIN_PATH}`,
+    refreshToken: refresh,
+    user: typeof sub === 'string' ? { name: sub } : auth === 'password' && conn.username ? { name: conn.username } : null,
+  });
+}
+
+async function refresh(conn: ConnectionConfig, session: Session, ctx: AdapterContext): Promise<Session> {
+  const now = ctx.clock();
+  if (!session.refreshToken) throw new AuthError('expired', 'there is no refresh token');
+  if (!isRefreshUsable(session, now)) throw new AuthError('expired', 'the refresh token has expired');
+  const what = `refresh (GET ${REFRESH_PATH})`;
+  const res = await send(ctx, {
+    method: 'GET',
+    url: joinUrl(conn.baseUrl, REFRESH_PATH),
+    headers: { Authorization: `Bearer ${session.refreshToken}`, Accept: 'application/json' },
+  });
+  if (res.status === 401) {
+    throw new AuthError('expired', 'the refresh token was rejected', { status: 401, serverMessage: serverMessage(res) });
+  }
+  if (res.status !== 200) throw unexpected(res, what);
+  const body = parseJson(res, what);
+  const access = stringField(body, 'access_token', what, res.status);
+  // Core does not rotate the refresh token; take a new one only if a server ever sends it.
+  const rotated = isObject(body) && typeof body.refresh_token === 'string' && body.refresh_token ? body.refresh_token : undefined;
+  return replaceToken(session, {
+    token: access,
+    now: ctx.clock(),
+    method: `GET ${REFRESH_PATH}`,
+    event: 'refresh',
+    attach: bearer(access),
+    ...(rotated ? { refreshToken: rotated } : {}),
+  });
+}
+
+async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<{ response: ApiResponse; session: Session }> {
+  if (req.kind !== 'rest') throw new AuthError('config', 'datarhei Core takes REST requests, not JSON-RPC');
+  const method = req.method.toUpperCase() as HttpRequest['method'];
+  if (!METHODS.has(method)) throw new AuthError('config', `unsupported HTTP method "${truncate(req.method, 20)}"`);
+  const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
+  let data: string | undefined;
+  if (req.body !== undefined) {
+    data = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+  }
+  for (const h of Object.keys(headers)) if (h.toLowerCase() === 'authorization') delete headers[h];
+  headers[session.attach.name] = session.attach.value;
+  const res = await send(ctx, { method, url: joinUrl(conn.baseUrl, req.path), headers, data });
+  if (res.status === 401) {
+    throw new AuthError('expired', 'the access token was rejected', { status: 401, serverMessage: serverMessage(res) });
+  }
+  return { response: toApiResponse(res), session: touch(session, ctx.clock()) };
+}
 
 export const datarheiAdapter: VendorAdapter = {
   vendor: 'datarhei',
   displayName: 'datarhei Core',
-  authKinds: ['password'],
-  secretLabel: () => 'password',
-  validate: () => [],
-  login: async () => notYet(),
-  request: async () => notYet(),
-  sampleRequests: [],
+  authKinds: ['password', 'auth0'],
+  secretLabel: (auth) => (auth === 'auth0' ? 'Auth0 access token' : 'password'),
+  validate: (conn) => {
+    const problems: string[] = [];
+    const auth = conn.auth ?? 'password';
+    if (auth !== 'password' && auth !== 'auth0') problems.push(`auth "${auth}" is not supported by datarhei Core (use password or auth0)`);
+    if (auth === 'password' && !conn.username) problems.push('a username is required for password login');
+    if (conn.refreshLeadSeconds !== undefined && !(conn.refreshLeadSeconds >= 0)) problems.push('refreshLeadSeconds must be zero or more');
+    return problems;
+  },
+  login,
+  refresh,
+  request,
+  sampleRequests: [
+    { kind: 'rest', method: 'GET', path: '/api' },
+    { kind: 'rest', method: 'GET', path: '/api/v3/process' },
+    { kind: 'rest', method: 'GET', path: '/api/v3/config' },
+    { kind: 'rest', method: 'GET', path: '/api/v3/skills' },
+    { kind: 'rest', method: 'GET', path: '/api/v3/fs' },
+    { kind: 'rest', method: 'GET', path: '/ping' },
+  ],
 };

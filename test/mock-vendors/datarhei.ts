@@ -1,7 +1,254 @@
-// Loopback mock of the datarhei API — see ../../../shared/PROTOCOLS.md. (To be written.)
-import type { MockEnv, VendorHandler } from './types';
+// Loopback mock of the datarhei Core API — see ../../../shared/PROTOCOLS.md §5 and the captured transcripts
+// (../../../shared/datarhei-core-transcripts.txt): same status lines, Content-Type, header order and body bytes
+// (Go's JSON encoder ends every body with "\n" and sorts the claims of the tokens it signs).
+//
+// Facts from the real server that this mock reproduces:
+// - tokens are HS256, signed with the key username + password + jwt secret (so a password change invalidates them);
+// - claims, in this order: exi, exp, iat, iss "datarhei-core", jti (uuid), sub, usefor "access" | "refresh";
+// - a bad login (401) and a login without usable credentials (400) are answered after a deliberate delay;
+// - the refresh token is not rotated; `/api` answers a short "about" unless a valid ACCESS token comes with it.
+// Not confirmed (chosen here): the 404 body for unknown routes, the Auth0 error texts, the /api/v3/config and
+// /api/v3/skills bodies (trimmed; the config never carries the password or the JWT secret).
+import { randomUUID } from 'node:crypto';
+import { ACCOUNTS } from './accounts';
+import { signHs256, verifyHs256 } from './jwt';
+import type { MockEnv, MockReply, MockRequest, VendorHandler } from './types';
 
-export function createHandler(env: MockEnv): VendorHandler {
-  void env;
-  return () => ({ status: 404, headers: { 'content-type': 'text/plain' }, body: 'not implemented' });
+export interface DatarheiMockOptions {
+  /** Accept Auth0 access tokens at POST /api/login (and list "auth0" in `auths`). Default true. */
+  auth0?: boolean;
+}
+
+interface DatarheiState {
+  username: string;
+  password: string;
+  auth0: boolean;
+  startedAt: number;
+}
+
+const states = new WeakMap<MockEnv, DatarheiState>();
+
+function stateOf(env: MockEnv): DatarheiState {
+  const s = states.get(env);
+  if (!s) throw new Error('the datarhei mock is not running on this env');
+  return s;
+}
+
+/** Changes the server's password: every token issued so far stops verifying (the signing key includes it). */
+export function changeDatarheiPassword(env: MockEnv, password: string): void {
+  stateOf(env).password = password;
+}
+
+/** Turns the Auth0 login on or off at run time (off: `auths` is `["localjwt"]`, exactly as in the transcript). */
+export function setDatarheiAuth0(env: MockEnv, enabled: boolean): void {
+  stateOf(env).auth0 = enabled;
+}
+
+/**
+ * An access token of the mock's stand-in Auth0 tenant (HS256 with ACCOUNTS.datarhei.auth0.secret).
+ * `claims` overrides or adds claims (e.g. another `iss`, `sub` or `aud`) to test rejections.
+ */
+export function mintAuth0Token(nowMs: number, lifetimeSec: number, claims: Record<string, unknown> = {}): string {
+  const a = ACCOUNTS.datarhei.auth0;
+  const iat = Math.floor(nowMs / 1000);
+  return signHs256(
+    { iss: a.issuer, sub: a.subject, aud: [a.audience], iat, exp: iat + lifetimeSec, azp: 'datarhei-mock-client', scope: 'openid', ...claims },
+    a.secret,
+  );
+}
+
+const ABOUT = {
+  name: 'nameless-snowflake-2665',
+  id: '9e914d54-6a1c-458e-a765-2436f1ad5c8c',
+  version: {
+    number: '16.16.0',
+    repository_commit: '0de97f4a6b2e390ebde9ff702b95de3260119566',
+    repository_branch: 'main',
+    build_date: '',
+    arch: 'linux/amd64',
+    compiler: 'go1.23.5',
+  },
+};
+
+const INVALID_JWT = { code: 401, message: 'Unauthorized', details: ['Missing or invalid JWT token'] };
+const BAD_CREDENTIALS = { code: 401, message: 'Unauthorized', details: ['Invalid authorization credentials: invalid username or password'] };
+const MISSING_CREDENTIALS = { code: 400, message: 'Bad Request', details: ['Missing authorization credentials'] };
+
+/** Go's encoding/json: HTML-safe escapes and a trailing newline. */
+function goJsonText(value: unknown): string {
+  return `${JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+}
+
+/** ISO time without milliseconds, as Go prints it: 2026-11-23T18:10:23Z. */
+function goTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): VendorHandler {
+  const state: DatarheiState = {
+    username: ACCOUNTS.datarhei.username,
+    password: ACCOUNTS.datarhei.password,
+    auth0: opts.auth0 ?? true,
+    startedAt: env.clock(),
+  };
+  states.set(env, state);
+
+  /** Headers in the real server's order: Content-Type, Vary…, Date, Content-Length. */
+  const reply = (status: number, body: string, contentType: string | null, vary: string[] = ['Origin']): MockReply => {
+    const headers: Record<string, string | string[]> = {};
+    if (contentType) headers['Content-Type'] = contentType;
+    headers.Vary = vary.length === 1 ? vary[0] : vary;
+    headers.Date = new Date(env.clock()).toUTCString();
+    headers['Content-Length'] = String(Buffer.byteLength(body));
+    return { status, headers, body };
+  };
+  const json = (status: number, value: unknown, vary?: string[]): MockReply => reply(status, goJsonText(value), 'application/json', vary);
+
+  const signingKey = (): string => state.username + state.password + ACCOUNTS.datarhei.jwtSecret;
+
+  const issue = (sub: string, usefor: 'access' | 'refresh'): string => {
+    const exi = usefor === 'access' ? env.lifetimes.datarheiAccessSec : env.lifetimes.datarheiRefreshSec;
+    const iat = Math.floor(env.clock() / 1000);
+    return signHs256({ exi, exp: iat + exi, iat, iss: 'datarhei-core', jti: randomUUID(), sub, usefor }, signingKey());
+  };
+
+  const tokens = (sub: string): MockReply => {
+    env.stats.inc('datarhei.login');
+    return json(200, { access_token: issue(sub, 'access'), refresh_token: issue(sub, 'refresh') });
+  };
+
+  /** The bearer token of the request, when it verifies, is unexpired and is meant for `usefor`. */
+  const validToken = (req: MockRequest, usefor: 'access' | 'refresh'): Record<string, unknown> | null => {
+    const m = /^bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''));
+    if (!m) return null;
+    const claims = verifyHs256(m[1], signingKey());
+    if (!claims) return null;
+    if (claims.usefor !== usefor) return null;
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= env.clock()) return null;
+    return claims;
+  };
+
+  const badLogin = (body: unknown): MockReply => ({ ...json((body as { code: number }).code, body), delayMs: env.lifetimes.datarheiBadLoginDelayMs });
+
+  /** The local (username/password) validator: null when the body carries no usable credentials. */
+  const localCredentials = (body: string): { username: string; password: string } | null => {
+    let v: unknown;
+    try {
+      v = JSON.parse(body);
+    } catch {
+      return null;
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+    const { username, password } = v as Record<string, unknown>;
+    if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) return null;
+    return { username, password };
+  };
+
+  /** The Auth0 validator: null when there is no Auth0 token, else the subject or the error text. */
+  const auth0Login = (req: MockRequest): { sub: string } | { error: string } | null => {
+    if (!state.auth0) return null;
+    const header = String(req.headers.authorization ?? '');
+    if (!header.startsWith('Bearer ') || header.length === 'Bearer '.length) return null;
+    const token = header.slice('Bearer '.length);
+    const a = ACCOUNTS.datarhei.auth0;
+    let unverified: Record<string, unknown>;
+    try {
+      unverified = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+    if (unverified.iss !== a.issuer) return { error: 'no tenant for issuer found' };
+    const claims = verifyHs256(token, a.secret);
+    if (!claims) return { error: 'token signature is invalid: signature is invalid' };
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= env.clock()) return { error: 'token has invalid claims: token is expired' };
+    const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!aud.includes(a.audience)) return { error: 'token has invalid claims: token has invalid audience' };
+    if (claims.sub !== a.subject) return { error: 'user not allowed' };
+    return { sub: a.subject };
+  };
+
+  const login = (req: MockRequest): MockReply => {
+    const local = localCredentials(req.body);
+    if (local) {
+      if (local.username !== state.username || local.password !== state.password) return badLogin(BAD_CREDENTIALS);
+      return tokens(state.username);
+    }
+    const auth0 = auth0Login(req);
+    if (auth0 && 'sub' in auth0) return tokens(auth0.sub);
+    if (auth0) return badLogin({ code: 401, message: 'Unauthorized', details: [`Invalid authorization credentials: ${auth0.error}`] });
+    return badLogin(MISSING_CREDENTIALS);
+  };
+
+  const v3: Record<string, () => unknown> = {
+    '/api/v3/process': () => [],
+    '/api/v3/config': () => ({
+      created_at: goTime(state.startedAt),
+      loaded_at: goTime(state.startedAt),
+      updated_at: goTime(state.startedAt),
+      config: {
+        version: 3,
+        id: ABOUT.id,
+        name: ABOUT.name,
+        address: '127.0.0.1:18080',
+        log: { level: 'info', topics: [], max_lines: 1000 },
+        db: { dir: './config' },
+        host: { name: [], auto: false },
+        api: {
+          read_only: false,
+          auth: {
+            enable: true,
+            disable_localhost: false,
+            username: state.username,
+            password: '',
+            jwt: { secret: '' },
+            auth0: { enable: state.auth0, tenants: [] },
+          },
+        },
+        tls: { address: '127.0.0.1:18181', enable: false, auto: false },
+        update_check: false,
+      },
+      overrides: ['api.auth.enable', 'api.auth.username', 'api.auth.password', 'api.auth.jwt.secret', 'update_check'],
+    }),
+    '/api/v3/skills': () => ({
+      ffmpeg: { version: '6.1.1', compiler: 'gcc 12 (Debian 12.2.0-14)', configuration: '--enable-gpl', libraries: [] },
+      filters: [{ id: 'scale', name: 'scale', description: 'Scale the input video size and/or convert the image format.' }],
+      hwaccels: [],
+      codecs: { audio: [{ id: 'aac', name: 'aac', encoders: ['aac'], decoders: ['aac'] }], video: [{ id: 'h264', name: 'h264', encoders: ['libx264'], decoders: ['h264'] }], subtitle: [] },
+      devices: { demuxers: [], muxers: [] },
+      formats: { demuxers: [{ id: 'mpegts', name: 'mpegts' }], muxers: [{ id: 'hls', name: 'hls' }] },
+      protocols: { input: [{ id: 'rtmp', name: 'rtmp' }], output: [{ id: 'rtmp', name: 'rtmp' }] },
+    }),
+    '/api/v3/fs': () => [
+      { name: 'disk', type: 'disk', mount: '/' },
+      { name: 'mem', type: 'mem', mount: '/memfs' },
+    ],
+  };
+
+  return (req) => {
+    const method = req.method.toUpperCase();
+    const path = req.path.replace(/\/+$/, '') || '/';
+    if (path === '/ping' && method === 'GET') return reply(200, 'pong', 'text/plain; charset=UTF-8');
+    if (path === '/api' && method === 'GET') {
+      const auths = state.auth0 ? ['localjwt', 'auth0'] : ['localjwt'];
+      if (!validToken(req, 'access')) return json(200, { app: 'datarhei-core', auths, version: { number: '16.0.0' } });
+      const uptime = Math.max(0, Math.floor((env.clock() - state.startedAt) / 1000));
+      return json(200, { app: 'datarhei-core', auths, name: ABOUT.name, id: ABOUT.id, created_at: goTime(state.startedAt), uptime_seconds: uptime, version: ABOUT.version });
+    }
+    if (path === '/api/login' && method === 'POST') return login(req);
+    if (path === '/api/login/refresh' && method === 'GET') {
+      const claims = validToken(req, 'refresh');
+      if (!claims) return json(401, INVALID_JWT);
+      env.stats.inc('datarhei.refresh');
+      return json(200, { access_token: issue(String(claims.sub), 'access') });
+    }
+    // Everything else under /api sits behind the JWT middleware (GET /api/login included).
+    if (!validToken(req, 'access')) {
+      if (method === 'HEAD') return { status: 401, headers: { Vary: 'Origin', Date: new Date(env.clock()).toUTCString() } };
+      return json(401, INVALID_JWT);
+    }
+    const route = (method === 'GET' || method === 'HEAD') && path.startsWith('/api/v3/') ? v3[path] : undefined;
+    if (!route) return json(404, { code: 404, message: 'Not Found', details: ['Not Found'] });
+    env.stats.inc('datarhei.call');
+    return json(200, route(), ['Origin', 'Accept-Encoding']);
+  };
 }

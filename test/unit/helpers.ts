@@ -7,10 +7,7 @@ import { startMockVendors, type MockVendors, type MockVendorsOptions } from '../
 export function useMockVendors(opts: MockVendorsOptions = {}): () => MockVendors {
   let mock: MockVendors | undefined;
   before(async () => {
-    mock = await startMockVendors({
-      lifetimes: { datarheiBadLoginDelayMs: 50, ...opts.lifetimes },
-      ...opts,
-    });
+    mock = await startMockVendors({ ...opts, lifetimes: { datarheiBadLoginDelayMs: 50, ...opts.lifetimes } });
   });
   afterEach(() => mock?.clearFaults());
   after(async () => {

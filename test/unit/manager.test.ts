@@ -1,0 +1,318 @@
+// The renewal policy of the session manager, per vendor, against the loopback vendor servers with lifetimes of
+// a second or two: transparent renewal after expiry, single-flight under concurrency, the Cove visa chain,
+// refresh-token fallback, and recovery from a wrong stored password.
+import * as assert from 'node:assert/strict';
+import axios from 'axios';
+import { Secret, TOTP } from 'otpauth';
+import { AuthError, describeError } from '../../src/core/errors';
+import { SessionManager } from '../../src/core/manager';
+import type { ConnectionConfig, ExploreRequest } from '../../src/core/types';
+import { ACCOUNTS } from '../mock-vendors/accounts';
+import type { CoveReceived } from '../mock-vendors/cove';
+import { sleep } from '../mock-vendors/util';
+import { useMockVendors } from './helpers';
+
+const LIFETIMES = {
+  coveVisaSec: 1,
+  commvaultIdleSec: 1,
+  code42TokenSec: 2,
+  // JWT times have whole-second precision: 2 s keeps a fresh token from looking expired at once.
+  datarheiAccessSec: 2,
+  datarheiRefreshSec: 4,
+  ipcortexIdleSec: 1,
+};
+
+async function rejects(p: Promise<unknown>): Promise<AuthError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof AuthError, `expected an AuthError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a failure');
+}
+
+describe('session manager: renewal policy per vendor', () => {
+  const mock = useMockVendors({ lifetimes: LIFETIMES });
+  const secrets = new Map<string, string>();
+  const manager = (askTotp?: (c: ConnectionConfig, attempt: number) => Promise<string | undefined>) =>
+    new SessionManager({ getSecret: async (c) => secrets.get(c.id), ...(askTotp ? { askTotp } : {}) });
+  const stat = (name: string) => mock().env.stats.get(name);
+
+  const datarhei = (): ConnectionConfig => ({ id: 'dr', vendor: 'datarhei', baseUrl: mock().baseUrl('datarhei'), username: ACCOUNTS.datarhei.username, refreshLeadSeconds: 0 });
+  const cove = (over: Partial<ConnectionConfig> = {}): ConnectionConfig => ({
+    id: 'cove',
+    vendor: 'cove',
+    baseUrl: mock().baseUrl('cove'),
+    partner: ACCOUNTS.cove.partner,
+    username: ACCOUNTS.cove.username,
+    ...over,
+  });
+  const commvault = (): ConnectionConfig => ({ id: 'cv', vendor: 'commvault', baseUrl: mock().baseUrl('commvault'), username: ACCOUNTS.commvault.username });
+  const code42 = (username: string = ACCOUNTS.code42.username): ConnectionConfig => ({ id: `c42-${username}`, vendor: 'code42', baseUrl: mock().baseUrl('code42'), username });
+  const ipcortex = (): ConnectionConfig => ({ id: 'ipc', vendor: 'ipcortex', baseUrl: mock().baseUrl('ipcortex'), username: ACCOUNTS.ipcortex.username });
+
+  beforeEach(() => {
+    secrets.clear();
+    secrets.set('dr', ACCOUNTS.datarhei.password);
+    secrets.set('cove', ACCOUNTS.cove.password);
+    secrets.set('cv', ACCOUNTS.commvault.password);
+    secrets.set(`c42-${ACCOUNTS.code42.username}`, ACCOUNTS.code42.password);
+    secrets.set(`c42-${ACCOUNTS.code42.mfa.username}`, ACCOUNTS.code42.mfa.password);
+    secrets.set('ipc', ACCOUNTS.ipcortex.password);
+  });
+
+  const PROCESS: ExploreRequest = { kind: 'rest', method: 'GET', path: '/api/v3/process' };
+  const PARTNERS: ExploreRequest = { kind: 'rpc', method: 'EnumeratePartners', params: { parentPartnerId: 0 } };
+
+  describe('datarhei Core', () => {
+    it('refreshes an expired access token transparently (no new login) and the request succeeds', async () => {
+      const m = manager();
+      const conn = datarhei();
+      await m.login(conn);
+      const [logins, refreshes] = [stat('datarhei.login'), stat('datarhei.refresh')];
+      await sleep(2100);
+      const { response, session } = await m.request(conn, PROCESS);
+      assert.equal(response.status, 200);
+      assert.deepEqual(response.body, []);
+      assert.equal(stat('datarhei.refresh'), refreshes + 1);
+      assert.equal(stat('datarhei.login'), logins);
+      assert.equal(session.history.at(-1)?.event, 'refresh');
+      assert.equal(session.history.at(-1)?.replaced, session.history.at(-2)?.token);
+    });
+
+    it('20 concurrent requests on an expired session cause exactly one refresh', async () => {
+      const m = manager();
+      const conn = datarhei();
+      await m.login(conn);
+      await sleep(2100);
+      const refreshes = stat('datarhei.refresh');
+      const results = await Promise.all(Array.from({ length: 20 }, () => m.request(conn, PROCESS)));
+      assert.ok(results.every((r) => r.response.status === 200));
+      assert.equal(stat('datarhei.refresh'), refreshes + 1);
+    });
+
+    it('falls back to a full login when the refresh token has expired', async () => {
+      const m = manager();
+      const conn = datarhei();
+      await m.login(conn);
+      await sleep(4100);
+      const [logins, refreshes] = [stat('datarhei.login'), stat('datarhei.refresh')];
+      const { response, session } = await m.request(conn, PROCESS);
+      assert.equal(response.status, 200);
+      assert.equal(stat('datarhei.login'), logins + 1);
+      assert.equal(stat('datarhei.refresh'), refreshes);
+      assert.equal(session.history.at(-1)?.event, 'relogin');
+    });
+
+    it('falls back to a full login when the server rejects the refresh token', async () => {
+      const m = manager();
+      const conn = datarhei();
+      const s = await m.login(conn);
+      // A refresh token the server does not accept (wrong kind: the access token), still "valid" locally.
+      m.set({ ...s, refreshToken: s.token, refreshExpiresAt: null, expiresAt: Date.now() - 1 });
+      const logins = stat('datarhei.login');
+      const { response } = await m.request(conn, PROCESS);
+      assert.equal(response.status, 200);
+      assert.equal(stat('datarhei.login'), logins + 1);
+    });
+
+    it('a wrong stored password during re-login is a clear error, and the connection works once it is fixed', async () => {
+      const m = manager();
+      const conn = datarhei();
+      await m.login(conn);
+      secrets.set('dr', 'not-the-password');
+      await sleep(4100);
+      const err = await rejects(m.request(conn, PROCESS));
+      assert.equal(err.kind, 'credentials');
+      const sentence = describeError(err, conn);
+      assert.match(sentence, /^Connection "dr": wrong username or password/);
+      assert.ok(!sentence.includes('not-the-password'));
+      secrets.set('dr', ACCOUNTS.datarhei.password);
+      const { response } = await m.request(conn, PROCESS);
+      assert.equal(response.status, 200);
+    });
+
+    it('a failed renewal leaves a still-valid session in place', async () => {
+      const m = manager();
+      const conn = datarhei();
+      const s = await m.login(conn);
+      mock().setFault('datarhei', { fault: { kind: 'drop' } });
+      const err = await rejects(m.renew(conn));
+      assert.equal(err.kind, 'network');
+      assert.equal(m.get(conn.id)?.token, s.token);
+    });
+  });
+
+  describe('N-able Cove', () => {
+    const received = async (): Promise<CoveReceived[]> => (await axios.get<CoveReceived[]>(`${mock().url}/cove/__mock/received`)).data;
+
+    it('logs in again when the server says the visa lapsed, and the call succeeds', async () => {
+      const m = manager();
+      const conn = cove();
+      await m.login(conn);
+      await sleep(1100);
+      const logins = stat('cove.Login');
+      const { response, session } = await m.request(conn, PARTNERS);
+      assert.equal(response.status, 200);
+      assert.equal(stat('cove.Login'), logins + 1);
+      assert.deepEqual(
+        session.history.slice(-2).map((h) => [h.event, h.method]),
+        [
+          ['relogin', 'Login'],
+          ['call', 'EnumeratePartners'],
+        ],
+      );
+    });
+
+    it('logs in again without a failed call when the client knows the visa window has passed', async () => {
+      const m = manager();
+      const conn = cove({ lifetimeSeconds: 1 });
+      await m.login(conn);
+      await sleep(1100);
+      const [logins, calls] = [stat('cove.Login'), stat('cove.call')];
+      await m.request(conn, PARTNERS);
+      assert.equal(stat('cove.Login'), logins + 1);
+      assert.equal(stat('cove.call'), calls + 1);
+    });
+
+    it('grows the visa chain by one entry per call and always sends the newest visa', async () => {
+      const m = manager();
+      const conn = cove();
+      let s = await m.login(conn);
+      for (let i = 0; i < 4; i++) {
+        const before = s;
+        const { session } = await m.request(conn, PARTNERS);
+        const sent = (await received()).at(-1);
+        assert.equal(sent?.visa, before.token, 'the newest visa is the one sent');
+        assert.equal(session.history.length, before.history.length + 1);
+        assert.equal(session.history.at(-1)?.replaced, before.token);
+        assert.notEqual(session.token, before.token);
+        s = session;
+      }
+      assert.equal(m.get(conn.id)?.token, s.token);
+    });
+
+    it('20 concurrent calls after the visa lapsed cause exactly one Login, and the chain keeps every call', async () => {
+      const m = manager();
+      const conn = cove();
+      const s = await m.login(conn);
+      await sleep(1100);
+      const logins = stat('cove.Login');
+      const results = await Promise.all(Array.from({ length: 20 }, () => m.request(conn, PARTNERS)));
+      assert.ok(results.every((r) => r.response.status === 200));
+      assert.equal(stat('cove.Login'), logins + 1);
+      const history = m.get(conn.id)?.history ?? [];
+      assert.equal(history.length, s.history.length + 1 + 20);
+      assert.equal(history.filter((h) => h.event === 'call').length, 20);
+    });
+  });
+
+  describe('Commvault', () => {
+    it('after the idle window, renews or logs in again transparently and the request succeeds', async () => {
+      const m = manager();
+      const conn = commvault();
+      await m.login(conn);
+      await sleep(1100);
+      const logins = stat('commvault.login');
+      const { response } = await m.request(conn, { kind: 'rest', method: 'POST', path: '/WhoAmI' });
+      assert.equal(response.status, 200);
+      assert.equal(stat('commvault.login'), logins + 1);
+    });
+
+    it('renews with RenewLoginToken (no new login) when the server rejects a still-renewable token', async () => {
+      const m = manager();
+      const conn = commvault();
+      const s = await m.login(conn);
+      const renews = stat('commvault.renew');
+      const renewed = await m.renew(conn);
+      assert.equal(stat('commvault.renew'), renews + 1);
+      assert.notEqual(renewed.token, s.token);
+      assert.equal(renewed.history.at(-1)?.event, 'renew');
+      const { response } = await m.request(conn, { kind: 'rest', method: 'GET', path: '/Client' });
+      assert.equal(response.status, 200);
+    });
+
+    it('20 concurrent requests on an expired token cause exactly one login', async () => {
+      const m = manager();
+      const conn = commvault();
+      await m.login(conn);
+      await sleep(1100);
+      const logins = stat('commvault.login');
+      const results = await Promise.all(Array.from({ length: 20 }, () => m.request(conn, { kind: 'rest', method: 'GET', path: '/Client' })));
+      assert.ok(results.every((r) => r.response.status === 200));
+      assert.equal(stat('commvault.login'), logins + 1);
+    });
+  });
+
+  describe('Code42', () => {
+    it('logs in again after the v3 token expired and the request succeeds', async () => {
+      const m = manager();
+      const conn = code42();
+      await m.login(conn);
+      await sleep(2100);
+      const logins = stat('code42.login');
+      const { response } = await m.request(conn, { kind: 'rest', method: 'GET', path: '/api/User/my' });
+      assert.equal(response.status, 200);
+      assert.equal(stat('code42.login'), logins + 1);
+    });
+
+    it('asks for the two-factor code when the server requires it, at login and at re-login', async () => {
+      const totp = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 });
+      let asked = 0;
+      const m = manager(async () => {
+        asked++;
+        return totp.generate();
+      });
+      const conn = code42(ACCOUNTS.code42.mfa.username);
+      await m.login(conn);
+      assert.equal(asked, 1);
+      await sleep(2100);
+      const { response } = await m.request(conn, { kind: 'rest', method: 'GET', path: '/api/User/my' });
+      assert.equal(response.status, 200);
+      assert.equal(asked, 2);
+    });
+
+    it('reports a two-factor demand as its own kind when nobody can answer it', async () => {
+      const err = await rejects(manager().login(code42(ACCOUNTS.code42.mfa.username)));
+      assert.equal(err.kind, 'twoFactorRequired');
+    });
+
+    it('20 concurrent requests on an expired token cause exactly one login', async () => {
+      const m = manager();
+      const conn = code42();
+      await m.login(conn);
+      await sleep(2100);
+      const logins = stat('code42.login');
+      const results = await Promise.all(Array.from({ length: 20 }, () => m.request(conn, { kind: 'rest', method: 'GET', path: '/api/User/my' })));
+      assert.ok(results.every((r) => r.response.status === 200));
+      assert.equal(stat('code42.login'), logins + 1);
+    });
+  });
+
+  describe('IPCortex', () => {
+    const LIST: ExploreRequest = { kind: 'rest', method: 'POST', path: '/rest/user/list', body: {} };
+
+    it('logs in again when the server rejects an idle session, and the request succeeds', async () => {
+      const m = manager();
+      const conn = ipcortex();
+      await m.login(conn);
+      await sleep(1100);
+      const logins = stat('ipcortex.login');
+      const { response } = await m.request(conn, LIST);
+      assert.equal(response.status, 200);
+      assert.equal(stat('ipcortex.login'), logins + 1);
+    });
+
+    it('20 concurrent requests on a rejected session cause exactly one login', async () => {
+      const m = manager();
+      const conn = ipcortex();
+      await m.login(conn);
+      await sleep(1100);
+      const logins = stat('ipcortex.login');
+      const results = await Promise.all(Array.from({ length: 20 }, () => m.request(conn, LIST)));
+      assert.ok(results.every((r) => r.response.status === 200));
+      assert.equal(stat('ipcortex.login'), logins + 1);
+    });
+  });
+});
