@@ -1,0 +1,207 @@
+// The `api-auth` CLI as a user runs it: the built dist/cli.js in a child process, against the loopback vendor servers.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Secret, TOTP } from 'otpauth';
+import type { ConnectionConfig } from '../../src/core/types';
+import { ACCOUNTS } from '../mock-vendors/accounts';
+import { mintAuth0Token } from '../mock-vendors/datarhei';
+import { useMockVendors } from './helpers';
+
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+const DATARHEI_ACCESS =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleGkiOjYwMCwiZXhwIjoxNzk1NDU4MDI4LCJpYXQiOjE3OTU0NTc0MjgsImlzcyI6ImRhdGFyaGVpLWNvcmUiLCJqdGkiOiJmMGI3NGI4YS01M2FmLTQ0ZGMtYjE5Yi1iMGM1MzdkMjRhNjEiLCJzdWIiOiJhZG1pbiIsInVzZWZvciI6ImFjY2VzcyJ9.oRS4Jy7N3_J8k5wUC_eGJeufGLukiUPu-bGnkEUW3LI';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { PATH: process.env.PATH ?? '', ...opts.env }, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    child.stdin?.end(opts.stdin ?? '');
+  });
+}
+
+describe('api-auth CLI', function () {
+  this.timeout(30_000);
+  const mock = useMockVendors();
+  let dir: string;
+  let config: string;
+
+  before(function () {
+    if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-auth-cli-'));
+    config = path.join(dir, 'api-auth.json');
+    const m = mock();
+    const connections: ConnectionConfig[] = [
+      { id: 'cove', label: 'Acme Cove', vendor: 'cove', baseUrl: m.baseUrl('cove'), partner: ACCOUNTS.cove.partner, username: ACCOUNTS.cove.username },
+      { id: 'cv-json', vendor: 'commvault', baseUrl: m.baseUrl('commvault'), username: ACCOUNTS.commvault.username },
+      { id: 'cv-xml', vendor: 'commvault', baseUrl: m.baseUrl('commvault'), username: ACCOUNTS.commvault.username, format: 'xml' },
+      { id: 'ipc', vendor: 'ipcortex', baseUrl: m.baseUrl('ipcortex'), username: ACCOUNTS.ipcortex.username },
+      { id: 'ipc-key-header', vendor: 'ipcortex', baseUrl: m.baseUrl('ipcortex'), auth: 'apiKey', apiKeyIn: 'header' },
+      { id: 'ipc-key-body', vendor: 'ipcortex', baseUrl: m.baseUrl('ipcortex'), auth: 'apiKey', apiKeyIn: 'body' },
+      { id: 'c42-basic', vendor: 'code42', baseUrl: m.baseUrl('code42'), username: ACCOUNTS.code42.username, auth: 'basic' },
+      { id: 'c42-token', vendor: 'code42', baseUrl: m.baseUrl('code42'), username: ACCOUNTS.code42.username },
+      { id: 'c42-mfa', vendor: 'code42', baseUrl: m.baseUrl('code42'), username: ACCOUNTS.code42.mfa.username },
+      { id: 'dr', vendor: 'datarhei', baseUrl: m.baseUrl('datarhei'), username: ACCOUNTS.datarhei.username },
+      { id: 'dr-auth0', vendor: 'datarhei', baseUrl: m.baseUrl('datarhei'), auth: 'auth0' },
+      { id: 'dr-tls', vendor: 'datarhei', baseUrl: m.baseUrl('datarhei', true), username: 'admin' },
+      { id: 'dr-down', vendor: 'datarhei', baseUrl: 'http://127.0.0.1:9', username: 'admin' },
+    ];
+    fs.writeFileSync(config, JSON.stringify({ connections }));
+    fs.writeFileSync(path.join(dir, 'with-broken.json'), JSON.stringify({ connections: [...connections, { id: 'broken', vendor: 'nope' }] }));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const login = (id: string, secret: string, extra: string[] = []) => cli(['login', id, '--json', '--config', config, '--secret-stdin', ...extra], { stdin: `${secret}\n` });
+
+  const cases: [string, string, string, string][] = [
+    ['cove', ACCOUNTS.cove.password, 'jsonrpc', 'sliding-idle'],
+    ['cv-json', ACCOUNTS.commvault.password, 'header', 'sliding-idle'],
+    ['cv-xml', ACCOUNTS.commvault.password, 'header', 'sliding-idle'],
+    ['ipc', ACCOUNTS.ipcortex.password, 'cookie', 'unknown'],
+    ['ipc-key-header', ACCOUNTS.ipcortex.apiKey, 'header', 'per-request'],
+    ['ipc-key-body', ACCOUNTS.ipcortex.apiKey, 'body', 'per-request'],
+    ['c42-basic', ACCOUNTS.code42.password, 'header', 'per-request'],
+    ['c42-token', ACCOUNTS.code42.password, 'header', 'exp-claim'],
+    ['dr', ACCOUNTS.datarhei.password, 'header', 'exp-claim'],
+  ];
+  for (const [id, secret, attach, because] of cases) {
+    it(`login ${id} --json prints the session (attach ${attach}, expiry ${because})`, async () => {
+      const r = await login(id, secret);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as Record<string, unknown>;
+      assert.equal(out.connection, id);
+      assert.equal((out.attach as { kind: string }).kind, attach);
+      assert.equal(out.expiresBecause, because);
+      assert.equal(typeof out.token, 'string');
+      assert.ok(Array.isArray(out.history) && out.history.length === 1);
+      for (const k of ['vendor', 'issuedAt', 'expiresAt', 'claims', 'header', 'refreshToken', 'refreshExpiresAt']) assert.ok(k in out, `missing ${k}`);
+    });
+  }
+
+  it('login datarhei: claims with exi, refresh token and its expiry, ISO times', async () => {
+    const r = await login('dr', ACCOUNTS.datarhei.password);
+    const out = JSON.parse(r.stdout) as { claims: Record<string, unknown>; refreshToken: string; refreshExpiresAt: string; expiresAt: string; header: unknown };
+    assert.equal(out.claims.exi, 600);
+    assert.equal(out.claims.usefor, 'access');
+    assert.deepEqual(out.header, { alg: 'HS256', typ: 'JWT' });
+    assert.match(out.expiresAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.ok(out.refreshToken.startsWith('eyJ'));
+    assert.ok(Date.parse(out.refreshExpiresAt) - Date.parse(out.expiresAt) > 80_000_000);
+  });
+
+  it('login with an Auth0 token, read from API_AUTH_SECRET', async () => {
+    const r = await cli(['login', 'dr-auth0', '--json', '--config', config], { env: { API_AUTH_SECRET: mintAuth0Token(Date.now(), 300) } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { claims: { usefor: string } }).claims.usefor, 'access');
+  });
+
+  it('Code42 two-factor: without a code exits 4 and says so; with --totp it logs in', async () => {
+    const without = await login('c42-mfa', ACCOUNTS.code42.mfa.password);
+    assert.equal(without.code, 4);
+    assert.match(without.stderr, /^api-auth: Connection "c42-mfa": .*two-factor code.*\n$/);
+    const code = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 }).generate();
+    const withCode = await login('c42-mfa', ACCOUNTS.code42.mfa.password, ['--totp', code]);
+    assert.equal(withCode.code, 0, withCode.stderr);
+    assert.ok(!withCode.stderr.includes(code));
+  });
+
+  it('a wrong password exits 3 with one line naming the connection, without the password', async () => {
+    const r = await login('cove', 'Wrong-Pass-123');
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.split('\n').filter(Boolean).length, 1);
+    assert.match(r.stderr, /^api-auth: Connection "cove": wrong partner, username or password \(server said: "Unknown partner\/username or bad password"\); /);
+    assert.ok(!r.stderr.includes('Wrong-Pass-123'));
+  });
+
+  it('an unreachable server and a self-signed certificate exit 5', async () => {
+    const down = await login('dr-down', 'x');
+    assert.equal(down.code, 5);
+    assert.match(down.stderr, /server unreachable: connection refused/);
+    const tls = await login('dr-tls', ACCOUNTS.datarhei.password);
+    assert.equal(tls.code, 5);
+    assert.match(tls.stderr, /TLS certificate .* was rejected/);
+  });
+
+  it('an answer that is not JSON exits 6', async () => {
+    mock().setFault('datarhei', { fault: { kind: 'html' }, times: 1 });
+    const r = await login('dr', ACCOUNTS.datarhei.password);
+    assert.equal(r.code, 6);
+    assert.match(r.stderr, /HTML page/);
+  });
+
+  it('usage and config errors exit 2 with one line', async () => {
+    const missing = await cli(['login', 'dr', '--config', path.join(dir, 'nope.json')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /config file ".*nope\.json" not found/);
+    const unknown = await cli(['login', 'zzz', '--config', path.join(dir, 'with-broken.json')], { env: { API_AUTH_SECRET: 'x' } });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no connection "zzz"/);
+    assert.match(unknown.stderr, /warning: .*connections\[13\] "broken": "vendor" must be one of/);
+    const noSecret = await cli(['login', 'dr', '--config', config]);
+    assert.equal(noSecret.code, 2);
+    assert.match(noSecret.stderr, /no password given: use --secret-stdin or set API_AUTH_SECRET/);
+    const bad = await cli(['frobnicate']);
+    assert.equal(bad.code, 2);
+  });
+
+  it('decode shows exi as a lifetime and exp as a time, and --json says whether it is expired', async () => {
+    const text = await cli(['decode', DATARHEI_ACCESS]);
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, /exi\s+600\s+— 10 min total lifetime/);
+    assert.match(text.stdout, /does not count down/);
+    assert.match(text.stdout, /exp\s+1795458028\s+— .*2026-11-23T18:20:28\.000Z/);
+    const json = await cli(['decode', '-', '--json'], { stdin: `Bearer ${DATARHEI_ACCESS}\n` });
+    const out = JSON.parse(json.stdout) as { claims: { exi: number }; expiresAt: string; expired: boolean; times: Record<string, string> };
+    assert.equal(out.claims.exi, 600);
+    assert.equal(out.expiresAt, '2026-11-23T18:20:28.000Z');
+    assert.equal(out.expired, Date.now() > Date.parse(out.expiresAt));
+    assert.match(out.times.exi, /10 min total lifetime/);
+    const notJwt = await cli(['decode', 'QSDK 3fee']);
+    assert.equal(notJwt.code, 2);
+  });
+
+  it('request sends an authenticated REST call and prints status, redacted headers, body and session', async () => {
+    const r = await cli(['request', 'dr', 'GET', '/api/v3/process', '--json', '--config', config, '--secret-stdin'], { stdin: ACCOUNTS.datarhei.password });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { status: number; body: unknown; headers: Record<string, string>; session: { connection: string } };
+    assert.equal(out.status, 200);
+    assert.deepEqual(out.body, []);
+    assert.equal(out.headers['content-type'], 'application/json');
+    assert.equal(out.session.connection, 'dr');
+  });
+
+  it('rpc sends a Cove JSON-RPC call with the visa and shows the grown visa chain', async () => {
+    const r = await cli(['rpc', 'cove', 'EnumeratePartners', '--params', '{"parentPartnerId":0}', '--json', '--config', config, '--secret-stdin'], {
+      stdin: ACCOUNTS.cove.password,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { status: number; session: { history: { method: string; replaced: string | null; token: string }[]; token: string } };
+    assert.equal(out.status, 200);
+    const h = out.session.history;
+    assert.deepEqual(
+      h.map((e) => e.method),
+      ['Login', 'EnumeratePartners'],
+    );
+    assert.equal(h[1].replaced, h[0].token);
+    assert.equal(out.session.token, h[1].token);
+    const wrongKind = await cli(['request', 'cove', 'GET', '/', '--config', config], { env: { API_AUTH_SECRET: 'x' } });
+    assert.equal(wrongKind.code, 2);
+    assert.match(wrongKind.stderr, /use api-auth rpc cove/);
+  });
+});
