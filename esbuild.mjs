@@ -30,11 +30,29 @@ const common = {
   logLevel: 'warning',
   legalComments: production ? 'none' : 'inline',
   plugins: [problemMatcher],
+  // axios pulls form-data → mime-types → mime-db (≈140 KB) for multipart bodies we never send,
+  // follow-redirects for redirects we never follow (maxRedirects: 0), and debug for logs we never print.
+  alias: {
+    'form-data': './src/shims/form-data.ts',
+    'follow-redirects': './src/shims/follow-redirects.ts',
+    debug: './src/shims/debug.ts',
+  },
+};
+
+/** fast-xml-parser lives in dist/xml.js, loaded on first XML use (src/core/xml.ts), not with the extension. */
+const lazyXml = {
+  name: 'lazy-xml',
+  setup(build) {
+    build.onResolve({ filter: /^fast-xml-parser$/ }, () => ({ path: './xml.js', external: true }));
+  },
 };
 
 const targets = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [problemMatcher, lazyXml] },
+  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [problemMatcher, lazyXml] },
+  { ...common, entryPoints: ['src/shims/xml-chunk.ts'], outfile: 'dist/xml.js' },
+  // The Token Details page, loaded by the webview (no Node, no vscode module).
+  { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 if (watch) {

@@ -1,7 +1,2 @@
-import type * as vscode from 'vscode';
-
-export function activate(context: vscode.ExtensionContext): void {
-  void context;
-}
-
-export function deactivate(): void {}
+// Entry point bundled to dist/extension.js.
+export { activate, deactivate } from './ext/extension';

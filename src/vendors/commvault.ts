@@ -13,10 +13,10 @@
 // - the HTTP status of Logout's "Invalid authorization token provided." (200 or 401: both count as logged out);
 // - the exact errList wording: whatever the server says is shown as its message.
 import { createHash } from 'node:crypto';
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { AuthError, truncate } from '../core/errors';
 import { type AdapterContext, type HttpRequest, type RawResponse, isObject, joinUrl, looksLikeHtml, parseJson, send } from '../core/http';
 import { redactText } from '../core/redact';
+import { xml } from '../core/xml';
 import { createSession, replaceToken, touch } from '../core/session';
 import type { ApiResponse, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from './types';
@@ -30,14 +30,15 @@ const MIME: Record<Format, string> = { json: 'application/json', xml: 'applicati
 
 const METHODS = new Set<HttpRequest['method']>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
-const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' });
+const xmlParser = () => new (xml().XMLParser)({ ignoreAttributes: false, attributeNamePrefix: '' });
 /** Scalars become attributes, objects child elements (the shape Commvault's XML requests use). */
-const xmlBuilder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  suppressEmptyNode: true,
-  suppressBooleanAttributes: false,
-});
+const xmlBuilder = () =>
+  new (xml().XMLBuilder)({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    suppressEmptyNode: true,
+    suppressBooleanAttributes: false,
+  });
 
 function formatOf(conn: ConnectionConfig): Format {
   return conn.format === 'xml' ? 'xml' : 'json';
@@ -77,13 +78,13 @@ function parseAnswer(res: RawResponse, what: string, format: Format): Record<str
     if (!isObject(v)) throw new AuthError('protocol', `the answer to ${what} is not a JSON object (HTTP ${res.status})`, { status: res.status });
     return v;
   }
-  if (!trimmed.startsWith('<') || XMLValidator.validate(trimmed) !== true) {
+  if (!trimmed.startsWith('<') || xml().XMLValidator.validate(trimmed) !== true) {
     const snippet = truncate(trimmed.replace(/\s+/g, ' '), 60);
     throw new AuthError('protocol', `the answer to ${what} is not XML (HTTP ${res.status}${snippet ? `: "${snippet}"` : ', empty body'})`, {
       status: res.status,
     });
   }
-  const doc: unknown = xmlParser.parse(trimmed);
+  const doc: unknown = xmlParser().parse(trimmed);
   const rootName = isObject(doc) ? Object.keys(doc).find((k) => !k.startsWith('?')) : undefined;
   const root = rootName && isObject(doc) ? doc[rootName] : undefined;
   if (isObject(root)) return root;
@@ -139,7 +140,7 @@ function safe(s: string | undefined, secrets: readonly string[] = []): string | 
 }
 
 function encodeBody(fields: Record<string, unknown>, format: Format, xmlRoot: string): string {
-  return format === 'json' ? JSON.stringify(fields) : xmlBuilder.build({ [xmlRoot]: fields });
+  return format === 'json' ? JSON.stringify(fields) : xmlBuilder().build({ [xmlRoot]: fields });
 }
 
 function validate(conn: ConnectionConfig): string[] {
@@ -305,7 +306,7 @@ async function request(conn: ConnectionConfig, session: Session, req: ExploreReq
   if (typeof req.body === 'string') data = req.body;
   else if (req.body !== undefined && req.body !== null) {
     if (format === 'json') data = JSON.stringify(req.body);
-    else if (isObject(req.body)) data = xmlBuilder.build(req.body);
+    else if (isObject(req.body)) data = xmlBuilder().build(req.body);
     else throw new AuthError('config', 'an XML request body must be an object (root element → content) or XML text');
   }
   const headers: Record<string, string> = { Accept: MIME[format] };

@@ -1,0 +1,137 @@
+// Maps a session to what the Token Details page shows (the protocol's TokenView). Pure: no `vscode`, no clock of its
+// own. Nothing secret leaves here: tokens are masked, and every string taken from the session is scrubbed of the
+// session's secrets as a last guard (a claim or an error text could, in theory, echo one back).
+import type { ClaimView, HistoryView, JwtView, SessionState, TokenView } from '../ext/webview/protocol';
+import { adapterFor } from '../vendors';
+import { authOf } from './config';
+import { claimMeaning } from './jwt';
+import { REDACTED, maskToken } from './redact';
+import { EXPIRY_REASON_TEXT, isExpired } from './session';
+import type { Attach, ConnectionConfig, DecodedJwt, Session } from './types';
+
+export interface TokenViewInput {
+  conn: ConnectionConfig;
+  session: Session | undefined;
+  state: SessionState;
+  /** One-sentence error when `state` is 'error'. */
+  error: string | null;
+  now: number;
+}
+
+/** Claims holding a time in seconds since epoch. */
+export const TIME_CLAIMS: ReadonlySet<string> = new Set(['exp', 'iat', 'nbf', 'auth_time', 'updated_at']);
+/** datarhei's `exi`: the total lifetime in seconds, fixed at issue. */
+export const LIFETIME_CLAIMS: ReadonlySet<string> = new Set(['exi']);
+
+export function buildTokenView(p: TokenViewInput): TokenView {
+  const { conn, session } = p;
+  const secrets = session ? [session.token, session.refreshToken ?? '', ...session.history.flatMap((h) => [h.token, h.replaced ?? ''])] : [];
+  const scrub = (s: string): string => scrubSecrets(s, secrets);
+
+  // A session past its expiry is shown as expired even if the caller has not noticed yet.
+  const state: SessionState = p.state === 'loggedIn' && session && isExpired(session, p.now) ? 'expired' : p.state;
+
+  return {
+    connectionId: conn.id,
+    label: conn.label || conn.id,
+    vendor: conn.vendor,
+    vendorName: adapterFor(conn.vendor).displayName,
+    authKind: session?.authKind ?? authOf(conn),
+    state,
+    error: p.error === null ? null : scrub(p.error),
+    user: userOf(conn, session, scrub),
+    token: session
+      ? {
+          masked: maskToken(session.token),
+          length: session.token.length,
+          attachDescription: describeAttach(session.attach),
+          issuedAt: session.issuedAt,
+          expiresAt: session.expiresAt,
+          expiresBecause: session.expiresBecause,
+          expiresBecauseText: EXPIRY_REASON_TEXT[session.expiresBecause],
+          slidingWindowMs: session.slidingWindowMs,
+          lastUsedAt: session.lastUsedAt,
+          lifetimeMs: lifetimeOf(session),
+          jwt: jwtView(session.jwt, scrub),
+        }
+      : null,
+    refresh:
+      session && session.refreshToken
+        ? { masked: maskToken(session.refreshToken), expiresAt: session.refreshExpiresAt, jwt: jwtView(session.refreshJwt, scrub) }
+        : null,
+    history: session ? historyView(session, scrub) : [],
+  };
+}
+
+/** "header Authorization", "cookie Red60urne", "JSON-RPC field visa", "body auth.key" — never the value. */
+export function describeAttach(attach: Attach): string {
+  switch (attach.kind) {
+    case 'header':
+      return `header ${attach.name}`;
+    case 'cookie':
+      return `cookie ${attach.name}`;
+    case 'jsonrpc':
+      return `JSON-RPC field ${attach.name}`;
+    case 'body':
+      return `body ${attach.name}`;
+  }
+}
+
+/** Total lifetime for the time-left bar: exp − iat for a JWT, the sliding window, a fixed lifetime, else null. */
+export function lifetimeOf(session: Session): number | null {
+  const exp = session.jwt?.claims.exp;
+  const iat = session.jwt?.claims.iat;
+  if (session.expiresBecause === 'exp-claim' && isFiniteNumber(exp) && isFiniteNumber(iat) && exp > iat) return (exp - iat) * 1000;
+  if (session.expiresBecause === 'sliding-idle' && session.slidingWindowMs) return session.slidingWindowMs;
+  if (session.expiresBecause === 'fixed-lifetime' && session.expiresAt !== null && session.expiresAt > session.issuedAt) {
+    return session.expiresAt - session.issuedAt;
+  }
+  return null;
+}
+
+export function claimViews(values: Record<string, unknown>, scrub: (s: string) => string = (s) => s): ClaimView[] {
+  return Object.entries(values).map(([name, value]) => ({
+    name,
+    raw: scrub(JSON.stringify(value) ?? String(value)),
+    meaning: claimMeaning(name),
+    timeMs: TIME_CLAIMS.has(name) && isFiniteNumber(value) ? value * 1000 : null,
+    lifetimeMs: LIFETIME_CLAIMS.has(name) && isFiniteNumber(value) ? value * 1000 : null,
+  }));
+}
+
+function jwtView(jwt: DecodedJwt | null, scrub: (s: string) => string): JwtView | null {
+  return jwt ? { header: claimViews(jwt.header, scrub), claims: claimViews(jwt.claims, scrub) } : null;
+}
+
+/** Newest first. */
+function historyView(session: Session, scrub: (s: string) => string): HistoryView[] {
+  return session.history
+    .map((h) => ({
+      at: h.at,
+      event: h.event,
+      method: scrub(h.method),
+      tokenMasked: maskToken(h.token),
+      replacedMasked: h.replaced ? maskToken(h.replaced) : null,
+      expiresAt: h.expiresAt,
+    }))
+    .reverse();
+}
+
+function userOf(conn: ConnectionConfig, session: Session | undefined, scrub: (s: string) => string): string | null {
+  const u = session?.user;
+  const name = u?.name ?? conn.username;
+  const id = u?.id !== undefined && u.id !== null && String(u.id) !== name ? String(u.id) : undefined;
+  if (name && id) return scrub(`${name} (${id})`);
+  const one = name ?? id;
+  return one ? scrub(one) : null;
+}
+
+function scrubSecrets(s: string, secrets: readonly string[]): string {
+  let out = s;
+  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}

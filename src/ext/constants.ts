@@ -1,0 +1,31 @@
+// Identifiers shared by package.json contributions and code. scripts/check-contributions.mjs keeps them in sync.
+
+export const EXTENSION_ID = 'api-auth-explorer.api-auth-explorer';
+export const VIEW_CONTAINER = 'authExplorer';
+export const VIEW_CONNECTIONS = 'authExplorer.connections';
+export const SETTING_SECTION = 'authExplorer';
+export const SETTING_CONNECTIONS = 'connections';
+export const STATUS_ITEM_ID = 'authExplorer.status';
+
+export const Commands = {
+  addConnection: 'authExplorer.addConnection',
+  editConnection: 'authExplorer.editConnection',
+  removeConnection: 'authExplorer.removeConnection',
+  setSecret: 'authExplorer.setSecret',
+  clearSecret: 'authExplorer.clearSecret',
+  login: 'authExplorer.login',
+  logout: 'authExplorer.logout',
+  refreshToken: 'authExplorer.refreshToken',
+  copyToken: 'authExplorer.copyToken',
+  copyAuthHeader: 'authExplorer.copyAuthHeader',
+  copyCurl: 'authExplorer.copyCurl',
+  showDetails: 'authExplorer.showDetails',
+  setActive: 'authExplorer.setActive',
+  showLog: 'authExplorer.showLog',
+  openSettings: 'authExplorer.openSettings',
+  refreshView: 'authExplorer.refreshView',
+  statusBarMenu: 'authExplorer.statusBarMenu',
+  sendRequest: 'authExplorer.sendRequest',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];

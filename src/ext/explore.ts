@@ -1,0 +1,189 @@
+// Send Request: pick a call, send it through the engine (auth attached and renewed), show the answer read-only.
+import * as vscode from 'vscode';
+import { AuthError, truncate } from '../core/errors';
+import { redactHeaders } from '../core/redact';
+import { prettyXml, stripSecrets } from '../core/requests';
+import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/types';
+import { adapterFor } from '../vendors';
+import type { Log } from './log';
+import type { SessionService } from './sessions';
+
+export const RESPONSE_SCHEME = 'api-auth-response';
+const RECENT_KEY = 'authExplorer.recentRequests';
+const MAX_RECENT = 10;
+/** Larger bodies are cut, with a note saying so. */
+export const MAX_BODY_CHARS = 512 * 1024;
+
+export interface SentRequest {
+  connectionId: string;
+  request: ExploreRequest;
+  response: ApiResponse;
+  uri: vscode.Uri;
+}
+
+export class Explorer implements vscode.Disposable {
+  private readonly docs = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private counter = 0;
+  /** The last exchange (for tests and for Copy as curl of the last request). */
+  last: SentRequest | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly sessions: SessionService,
+    private readonly log: Log,
+  ) {
+    this.disposables.push(
+      this.changed,
+      vscode.workspace.registerTextDocumentContentProvider(RESPONSE_SCHEME, {
+        onDidChange: this.changed.event,
+        provideTextDocumentContent: (uri) => this.docs.get(uri.toString()) ?? '(this response is no longer available)',
+      }),
+    );
+  }
+
+  recent(connectionId: string): ExploreRequest[] {
+    const all = this.context.globalState.get<Record<string, ExploreRequest[]>>(RECENT_KEY, {});
+    return Array.isArray(all[connectionId]) ? all[connectionId] : [];
+  }
+
+  private async remember(connectionId: string, req: ExploreRequest): Promise<void> {
+    const all = { ...this.context.globalState.get<Record<string, ExploreRequest[]>>(RECENT_KEY, {}) };
+    const clean = stripSecrets(req);
+    const key = JSON.stringify(clean);
+    all[connectionId] = [clean, ...(all[connectionId] ?? []).filter((r) => JSON.stringify(r) !== key)].slice(0, MAX_RECENT);
+    await this.context.globalState.update(RECENT_KEY, all);
+  }
+
+  /** Asks for the call (recent, samples, or custom), sends it, opens the answer. */
+  async send(conn: ConnectionConfig, preset?: ExploreRequest): Promise<SentRequest | undefined> {
+    const req = preset ?? (await this.askRequest(conn));
+    return this.execute(conn, req);
+  }
+
+  async execute(conn: ConnectionConfig, req: ExploreRequest): Promise<SentRequest> {
+    await this.sessions.restore();
+    if (!this.sessions.get(conn.id)) await this.sessions.login(conn);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `${conn.label || conn.id}: ${describe(req)}`, cancellable: true },
+      (_p, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return this.sessions.manager.request(conn, req, { signal: abort.signal });
+      },
+    );
+    await this.remember(conn.id, req);
+    const n = ++this.counter;
+    const ext = typeof result.response.body === 'string' && /xml/i.test(result.response.contentType) ? 'xml' : typeof result.response.body === 'string' ? 'txt' : 'json';
+    const uri = vscode.Uri.from({ scheme: RESPONSE_SCHEME, path: `/${conn.id}/${n}-${slug(describe(req))}.${ext}` });
+    this.docs.set(uri.toString(), renderResponse(conn, req, result.response));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    this.log.info('explore', `${conn.id}: ${describe(req)} → ${result.response.status} in ${result.response.durationMs} ms`);
+    this.last = { connectionId: conn.id, request: req, response: result.response, uri };
+    return this.last;
+  }
+
+  private async askRequest(conn: ConnectionConfig): Promise<ExploreRequest> {
+    const adapter = adapterFor(conn.vendor);
+    type Item = vscode.QuickPickItem & { req?: ExploreRequest };
+    const items: Item[] = [];
+    const recent = this.recent(conn.id);
+    if (recent.length) {
+      items.push({ label: 'Recent', kind: vscode.QuickPickItemKind.Separator });
+      for (const r of recent) items.push({ label: `$(history) ${describe(r)}`, detail: bodyPreview(r), req: r });
+    }
+    items.push({ label: 'Read-only calls', kind: vscode.QuickPickItemKind.Separator });
+    for (const r of adapter.sampleRequests) items.push({ label: `$(play) ${describe(r)}`, detail: bodyPreview(r), req: r });
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: conn.vendor === 'cove' ? '$(edit) Other JSON-RPC method…' : '$(edit) Other request…' });
+    const chosen = await vscode.window.showQuickPick(items, {
+      title: `Send Request — ${conn.label || conn.id}`,
+      placeHolder: conn.vendor === 'cove' ? 'Pick a JSON-RPC call (the visa is added and renewed for you)' : 'Pick a request (auth is attached and renewed for you)',
+      matchOnDetail: true,
+    });
+    if (!chosen) throw new AuthError('cancelled', 'cancelled');
+    if (chosen.req) return chosen.req;
+    return conn.vendor === 'cove' ? askRpc() : askRest(conn);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+async function askRpc(): Promise<ExploreRequest> {
+  const method = await vscode.window.showInputBox({
+    title: 'JSON-RPC method',
+    prompt: 'e.g. EnumeratePartners, GetPartnerInfo, EnumerateAccountStatistics',
+    validateInput: (v) => (/^[A-Za-z][A-Za-z0-9_.]*$/.test(v.trim()) ? undefined : 'A method name: letters and digits.'),
+  });
+  if (!method) throw new AuthError('cancelled', 'cancelled');
+  const params = await askJson(`params of ${method.trim()}`, '{}');
+  return { kind: 'rpc', method: method.trim(), params };
+}
+
+async function askRest(conn: ConnectionConfig): Promise<ExploreRequest> {
+  const line = await vscode.window.showInputBox({
+    title: 'Request',
+    prompt: `METHOD /path relative to ${conn.baseUrl}`,
+    value: 'GET /',
+    valueSelection: [4, 5],
+    validateInput: (v) => (/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S+$/i.test(v.trim()) ? undefined : 'Write it as: GET /path'),
+  });
+  if (!line) throw new AuthError('cancelled', 'cancelled');
+  const [method, path] = line.trim().split(/\s+/);
+  const upper = method.toUpperCase();
+  if (upper === 'GET' || upper === 'HEAD' || upper === 'DELETE') return { kind: 'rest', method: upper, path };
+  const body = await askJson('request body', conn.vendor === 'ipcortex' ? '{}' : '');
+  return { kind: 'rest', method: upper, path, ...(body === undefined ? {} : { body }) };
+}
+
+async function askJson(what: string, value: string): Promise<unknown> {
+  const text = await vscode.window.showInputBox({
+    title: `JSON ${what}`,
+    prompt: 'JSON (leave empty for none)',
+    value,
+    validateInput: (v) => {
+      if (!v.trim()) return undefined;
+      try {
+        JSON.parse(v);
+        return undefined;
+      } catch (e) {
+        return `Not valid JSON: ${(e as Error).message}`;
+      }
+    },
+  });
+  if (text === undefined) throw new AuthError('cancelled', 'cancelled');
+  return text.trim() ? (JSON.parse(text) as unknown) : undefined;
+}
+
+export function describe(req: ExploreRequest): string {
+  return req.kind === 'rpc' ? req.method : `${req.method} ${req.path}`;
+}
+
+function bodyPreview(req: ExploreRequest): string | undefined {
+  const b = req.kind === 'rpc' ? req.params : req.body;
+  return b === undefined ? undefined : truncate(JSON.stringify(b), 100);
+}
+
+function slug(s: string): string {
+  return s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'request';
+}
+
+/** Status, timing, redacted headers, pretty body (capped). */
+export function renderResponse(conn: ConnectionConfig, req: ExploreRequest, res: ApiResponse): string {
+  const lines = [
+    `${conn.label || conn.id} — ${describe(req)}`,
+    `HTTP ${res.status} ${res.statusText} · ${res.durationMs} ms`,
+    '',
+    ...Object.entries(redactHeaders(res.headers)).map(([k, v]) => `${k}: ${v}`),
+    '',
+  ];
+  let body = typeof res.body === 'string' ? (/xml/i.test(res.contentType) ? prettyXml(res.body) : res.body) : JSON.stringify(res.body, null, 2);
+  if (body.length > MAX_BODY_CHARS) {
+    body = `${body.slice(0, MAX_BODY_CHARS)}\n\n… body truncated: ${(body.length / 1024).toFixed(0)} KB, the first ${MAX_BODY_CHARS / 1024} KB are shown.`;
+  }
+  return `${lines.join('\n')}${body}\n`;
+}

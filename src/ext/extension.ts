@@ -1,0 +1,137 @@
+// Wiring only: log → config → secrets vault → session service → views → commands. Everything disposable goes
+// into context.subscriptions as soon as it exists. No network and no secret reads happen during activation.
+import * as vscode from 'vscode';
+import { buildTokenView } from '../core/view';
+import { authLine, curlCommand } from '../core/curl';
+import { registerCommands, defaultRequest } from './commands';
+import { ConnectionStore } from './connections';
+import { Commands } from './constants';
+import { Explorer } from './explore';
+import { KeepAlive } from './keepAlive';
+import { Log } from './log';
+import { type Prompts, SessionService } from './sessions';
+import { StatusBar } from './statusBar';
+import { Ticker } from './ticker';
+import { ConnectionsTree } from './tree';
+import { Vault } from './vault';
+import { type DetailsSource, TokenDetailsPanels } from './webview/panel';
+
+/** What tests get from `activate` (only in ExtensionMode.Test: other extensions must not reach sessions). */
+export interface TestApi {
+  sessions: SessionService;
+  store: ConnectionStore;
+  tree: ConnectionsTree;
+  statusBar: StatusBar;
+  ticker: Ticker;
+  panels: TokenDetailsPanels;
+  explorer: Explorer;
+  keepAlive: KeepAlive;
+  log: Log;
+  activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): TestApi | undefined {
+  const t0 = performance.now();
+  const log = new Log();
+  context.subscriptions.push(log);
+  const store = new ConnectionStore((m) => log.warn('config', m));
+  context.subscriptions.push(store);
+  const vault = new Vault(context.secrets, (m) => log.warn('vault', m));
+  context.subscriptions.push(vault);
+  const sessions = new SessionService(store, vault, log, context.workspaceState, prompts());
+  context.subscriptions.push(sessions);
+
+  const now = () => Date.now();
+  const ticker = new Ticker(() => sessions.manager.all().some((s) => s.expiresAt !== null && s.expiresAt > now() - 1500));
+  context.subscriptions.push(ticker);
+  context.subscriptions.push(sessions.onDidChange(() => ticker.update()));
+
+  const tree = new ConnectionsTree(store, sessions, ticker);
+  context.subscriptions.push(tree);
+  const statusBar = new StatusBar(store, sessions, ticker);
+  context.subscriptions.push(statusBar);
+
+  const source: DetailsSource = {
+    view: (id) => {
+      const conn = store.get(id);
+      if (!conn) return undefined;
+      const ui = sessions.uiState(id);
+      const session = sessions.get(id);
+      const state = ui?.kind === 'loggingIn' ? 'loggingIn' : ui?.kind === 'error' && !session ? 'error' : session ? (session.expiresAt !== null && session.expiresAt <= now() ? 'expired' : 'loggedIn') : 'loggedOut';
+      return buildTokenView({ conn, session, state, error: ui?.kind === 'error' ? ui.message : null, now: now() });
+    },
+    onDidChange: sessions.onDidChange,
+    token: (id) => sessions.get(id)?.token,
+    copy: async (id, what) => {
+      const conn = store.get(id);
+      const s = sessions.get(id);
+      if (!conn || !s) return;
+      await vscode.env.clipboard.writeText(what === 'token' ? s.token : what === 'header' ? authLine(s) : curlCommand(conn, s, defaultRequest(conn)));
+      void vscode.window.setStatusBarMessage(`$(clippy) Copied`, 2000);
+    },
+    refresh: async (id) => void (await vscode.commands.executeCommand(Commands.refreshToken, id)),
+    login: async (id) => void (await vscode.commands.executeCommand(Commands.login, id)),
+  };
+  const panels = new TokenDetailsPanels(context.extensionUri, source);
+  context.subscriptions.push(panels, panels.registerSerializer());
+
+  const explorer = new Explorer(context, sessions, log);
+  context.subscriptions.push(explorer);
+  const keepAlive = new KeepAlive(store, sessions, log);
+  context.subscriptions.push(keepAlive);
+
+  registerCommands(context, {
+    store,
+    sessions,
+    vault,
+    log,
+    statusBar,
+    panels,
+    refreshTree: () => tree.refresh(),
+    sendRequest: (conn) => explorer.send(conn),
+  });
+
+  // Sessions from before a reload come back after activation, off the activation path.
+  setTimeout(() => void sessions.restore(), 0);
+
+  const activationMs = performance.now() - t0;
+  log.info('activate', `activated in ${activationMs.toFixed(1)} ms`);
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    return { sessions, store, tree, statusBar, ticker, panels, explorer, keepAlive, log, activationMs };
+  }
+  return undefined;
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
+
+function prompts(): Prompts {
+  return {
+    secret: (conn, label) =>
+      Promise.resolve(
+        vscode.window.showInputBox({
+          title: `Log in to ${conn.label || conn.id}`,
+          prompt: `${label[0].toUpperCase()}${label.slice(1)}${conn.username ? ` for ${conn.username}` : ''}`,
+          password: true,
+          ignoreFocusOut: true,
+          validateInput: (v) => (v ? undefined : `The ${label} cannot be empty.`),
+        }),
+      ),
+    offerToStore: async (conn, label) =>
+      (await vscode.window.showInformationMessage(
+        `Logged in to "${conn.label || conn.id}". Keep the ${label} in VS Code's secret storage for next time?`,
+        'Store',
+        'Not Now',
+      )) === 'Store',
+    totp: (conn, attempt) =>
+      Promise.resolve(
+        vscode.window.showInputBox({
+          title: `${conn.label || conn.id}: two-factor code${attempt > 1 ? ' (the last one was not accepted)' : ''}`,
+          prompt: 'The current 6–8 digit code from your authenticator app',
+          ignoreFocusOut: true,
+          validateInput: (v) => (/^\d{6,8}$/.test(v.trim()) ? undefined : 'Enter 6 to 8 digits.'),
+        }),
+      ).then((v) => v?.trim()),
+  };
+}

@@ -1,0 +1,238 @@
+// The extension's session service: the engine's SessionManager plus per-connection UI state, persistence of
+// sessions in SecretStorage (restored after a reload, synced across windows) and the active connection.
+import * as vscode from 'vscode';
+import { authOf } from '../core/config';
+import { AuthError, describeError, isAuthError } from '../core/errors';
+import { SessionManager } from '../core/manager';
+import { isExpired, isRefreshUsable } from '../core/session';
+import type { ConnectionConfig, Session } from '../core/types';
+import { adapterFor } from '../vendors';
+import type { ConnectionStore } from './connections';
+import type { Log } from './log';
+import type { Vault } from './vault';
+
+export type UiState = { kind: 'loggingIn' } | { kind: 'error'; message: string; error: unknown };
+
+export interface Prompts {
+  /** Asks for the secret; undefined = cancelled. */
+  secret(conn: ConnectionConfig, label: string): Promise<string | undefined>;
+  /** After a successful login with a typed secret: store it in SecretStorage? (never asked for a rejected one) */
+  offerToStore(conn: ConnectionConfig, label: string): Promise<boolean>;
+  totp(conn: ConnectionConfig, attempt: number): Promise<string | undefined>;
+}
+
+const ACTIVE_KEY = 'authExplorer.activeConnection';
+
+export class SessionService implements vscode.Disposable {
+  readonly manager: SessionManager;
+  private readonly ui = new Map<string, UiState>();
+  private readonly changed = new vscode.EventEmitter<string | undefined>();
+  /** A connection's session or UI state changed (undefined: possibly all). */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Secrets typed for one login but not stored: kept in memory for this window's re-logins only. */
+  private readonly memorySecrets = new Map<string, string>();
+  private restoring: Promise<void> | undefined;
+  private syncing = false;
+
+  constructor(
+    private readonly store: ConnectionStore,
+    private readonly vault: Vault,
+    private readonly log: Log,
+    private readonly memento: vscode.Memento,
+    private readonly prompts: Prompts,
+  ) {
+    this.manager = new SessionManager({
+      getSecret: (conn) => this.secretFor(conn),
+      askTotp: (conn, attempt) => this.prompts.totp(conn, attempt),
+      trace: (line) => this.log.trace('http', line),
+    });
+    this.disposables.push(
+      this.changed,
+      this.manager.onDidChange((id, session) => {
+        if (session) this.log.remember(session.token);
+        if (!this.syncing) void this.persist(id, session);
+        this.changed.fire(id);
+      }),
+      this.vault.onDidChange(({ connectionId, kind }) => {
+        if (kind === 'session') void this.syncFromStorage(connectionId);
+      }),
+      this.store.onDidChange(() => this.pruneRemoved()),
+    );
+  }
+
+  /** Restores stored sessions once (first use after activation); expired ones without a usable refresh are dropped. */
+  restore(): Promise<void> {
+    this.restoring ??= (async () => {
+      await Promise.all(this.store.all().map((c) => this.syncFromStorage(c.id)));
+    })();
+    return this.restoring;
+  }
+
+  private async syncFromStorage(id: string): Promise<void> {
+    const conn = this.store.get(id);
+    if (!conn) return;
+    const stored = await this.vault.getSession(id);
+    const now = this.manager.clock();
+    this.syncing = true;
+    try {
+      if (!stored) {
+        this.manager.forget(id);
+      } else if (isExpired(stored, now) && !isRefreshUsable(stored, now)) {
+        this.manager.forget(id);
+        await this.vault.delete(id, 'session');
+      } else if (this.manager.get(id)?.token !== stored.token) {
+        this.manager.set(stored);
+      }
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  private async persist(id: string, session: Session | undefined): Promise<void> {
+    try {
+      if (session) await this.vault.setSession(session);
+      else await this.vault.delete(id, 'session');
+    } catch (e) {
+      this.log.warn('vault', `could not store the session of "${id}": ${(e as Error).message}`);
+    }
+  }
+
+  private pruneRemoved(): void {
+    const ids = new Set(this.store.all().map((c) => c.id));
+    for (const s of this.manager.all()) if (!ids.has(s.connectionId)) this.manager.forget(s.connectionId);
+    for (const id of [...this.ui.keys()]) if (!ids.has(id)) this.ui.delete(id);
+    this.changed.fire(undefined);
+  }
+
+  get(id: string): Session | undefined {
+    return this.manager.get(id);
+  }
+
+  uiState(id: string): UiState | undefined {
+    return this.ui.get(id);
+  }
+
+  private setUi(id: string, state: UiState | undefined): void {
+    if (state) this.ui.set(id, state);
+    else this.ui.delete(id);
+    this.changed.fire(id);
+  }
+
+  private async secretFor(conn: ConnectionConfig): Promise<string | undefined> {
+    return (await this.vault.getSecret(conn.id)) ?? this.memorySecrets.get(conn.id);
+  }
+
+  /**
+   * Logs in, asking for the secret when none is stored (and offering to store it) and for a two-factor code
+   * when the server wants one. Throws AuthError; `cancelled` when the user backed out.
+   */
+  async login(conn: ConnectionConfig): Promise<Session> {
+    await this.restore();
+    this.setUi(conn.id, { kind: 'loggingIn' });
+    try {
+      const label = adapterFor(conn.vendor).secretLabel(authOf(conn));
+      let secret = await this.secretFor(conn);
+      let typed = false;
+      if (secret === undefined) {
+        secret = await this.prompts.secret(conn, label);
+        if (secret === undefined) throw new AuthError('cancelled', 'login cancelled');
+        this.log.remember(secret);
+        typed = true;
+      }
+      this.log.info('session', `logging in to "${conn.id}" (${conn.vendor}, ${authOf(conn)})`);
+      const session = await this.manager.login(conn, { secret });
+      this.log.info('session', `logged in to "${conn.id}"; expires ${session.expiresAt ? new Date(session.expiresAt).toISOString() : 'never/unknown'}`);
+      this.setUi(conn.id, undefined);
+      this.setActiveIfNone(conn.id);
+      if (typed) {
+        // Kept in memory for this window's re-logins; stored only if the user says so.
+        const value = secret;
+        this.memorySecrets.set(conn.id, value);
+        void this.prompts.offerToStore(conn, label).then(async (yes) => {
+          if (yes) await this.vault.setSecret(conn.id, value);
+        });
+      }
+      return session;
+    } catch (e) {
+      this.fail(conn, e);
+      throw e;
+    }
+  }
+
+  /** Refreshes (datarhei refresh token, Commvault renew) or logs in again with the stored secret. */
+  async refresh(conn: ConnectionConfig): Promise<Session> {
+    await this.restore();
+    if (!this.manager.get(conn.id)) return this.login(conn);
+    this.setUi(conn.id, { kind: 'loggingIn' });
+    try {
+      const s = await this.manager.renew(conn);
+      this.log.info('session', `renewed "${conn.id}" (${s.history[s.history.length - 1]?.event ?? 'renew'})`);
+      this.setUi(conn.id, undefined);
+      return s;
+    } catch (e) {
+      this.fail(conn, e);
+      throw e;
+    }
+  }
+
+  /** Calls the vendor's logout where it has one; the session (tokens) is removed from memory and storage either way. */
+  async logout(conn: ConnectionConfig): Promise<void> {
+    await this.restore();
+    try {
+      await this.manager.logout(conn);
+    } catch (e) {
+      this.log.warn('session', describeError(e, conn));
+    } finally {
+      this.manager.forget(conn.id);
+      await this.vault.delete(conn.id, 'session');
+      this.setUi(conn.id, undefined);
+      this.log.info('session', `logged out of "${conn.id}"`);
+    }
+  }
+
+  /** Forget the secret (stored and in memory). */
+  async clearSecret(conn: ConnectionConfig): Promise<void> {
+    this.memorySecrets.delete(conn.id);
+    await this.vault.delete(conn.id, 'secret');
+    this.changed.fire(conn.id);
+  }
+
+  /** Removing a connection removes every key it had. */
+  async removeAll(id: string): Promise<void> {
+    this.memorySecrets.delete(id);
+    this.manager.forget(id);
+    await this.vault.deleteAll(id);
+    this.ui.delete(id);
+    if (this.activeId() === id) await this.memento.update(ACTIVE_KEY, undefined);
+    this.changed.fire(id);
+  }
+
+  private fail(conn: ConnectionConfig, e: unknown): void {
+    if (isAuthError(e) && e.kind === 'cancelled') {
+      this.setUi(conn.id, undefined);
+      return;
+    }
+    const message = describeError(e, conn);
+    this.log.error('session', message);
+    this.setUi(conn.id, { kind: 'error', message, error: e });
+  }
+
+  activeId(): string | undefined {
+    return this.memento.get<string>(ACTIVE_KEY);
+  }
+
+  async setActive(id: string): Promise<void> {
+    await this.memento.update(ACTIVE_KEY, id);
+    this.changed.fire(undefined);
+  }
+
+  private setActiveIfNone(id: string): void {
+    const current = this.activeId();
+    if (!current || !this.manager.get(current)) void this.setActive(id);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

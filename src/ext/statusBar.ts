@@ -1,0 +1,104 @@
+// The status-bar countdown: the active (or soonest-expiring) session, recomputed from expiresAt − now each tick.
+import * as vscode from 'vscode';
+import { formatRemaining, isExpired, timeLeftMs } from '../core/session';
+import type { Session } from '../core/types';
+import { adapterFor } from '../vendors';
+import type { ConnectionStore } from './connections';
+import { Commands, STATUS_ITEM_ID } from './constants';
+import type { SessionService } from './sessions';
+import type { Ticker } from './ticker';
+import { VENDOR_ICONS, warnThresholdMs } from './tree';
+
+export class StatusBar implements vscode.Disposable {
+  readonly item: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private tick: vscode.Disposable | undefined;
+  /** Connection shown (for the click menu and tests). */
+  shownId: string | undefined;
+
+  constructor(
+    private readonly store: ConnectionStore,
+    private readonly sessions: SessionService,
+    private readonly ticker: Ticker,
+  ) {
+    this.item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'API Auth Explorer: token expiry';
+    this.item.command = Commands.statusBarMenu;
+    this.disposables.push(
+      this.item,
+      sessions.onDidChange(() => this.render()),
+      store.onDidChange(() => this.render()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('authExplorer.statusBar')) this.render();
+      }),
+    );
+    this.render();
+  }
+
+  /** Which session to show: the active connection's if it is logged in, else the one expiring soonest. */
+  pick(): Session | undefined {
+    const live = this.store
+      .all()
+      .map((c) => this.sessions.get(c.id))
+      .filter((s): s is Session => s !== undefined);
+    const active = this.sessions.activeId();
+    const activeSession = live.find((s) => s.connectionId === active);
+    if (activeSession) return activeSession;
+    return live.sort((a, b) => (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity))[0];
+  }
+
+  render(): void {
+    const s = this.pick();
+    // The ticker runs only while a shown session has an expiry still ahead (or just reached).
+    const wantTick = !!s && s.expiresAt !== null;
+    if (wantTick && !this.tick) this.tick = this.ticker.onTick(() => this.render());
+    else if (!wantTick && this.tick) {
+      this.tick.dispose();
+      this.tick = undefined;
+    }
+    this.ticker.update();
+    if (!s) {
+      this.shownId = undefined;
+      this.item.hide();
+      return;
+    }
+    const conn = this.store.get(s.connectionId);
+    if (!conn) return;
+    this.shownId = conn.id;
+    const now = Date.now();
+    const left = timeLeftMs(s, now);
+    const icon = VENDOR_ICONS[conn.vendor] ?? 'key';
+    const label = conn.label || conn.id;
+    if (left === null) {
+      this.item.text = `$(${icon}) ${label}: logged in`;
+      this.item.backgroundColor = undefined;
+    } else if (isExpired(s, now)) {
+      this.item.text = `$(${icon}) ${label}: expired`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    } else {
+      this.item.text = `$(${icon}) ${label}: ${formatRemaining(left)}`;
+      this.item.backgroundColor = left <= warnThresholdMs() ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    }
+    this.item.tooltip = this.tooltip(now);
+    this.item.accessibilityInformation = { label: `${label} token ${left === null ? 'has no expiry' : isExpired(s, now) ? 'expired' : `expires in ${formatRemaining(left)}`}` };
+    this.item.show();
+  }
+
+  private tooltip(now: number): vscode.MarkdownString {
+    const md = new vscode.MarkdownString('**API Auth Explorer** — live sessions\n\n', true);
+    for (const conn of this.store.all()) {
+      const s = this.sessions.get(conn.id);
+      if (!s) continue;
+      const left = timeLeftMs(s, now);
+      const when = left === null ? 'no expiry' : isExpired(s, now) ? 'expired' : `${formatRemaining(left)} left`;
+      md.appendMarkdown(`$(${VENDOR_ICONS[conn.vendor] ?? 'key'}) ${(conn.label || conn.id).replace(/[\\`*_[\]]/g, '\\$&')} (${adapterFor(conn.vendor).displayName}): ${when}\n\n`);
+    }
+    md.appendMarkdown('Click for refresh, login, copy and details.');
+    return md;
+  }
+
+  dispose(): void {
+    this.tick?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,298 @@
+// The Connections tree. getChildren reads only in-memory state: no network, no secret reads, no popups.
+import * as vscode from 'vscode';
+import { describeProblem } from '../core/config';
+import { describeClaims, formatDuration, formatLocal } from '../core/jwt';
+import { maskToken } from '../core/redact';
+import { EXPIRY_REASON_TEXT, formatRemaining, isExpired, timeLeftMs } from '../core/session';
+import type { ConnectionConfig, HistoryEntry, Session } from '../core/types';
+import { adapterFor } from '../vendors';
+import type { ConnectionStore } from './connections';
+import { Commands, VIEW_CONNECTIONS } from './constants';
+import type { SessionService } from './sessions';
+import type { Ticker } from './ticker';
+
+export type Node =
+  | { type: 'connection'; conn: ConnectionConfig }
+  | { type: 'invalid'; index: number; text: string; name: string }
+  | { type: 'detail'; connId: string; key: string; label: string; description: string; tooltip?: string; icon: string }
+  | { type: 'group'; connId: string; key: 'claims' | 'history' | 'refreshClaims'; label: string }
+  | { type: 'claim'; connId: string; group: string; name: string; value: string; human: string | null; meaning: string }
+  | { type: 'history'; connId: string; index: number; entry: HistoryEntry };
+
+export const VENDOR_ICONS: Record<string, string> = {
+  cove: 'cloud',
+  commvault: 'database',
+  ipcortex: 'call-outgoing',
+  code42: 'shield',
+  datarhei: 'device-camera-video',
+};
+
+export function warnThresholdMs(): number {
+  const s = vscode.workspace.getConfiguration('authExplorer').get<number>('statusBar.warnSeconds', 60);
+  return (typeof s === 'number' && s >= 0 ? s : 60) * 1000;
+}
+
+export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined | void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly view: vscode.TreeView<Node>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private tick: vscode.Disposable | undefined;
+
+  constructor(
+    private readonly store: ConnectionStore,
+    private readonly sessions: SessionService,
+    private readonly ticker: Ticker,
+  ) {
+    this.view = vscode.window.createTreeView(VIEW_CONNECTIONS, { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      this.changed,
+      store.onDidChange(() => this.refresh()),
+      sessions.onDidChange(() => this.refresh()),
+      this.view.onDidChangeVisibility(() => this.updateTicking()),
+    );
+    this.updateTicking();
+  }
+
+  /** Tick only while the view is visible: the countdown in descriptions is only worth computing when seen. */
+  private updateTicking(): void {
+    if (this.view.visible && !this.tick) this.tick = this.ticker.onTick(() => this.changed.fire());
+    else if (!this.view.visible && this.tick) {
+      this.tick.dispose();
+      this.tick = undefined;
+    }
+  }
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      const conns: Node[] = this.store.all().map((conn) => ({ type: 'connection', conn }));
+      const invalid: Node[] = this.store.invalid().map((p) => ({
+        type: 'invalid',
+        index: p.index,
+        name: p.label || p.id || `entry ${p.index + 1}`,
+        text: describeProblem(p),
+      }));
+      return [...conns, ...invalid];
+    }
+    if (node.type === 'connection') return this.sessionChildren(node.conn);
+    if (node.type === 'group') return this.groupChildren(node);
+    return [];
+  }
+
+  private sessionChildren(conn: ConnectionConfig): Node[] {
+    const s = this.sessions.get(conn.id);
+    if (!s) return [];
+    const now = Date.now();
+    const id = conn.id;
+    const out: Node[] = [
+      { type: 'detail', connId: id, key: 'token', label: 'Token', description: maskToken(s.token), icon: 'key', tooltip: `${s.token.length} characters; sent as ${attachText(s)}` },
+    ];
+    if (s.user?.name) out.push({ type: 'detail', connId: id, key: 'user', label: 'User', description: s.user.name, icon: 'account' });
+    out.push({
+      type: 'detail',
+      connId: id,
+      key: 'expires',
+      label: 'Expires',
+      description: s.expiresAt === null ? EXPIRY_REASON_TEXT[s.expiresBecause] : `${formatLocal(new Date(s.expiresAt))} · ${formatRemaining(timeLeftMs(s, now))}${isExpired(s, now) ? '' : ' left'}`,
+      tooltip: `Expiry: ${EXPIRY_REASON_TEXT[s.expiresBecause]}`,
+      icon: 'watch',
+    });
+    if (s.refreshToken) {
+      out.push({
+        type: 'detail',
+        connId: id,
+        key: 'refresh',
+        label: 'Refresh token',
+        description: s.refreshExpiresAt ? `${formatLocal(new Date(s.refreshExpiresAt))} · ${formatRemaining(Math.max(0, s.refreshExpiresAt - now))}` : 'no expiry known',
+        icon: 'sync',
+      });
+    }
+    if (s.jwt) out.push({ type: 'group', connId: id, key: 'claims', label: 'Claims' });
+    if (s.refreshJwt) out.push({ type: 'group', connId: id, key: 'refreshClaims', label: 'Refresh token claims' });
+    out.push({ type: 'group', connId: id, key: 'history', label: s.vendor === 'cove' ? 'Visa chain' : 'History' });
+    return out;
+  }
+
+  private groupChildren(node: Extract<Node, { type: 'group' }>): Node[] {
+    const s = this.sessions.get(node.connId);
+    if (!s) return [];
+    if (node.key === 'history') {
+      return s.history
+        .map((entry, index): Node => ({ type: 'history', connId: node.connId, index, entry }))
+        .reverse();
+    }
+    const jwt = node.key === 'claims' ? s.jwt : s.refreshJwt;
+    return describeClaims(jwt?.claims ?? {}, Date.now()).map((r) => ({
+      type: 'claim',
+      connId: node.connId,
+      group: node.key,
+      name: r.name,
+      value: r.raw,
+      human: r.human,
+      meaning: r.meaning,
+    }));
+  }
+
+  getParent(node: Node): Node | undefined {
+    if (node.type === 'connection' || node.type === 'invalid') return undefined;
+    const conn = this.store.get(node.connId);
+    if (!conn) return undefined;
+    if (node.type === 'claim') return { type: 'group', connId: node.connId, key: node.group as 'claims', label: '' };
+    if (node.type === 'history') return { type: 'group', connId: node.connId, key: 'history', label: '' };
+    return { type: 'connection', conn };
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.type) {
+      case 'connection':
+        return this.connectionItem(node.conn);
+      case 'invalid': {
+        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
+        item.id = `invalid:${node.index}`;
+        item.description = 'invalid settings entry';
+        item.tooltip = new vscode.MarkdownString(`**Invalid connection entry**\n\n${escapeMd(node.text)}\n\nFix it in settings (\`authExplorer.connections\`).`);
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        item.contextValue = 'invalidConnection';
+        item.command = { command: Commands.openSettings, title: 'Open Settings' };
+        return item;
+      }
+      case 'detail': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = `${node.connId}/${node.key}`;
+        item.description = node.description;
+        item.tooltip = node.tooltip;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.contextValue = `detail;${node.key};`;
+        if (node.key === 'token') item.command = { command: Commands.showDetails, title: 'Show Token Details', arguments: [node.connId] };
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `${node.connId}/${node.key}`;
+        const s = this.sessions.get(node.connId);
+        if (node.key === 'history') item.description = `${s?.history.length ?? 0}`;
+        item.iconPath = new vscode.ThemeIcon(node.key === 'history' ? 'history' : 'symbol-field');
+        item.contextValue = `group;${node.key};`;
+        return item;
+      }
+      case 'claim': {
+        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
+        item.id = `${node.connId}/${node.group}/${node.name}`;
+        item.description = node.human ? `${node.value} — ${node.human}` : node.value;
+        item.tooltip = new vscode.MarkdownString(`\`${escapeMd(node.name)}\`: ${escapeMd(node.value)}${node.meaning ? `\n\n${escapeMd(node.meaning)}` : ''}`);
+        item.contextValue = 'claim';
+        return item;
+      }
+      case 'history': {
+        const e = node.entry;
+        const item = new vscode.TreeItem(`${formatLocal(new Date(e.at))} ${e.method}`, vscode.TreeItemCollapsibleState.None);
+        item.id = `${node.connId}/history/${node.index}/${e.at}`;
+        item.description = `${e.event} · ${maskToken(e.token)}`;
+        item.tooltip = new vscode.MarkdownString(
+          `**${escapeMd(e.event)}** by \`${escapeMd(e.method)}\` at ${new Date(e.at).toISOString()}\n\nnew: \`${maskToken(e.token)}\`${e.replaced ? `\n\nreplaced: \`${maskToken(e.replaced)}\`` : ''}`,
+        );
+        item.iconPath = new vscode.ThemeIcon(e.event === 'login' || e.event === 'relogin' ? 'sign-in' : e.event === 'call' ? 'arrow-swap' : 'sync');
+        item.contextValue = 'historyEntry';
+        return item;
+      }
+    }
+  }
+
+  private connectionItem(conn: ConnectionConfig): vscode.TreeItem {
+    const s = this.sessions.get(conn.id);
+    const ui = this.sessions.uiState(conn.id);
+    const now = Date.now();
+    const vendor = adapterFor(conn.vendor).displayName;
+    const label = conn.label || conn.id;
+    const item = new vscode.TreeItem(label, s ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `conn:${conn.id}`;
+    const flags = ['connection'];
+    let state: string;
+    let icon: vscode.ThemeIcon;
+    if (ui?.kind === 'loggingIn') {
+      state = 'logging in…';
+      icon = new vscode.ThemeIcon('loading~spin');
+      flags.push('busy');
+    } else if (ui?.kind === 'error' && !s) {
+      state = `error: ${shortCause(ui.message)}`;
+      icon = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+      flags.push('error');
+    } else if (!s) {
+      state = 'not logged in';
+      icon = new vscode.ThemeIcon('circle-outline');
+    } else if (isExpired(s, now)) {
+      state = 'expired';
+      icon = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.errorForeground'));
+      flags.push('loggedIn', 'expired');
+    } else {
+      const left = timeLeftMs(s, now);
+      flags.push('loggedIn');
+      if (left === null) {
+        state = s.expiresBecause === 'per-request' ? 'credentials on each request' : 'logged in (session)';
+        icon = new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+      } else {
+        state = `${formatRemaining(left)} left`;
+        const expiring = left <= warnThresholdMs();
+        if (expiring) flags.push('expiring');
+        icon = expiring
+          ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground'))
+          : new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+      }
+    }
+    if (this.sessions.activeId() === conn.id) flags.push('active');
+    if (s?.refreshToken || adapterFor(conn.vendor).refresh) flags.push('refreshable');
+    item.description = `${vendor} · ${state}`;
+    item.iconPath = icon;
+    item.contextValue = `${flags.join(';')};`;
+    item.tooltip = this.tooltip(conn, s, state, ui);
+    return item;
+  }
+
+  private tooltip(conn: ConnectionConfig, s: Session | undefined, state: string, ui: ReturnType<SessionService['uiState']>): vscode.MarkdownString {
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**$(${VENDOR_ICONS[conn.vendor] ?? 'plug'}) ${escapeMd(conn.label || conn.id)}**\n\n`);
+    md.appendMarkdown(`${escapeMd(adapterFor(conn.vendor).displayName)} · \`${escapeMd(conn.baseUrl)}\`\n\n`);
+    if (conn.username) md.appendMarkdown(`User: ${escapeMd(conn.username)}${conn.partner ? ` · partner: ${escapeMd(conn.partner)}` : ''}\n\n`);
+    md.appendMarkdown(`State: ${escapeMd(state)}\n\n`);
+    if (s) {
+      if (s.expiresAt !== null) md.appendMarkdown(`Expires: ${formatLocal(new Date(s.expiresAt))} (${EXPIRY_REASON_TEXT[s.expiresBecause]})\n\n`);
+      if (s.slidingWindowMs) md.appendMarkdown(`Idle window: ${formatDuration(s.slidingWindowMs)}, renewed by every call\n\n`);
+      md.appendMarkdown(`Token: \`${maskToken(s.token)}\` · sent as ${escapeMd(attachText(s))}\n\n`);
+    }
+    if (ui?.kind === 'error') md.appendMarkdown(`$(error) ${escapeMd(ui.message)}\n\n`);
+    return md;
+  }
+
+  dispose(): void {
+    this.tick?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+export function attachText(s: Session): string {
+  switch (s.attach.kind) {
+    case 'header':
+      return `header ${s.attach.name}`;
+    case 'cookie':
+      return `cookie ${s.attach.name}`;
+    case 'jsonrpc':
+      return 'JSON-RPC field "visa"';
+    case 'body':
+      return 'body field auth.key';
+  }
+}
+
+/** The cause part of a "Connection "x": cause (server said …); next step." sentence. */
+function shortCause(message: string): string {
+  const m = /^Connection "[^"]*": (.*?)(?: \(server said|;)/.exec(message);
+  return m ? m[1] : message;
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
