@@ -27,6 +27,8 @@ export interface TestApi {
   explorer: Explorer;
   keepAlive: KeepAlive;
   log: Log;
+  vault: Vault;
+  context: vscode.ExtensionContext;
   activationMs: number;
 }
 
@@ -97,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const activationMs = performance.now() - t0;
   log.info('activate', `activated in ${activationMs.toFixed(1)} ms`);
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { sessions, store, tree, statusBar, ticker, panels, explorer, keepAlive, log, activationMs };
+    return { sessions, store, tree, statusBar, ticker, panels, explorer, keepAlive, log, vault, context, activationMs };
   }
   return undefined;
 }

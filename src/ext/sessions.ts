@@ -34,6 +34,8 @@ export class SessionService implements vscode.Disposable {
   private readonly memorySecrets = new Map<string, string>();
   private restoring: Promise<void> | undefined;
   private syncing = false;
+  /** What this window last wrote per connection: its own writes echo back through onDidChange and are ignored. */
+  private readonly written = new Map<string, string | undefined>();
 
   constructor(
     private readonly store: ConnectionStore,
@@ -73,6 +75,8 @@ export class SessionService implements vscode.Disposable {
     const conn = this.store.get(id);
     if (!conn) return;
     const stored = await this.vault.getSession(id);
+    const json = stored ? JSON.stringify(stored) : undefined;
+    if (this.written.has(id) && this.written.get(id) === json) return; // our own write
     const now = this.manager.clock();
     this.syncing = true;
     try {
@@ -81,7 +85,7 @@ export class SessionService implements vscode.Disposable {
       } else if (isExpired(stored, now) && !isRefreshUsable(stored, now)) {
         this.manager.forget(id);
         await this.vault.delete(id, 'session');
-      } else if (this.manager.get(id)?.token !== stored.token) {
+      } else if (JSON.stringify(this.manager.get(id)) !== json) {
         this.manager.set(stored);
       }
     } finally {
@@ -91,6 +95,7 @@ export class SessionService implements vscode.Disposable {
 
   private async persist(id: string, session: Session | undefined): Promise<void> {
     try {
+      this.written.set(id, session ? JSON.stringify(session) : undefined);
       if (session) await this.vault.setSession(session);
       else await this.vault.delete(id, 'session');
     } catch (e) {

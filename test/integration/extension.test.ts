@@ -1,0 +1,389 @@
+// The extension inside a real VS Code extension host, against the loopback vendor servers (started in this
+// process): activation, contributions, settings + SecretStorage, login per vendor, tree, status bar, clipboard,
+// Token Details webview, Send Request, logout/removal, and a final sweep for leaked secrets.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Secret, TOTP } from 'otpauth';
+import * as vscode from 'vscode';
+import type { ConnectionConfig } from '../../src/core/types';
+import type { TestApi } from '../../src/ext/extension';
+import type { Node } from '../../src/ext/tree';
+import { ACCOUNTS } from '../mock-vendors/accounts';
+import { mintAuth0Token } from '../mock-vendors/datarhei';
+import { type MockVendors, startMockVendors } from '../mock-vendors/server';
+import { QUICK_INPUT, uiBridgeAvailable, uiStep, uiText } from './ui';
+
+const EXTENSION_ID = 'api-auth-explorer.api-auth-explorer';
+const STATUS_SELECTOR = `.statusbar-item[id="${EXTENSION_ID}.authExplorer.status"]`;
+const WEBVIEW = ['iframe.webview', '#active-frame'];
+
+interface Pkg {
+  activationEvents?: string[];
+  contributes: { commands: { command: string }[]; menus: Record<string, { command: string }[]> };
+}
+
+/** Every secret this suite ever handles: none may show up in settings, state or logs. */
+const SECRETS = new Set<string>();
+
+async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('API Auth Explorer in VS Code', function () {
+  this.timeout(60_000);
+  let api: TestApi;
+  let mock: MockVendors;
+  const conns: ConnectionConfig[] = [];
+  const pkg = () => vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as Pkg;
+  const cfg = () => vscode.workspace.getConfiguration('authExplorer');
+
+  before(async () => {
+    mock = await startMockVendors({ lifetimes: { datarheiBadLoginDelayMs: 50 } });
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext);
+    api = (await ext.activate()) as TestApi;
+    assert.ok(api, 'activate() returns the test API in ExtensionMode.Test');
+    for (const a of [ACCOUNTS.cove, ACCOUNTS.commvault, ACCOUNTS.ipcortex, ACCOUNTS.code42, ACCOUNTS.datarhei]) SECRETS.add(a.password);
+    SECRETS.add(ACCOUNTS.ipcortex.apiKey);
+    SECRETS.add(ACCOUNTS.code42.mfa.password);
+  });
+
+  after(async () => {
+    await cfg().update('connections', undefined, vscode.ConfigurationTarget.Workspace);
+    await cfg().update('connections', undefined, vscode.ConfigurationTarget.Global);
+    await mock?.close();
+  });
+
+  const rootNodes = () => api.tree.getChildren();
+  const nodeOf = (id: string) => rootNodes().find((n): n is Extract<Node, { type: 'connection' }> => n.type === 'connection' && n.conn.id === id);
+  const descriptionOf = (id: string) => {
+    const n = nodeOf(id);
+    return n ? String(api.tree.getTreeItem(n).description ?? '') : undefined;
+  };
+
+  async function addConnections(list: ConnectionConfig[]): Promise<void> {
+    const current = (cfg().inspect<ConnectionConfig[]>('connections')?.workspaceValue ?? []).filter((c) => !list.some((n) => n.id === c.id));
+    await cfg().update('connections', [...current, ...list], vscode.ConfigurationTarget.Workspace);
+    await until('connections in the store', () => list.every((c) => api.store.get(c.id)));
+    conns.push(...list);
+  }
+
+  describe('activation and contributions', () => {
+    it('activates lazily: no "*" or onStartupFinished, and no timer before any login', () => {
+      const events = pkg().activationEvents ?? [];
+      assert.deepStrictEqual(
+        events.filter((e) => e === '*' || e === 'onStartupFinished'),
+        [],
+      );
+      assert.strictEqual(api.ticker.running, false);
+    });
+
+    it('registers every command package.json declares, and declares every command it registers', async () => {
+      const declared = pkg().contributes.commands.map((c) => c.command).sort();
+      const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('authExplorer.')).sort();
+      assert.deepStrictEqual(registered, declared);
+      for (const [menu, items] of Object.entries(pkg().contributes.menus)) {
+        for (const item of items) assert.ok(declared.includes(item.command), `${menu} names undeclared ${item.command}`);
+      }
+    });
+
+    it('shows an invalid settings entry as an error node with its reason, without dropping the valid ones', async () => {
+      await cfg().update(
+        'connections',
+        [
+          { id: 'ok-one', vendor: 'datarhei', baseUrl: mock.baseUrl('datarhei'), username: 'admin' },
+          { id: 'broken', vendor: 'nope', baseUrl: 'not a url' },
+        ],
+        vscode.ConfigurationTarget.Workspace,
+      );
+      const invalid = await until('an invalid node', () => rootNodes().find((n) => n.type === 'invalid'));
+      const item = api.tree.getTreeItem(invalid);
+      assert.strictEqual(item.label, 'broken');
+      assert.match(String((item.tooltip as vscode.MarkdownString).value), /vendor.*must be one of/);
+      assert.ok(nodeOf('ok-one'));
+      await cfg().update('connections', undefined, vscode.ConfigurationTarget.Workspace);
+      await until('empty tree', () => rootNodes().length === 0);
+    });
+  });
+
+  describe('Add Connection (guided, through the real quick input)', function () {
+    before(function () {
+      if (!uiBridgeAvailable()) this.skip();
+    });
+
+    it('writes the setting without the secret and stores the secret only in SecretStorage', async () => {
+      const password = `dr-added-${Date.now()}`;
+      SECRETS.add(password);
+      const done = vscode.commands.executeCommand('authExplorer.addConnection');
+      await uiStep({ action: 'type', text: 'datarhei' }); // vendor
+      await uiStep({ action: 'type', text: 'Added Core' }); // name
+      await uiStep({ action: 'press', key: 'Control+a', selector: QUICK_INPUT });
+      await uiStep({ action: 'type', text: mock.baseUrl('datarhei') }); // URL
+      await uiStep({ action: 'type', text: 'Username and password' }); // auth kind
+      await uiStep({ action: 'type', text: 'admin' }); // username
+      await uiStep({ action: 'type', text: 'Workspace settings' }); // scope
+      await uiStep({ action: 'type', text: password }); // secret
+      const entry = await until('the new settings entry', () => (cfg().inspect<ConnectionConfig[]>('connections')?.workspaceValue ?? []).find((c) => c.label === 'Added Core'));
+      void done;
+      assert.deepStrictEqual(Object.keys(entry).sort(), ['baseUrl', 'id', 'label', 'username', 'vendor']);
+      assert.strictEqual(entry.id, 'added-core');
+      await until('the secret in SecretStorage', async () => (await api.vault.getSecret('added-core')) === password);
+      const settingsFile = path.join(vscode.workspace.workspaceFolders?.[0].uri.fsPath ?? '', '.vscode', 'settings.json');
+      assert.ok(!fs.readFileSync(settingsFile, 'utf8').includes(password));
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+  });
+
+  describe('login per vendor (stored secret → command → tree and status bar)', () => {
+    before(async () => {
+      await addConnections([
+        { id: 'cove', label: 'Acme Cove', vendor: 'cove', baseUrl: mock.baseUrl('cove'), partner: ACCOUNTS.cove.partner, username: ACCOUNTS.cove.username },
+        { id: 'cv', label: 'Commvault XML', vendor: 'commvault', baseUrl: mock.baseUrl('commvault'), username: ACCOUNTS.commvault.username, format: 'xml' },
+        { id: 'ipc', label: 'PABX', vendor: 'ipcortex', baseUrl: mock.baseUrl('ipcortex'), username: ACCOUNTS.ipcortex.username },
+        { id: 'ipc-key', label: 'PABX key', vendor: 'ipcortex', baseUrl: mock.baseUrl('ipcortex'), auth: 'apiKey' },
+        { id: 'c42', label: 'Code42', vendor: 'code42', baseUrl: mock.baseUrl('code42'), username: ACCOUNTS.code42.username },
+        { id: 'dr', label: 'Core', vendor: 'datarhei', baseUrl: mock.baseUrl('datarhei'), username: ACCOUNTS.datarhei.username },
+      ]);
+      const secrets: Record<string, string> = {
+        cove: ACCOUNTS.cove.password,
+        cv: ACCOUNTS.commvault.password,
+        ipc: ACCOUNTS.ipcortex.password,
+        'ipc-key': ACCOUNTS.ipcortex.apiKey,
+        c42: ACCOUNTS.code42.password,
+        dr: ACCOUNTS.datarhei.password,
+      };
+      for (const [id, s] of Object.entries(secrets)) await api.vault.setSecret(id, s);
+    });
+
+    const expectations: [string, RegExp][] = [
+      ['cove', /N-able Cove · \d\d:\d\d left/],
+      ['cv', /Commvault .* · \d\d:\d\d left/],
+      ['ipc', /IPCortex · logged in \(session\)/],
+      ['ipc-key', /IPCortex · credentials on each request/],
+      ['c42', /Code42 · \d\d:\d\d left/],
+      ['dr', /datarhei Core · \d\d:\d\d left/],
+    ];
+    for (const [id, description] of expectations) {
+      it(`logs in to "${id}" through the command; the tree and the status bar show it`, async () => {
+        assert.match(descriptionOf(id) ?? '', /not logged in/);
+        await vscode.commands.executeCommand('authExplorer.login', id);
+        const session = api.sessions.get(id);
+        assert.ok(session, 'a session exists');
+        SECRETS.add(session.token);
+        if (session.refreshToken) SECRETS.add(session.refreshToken);
+        assert.match(descriptionOf(id) ?? '', description);
+        const children = api.tree.getChildren(nodeOf(id));
+        assert.ok(children.some((c) => c.type === 'detail' && c.key === 'token'));
+        assert.ok(children.some((c) => c.type === 'group' && c.key === 'history'));
+        await vscode.commands.executeCommand('authExplorer.setActive', id);
+        assert.strictEqual(api.statusBar.shownId, id);
+        const label = api.store.get(id)?.label ?? id;
+        assert.ok(api.statusBar.item.text.includes(label), api.statusBar.item.text);
+        if (session.expiresAt !== null) assert.match(api.statusBar.item.text, /\d\d:\d\d$/);
+      });
+    }
+
+    it('the status bar in the page shows a countdown that changes, and a timer runs while a token has an expiry', async function () {
+      assert.strictEqual(api.ticker.running, true);
+      await vscode.commands.executeCommand('authExplorer.setActive', 'dr');
+      if (!uiBridgeAvailable()) this.skip();
+      const first = await uiText(STATUS_SELECTOR);
+      await new Promise((r) => setTimeout(r, 2100));
+      const second = await uiText(STATUS_SELECTOR);
+      assert.match(first, /Core: \d\d:\d\d/);
+      assert.notStrictEqual(first, second);
+      await uiStep({ action: 'screenshot', path: 'test-results/integration-status-bar.png' });
+    });
+
+    it('Claims of the datarhei JWT appear in the tree, with exi as a lifetime', () => {
+      const groups = api.tree.getChildren(nodeOf('dr'));
+      const claims = groups.find((g) => g.type === 'group' && g.key === 'claims');
+      assert.ok(claims);
+      const exi = api.tree.getChildren(claims).find((c) => c.type === 'claim' && c.name === 'exi');
+      assert.ok(exi);
+      assert.match(String(api.tree.getTreeItem(exi).description), /^600 — 10 min total lifetime$/);
+    });
+
+    it('Copy Token puts exactly the token on the clipboard; the header and curl lines carry it as the vendor wants', async () => {
+      const s = api.sessions.get('dr');
+      assert.ok(s);
+      await vscode.commands.executeCommand('authExplorer.copyToken', 'dr');
+      assert.strictEqual(await vscode.env.clipboard.readText(), s.token);
+      await vscode.commands.executeCommand('authExplorer.copyAuthHeader', 'dr');
+      assert.strictEqual(await vscode.env.clipboard.readText(), `Authorization: Bearer ${s.token}`);
+      await vscode.commands.executeCommand('authExplorer.copyCurl', 'cv');
+      const cv = api.sessions.get('cv');
+      assert.ok(cv);
+      assert.strictEqual(await vscode.env.clipboard.readText(), `curl -X POST -H 'Authtoken: ${cv.token}' -H 'Accept: application/xml' '${mock.baseUrl('commvault')}/WhoAmI'`);
+      await vscode.env.clipboard.writeText('');
+    });
+
+    it('Code42 two-factor: the login command asks for the code in an input box and logs in', async function () {
+      if (!uiBridgeAvailable()) this.skip();
+      await addConnections([{ id: 'c42-mfa', label: 'Code42 2FA', vendor: 'code42', baseUrl: mock.baseUrl('code42'), username: ACCOUNTS.code42.mfa.username }]);
+      await api.vault.setSecret('c42-mfa', ACCOUNTS.code42.mfa.password);
+      const done = vscode.commands.executeCommand('authExplorer.login', 'c42-mfa');
+      const code = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 }).generate();
+      await uiStep({ action: 'waitFor', selector: QUICK_INPUT, state: 'visible' });
+      await uiStep({ action: 'type', text: code });
+      await done;
+      const s = api.sessions.get('c42-mfa');
+      assert.ok(s);
+      SECRETS.add(s.token);
+    });
+
+    it('asks for the password when none is stored, then logs in (datarhei Auth0 token)', async function () {
+      if (!uiBridgeAvailable()) this.skip();
+      await addConnections([{ id: 'dr-auth0', label: 'Core via Auth0', vendor: 'datarhei', baseUrl: mock.baseUrl('datarhei'), auth: 'auth0' }]);
+      const token = mintAuth0Token(Date.now(), 600);
+      SECRETS.add(token);
+      const done = vscode.commands.executeCommand('authExplorer.login', 'dr-auth0');
+      await uiStep({ action: 'waitFor', selector: QUICK_INPUT, state: 'visible' });
+      await uiStep({ action: 'type', text: token });
+      await done;
+      assert.ok(api.sessions.get('dr-auth0'));
+      SECRETS.add(api.sessions.get('dr-auth0')?.token ?? '');
+      assert.strictEqual(await api.vault.getSecret('dr-auth0'), undefined, 'not stored unless the user says so');
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+
+    it('a wrong password shows as an error state naming the cause; nothing is stored', async () => {
+      await addConnections([{ id: 'dr-bad', label: 'Core bad', vendor: 'datarhei', baseUrl: mock.baseUrl('datarhei'), username: 'admin' }]);
+      await api.vault.setSecret('dr-bad', 'wrong-password-here');
+      SECRETS.add('wrong-password-here');
+      await vscode.commands.executeCommand('authExplorer.login', 'dr-bad'); // guarded: reports, does not throw
+      assert.strictEqual(api.sessions.get('dr-bad'), undefined);
+      assert.match(descriptionOf('dr-bad') ?? '', /error: wrong username or password/);
+      const ui = api.sessions.uiState('dr-bad');
+      assert.ok(ui?.kind === 'error');
+      assert.match(ui.message, /^Connection "Core bad": wrong username or password \(server said: "Invalid authorization credentials: invalid username or password"\); /);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+  });
+
+  describe('Token Details webview', () => {
+    it('opens for a connection and receives the decoded token (exi, exp) after it says ready', async () => {
+      await vscode.commands.executeCommand('authExplorer.showDetails', 'dr');
+      const posted = await until('the page to receive the session', () => api.panels.lastPosted('dr'));
+      assert.ok(posted.view?.token?.jwt);
+      const exi = posted.view.token.jwt.claims.find((c) => c.name === 'exi');
+      assert.strictEqual(exi?.lifetimeMs, 600_000);
+      assert.ok(!JSON.stringify(posted).includes(api.sessions.get('dr')?.token ?? '§'), 'no raw token in the page data');
+    });
+
+    it('renders the exi and exp rows inside the webview frame', async function () {
+      if (!uiBridgeAvailable()) this.skip();
+      const exi = await uiText('tr[data-claim="exi"]', WEBVIEW);
+      assert.match(exi, /600/);
+      assert.match(exi, /10 min/);
+      const exp = await uiText('tr[data-claim="exp"]', WEBVIEW);
+      assert.match(exp, /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+      await uiStep({ action: 'screenshot', path: 'test-results/integration-token-details.png' });
+    });
+  });
+
+  describe('Send Request', () => {
+    it('datarhei: GET /api/v3/process with the Bearer token; the answer opens read-only', async () => {
+      const conn = api.store.get('dr');
+      assert.ok(conn);
+      const sent = await api.explorer.execute(conn, { kind: 'rest', method: 'GET', path: '/api/v3/process' });
+      assert.strictEqual(sent.response.status, 200);
+      const doc = await vscode.workspace.openTextDocument(sent.uri);
+      assert.match(doc.getText(), /HTTP 200 OK/);
+      assert.match(doc.getText(), /^\[\]$/m);
+      assert.deepStrictEqual(api.explorer.recent('dr')[0], { kind: 'rest', method: 'GET', path: '/api/v3/process' });
+    });
+
+    it('Cove: picking EnumeratePartners from the list sends it with the newest visa and grows the visa chain', async function () {
+      if (!uiBridgeAvailable()) this.skip();
+      const before = api.sessions.get('cove');
+      assert.ok(before);
+      const done = vscode.commands.executeCommand('authExplorer.sendRequest', 'cove');
+      await uiStep({ action: 'type', text: 'EnumeratePartners' });
+      await done;
+      const after = api.sessions.get('cove');
+      assert.ok(after);
+      assert.strictEqual(after.history.length, before.history.length + 1);
+      assert.strictEqual(after.history.at(-1)?.method, 'EnumeratePartners');
+      assert.strictEqual(after.history.at(-1)?.replaced, before.token);
+      SECRETS.add(after.token);
+      assert.strictEqual(api.explorer.last?.response.status, 200);
+    });
+  });
+
+  describe('sessions in SecretStorage', () => {
+    it('keeps each session in SecretStorage, and picks up a session another window stored', async () => {
+      const stored = await api.vault.getSession('dr');
+      assert.ok(stored);
+      assert.strictEqual(stored.token, api.sessions.get('dr')?.token);
+      // Another window refreshed the token: it writes SecretStorage; this window follows.
+      const other = { ...stored, token: `${stored.token}`, lastUsedAt: Date.now(), history: [...stored.history, { ...stored.history[0], event: 'refresh' as const }] };
+      await api.vault.setSession(other);
+      await until('the synced session', () => api.sessions.get('dr')?.history.length === other.history.length);
+    });
+  });
+
+  describe('logout and removal', () => {
+    it('Logout ends the session and removes its tokens from SecretStorage; the stored password stays', async () => {
+      await vscode.commands.executeCommand('authExplorer.logout', 'ipc');
+      assert.strictEqual(api.sessions.get('ipc'), undefined);
+      assert.strictEqual(await api.vault.getSession('ipc'), undefined);
+      assert.strictEqual(await api.vault.getSecret('ipc'), ACCOUNTS.ipcortex.password);
+      assert.match(descriptionOf('ipc') ?? '', /not logged in/);
+    });
+
+    it('Clear Secret removes the stored password', async () => {
+      await vscode.commands.executeCommand('authExplorer.clearSecret', 'ipc');
+      assert.strictEqual(await api.vault.getSecret('ipc'), undefined);
+    });
+
+    it('Remove Connection (confirmed) deletes the settings entry and every key it had', async function () {
+      if (!uiBridgeAvailable()) this.skip();
+      const done = vscode.commands.executeCommand('authExplorer.removeConnection', 'c42');
+      await uiStep({ action: 'click', selector: '.monaco-dialog-box .monaco-button[title="Remove"], .monaco-dialog-box a.monaco-button:has-text("Remove")' });
+      await done;
+      assert.strictEqual(api.store.get('c42'), undefined);
+      assert.strictEqual(await api.vault.getSecret('c42'), undefined);
+      assert.strictEqual(await api.vault.getSession('c42'), undefined);
+    });
+
+    it('after logging out of everything no timer runs', async () => {
+      for (const s of api.sessions.manager.all()) await vscode.commands.executeCommand('authExplorer.logout', s.connectionId);
+      await until('no sessions', () => api.sessions.manager.all().length === 0);
+      await until('the ticker to stop', () => !api.ticker.running);
+      assert.strictEqual(api.statusBar.item.text === '' || api.statusBar.shownId === undefined, true);
+    });
+  });
+
+  describe('no secret leaks', () => {
+    it('no password, key or token appears in settings, global/workspace state or the log files', async () => {
+      const haystacks: [string, string][] = [];
+      const folder = vscode.workspace.workspaceFolders?.[0].uri.fsPath;
+      if (folder && fs.existsSync(path.join(folder, '.vscode', 'settings.json'))) {
+        haystacks.push(['workspace settings', fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8')]);
+      }
+      haystacks.push(['settings (merged)', JSON.stringify(vscode.workspace.getConfiguration('authExplorer'))]);
+      const state = (m: vscode.Memento) => JSON.stringify(m.keys().map((k) => [k, m.get(k)]));
+      haystacks.push(['globalState', state(api.context.globalState)], ['workspaceState', state(api.context.workspaceState)]);
+      // The log channel's files: <logs>/<session>/…; walk the whole session log folder.
+      const logRoot = path.resolve(api.context.logUri.fsPath, '..', '..');
+      const walk = (dir: string): string[] =>
+        fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)])) : [];
+      const logFiles = walk(logRoot).filter((f) => /\.log$/.test(f));
+      assert.ok(logFiles.some((f) => /API Auth Explorer/.test(f)), `our log file exists under ${logRoot}`);
+      for (const f of logFiles) haystacks.push([f, fs.readFileSync(f, 'utf8')]);
+      assert.ok(SECRETS.size > 10);
+      for (const secret of SECRETS) {
+        if (!secret) continue;
+        for (const [where, text] of haystacks) assert.ok(!text.includes(secret), `a secret (${secret.slice(0, 4)}…) leaked into ${where}`);
+      }
+    });
+  });
+});
