@@ -25,6 +25,8 @@ export interface CommandDeps {
   panels: TokenDetailsPanels;
   refreshTree(): void;
   sendRequest(conn: ConnectionConfig): Promise<unknown>;
+  /** Modal confirmation (replaceable: VS Code refuses dialogs while extension tests run). */
+  confirm(message: string, action: string): Promise<boolean>;
 }
 
 const RETRY = 'Retry';
@@ -63,11 +65,13 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
       const message = c ? describeError(cause, c) : cause instanceof Error ? cause.message : String(cause);
       d.log.error('command', `${id}: ${message}`);
       const kind = isAuthError(cause) ? cause.kind : undefined;
-      const choice = await vscode.window.showErrorMessage(message, ...actionsFor(kind));
-      if (choice === RETRY) return guarded(id, fn, conn);
-      if (choice === SET_SECRET && c) await setSecret(c);
-      if (choice === OPEN_SETTINGS) await openSettings(c);
-      if (choice === SHOW_LOG) d.log.channel.show(true);
+      // The command ends now; the message's actions run whenever (if ever) the user picks one.
+      void vscode.window.showErrorMessage(message, ...actionsFor(kind)).then(async (choice) => {
+        if (choice === RETRY) await guarded(id, fn, conn);
+        else if (choice === SET_SECRET && c) await guarded(Commands.setSecret, () => setSecret(c), c);
+        else if (choice === OPEN_SETTINGS) await openSettings(c);
+        else if (choice === SHOW_LOG) d.log.channel.show(true);
+      });
       return undefined;
     }
   }
@@ -194,12 +198,8 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg(Commands.editConnection, async (arg) => openSettings(await pick(arg, 'Edit which connection?')));
   reg(Commands.removeConnection, async (arg) => {
     const conn = await pick(arg, 'Remove which connection?');
-    const ok = await vscode.window.showWarningMessage(
-      `Remove the connection "${conn.label || conn.id}"? Its settings entry, stored secret and session are deleted.`,
-      { modal: true },
-      'Remove',
-    );
-    if (ok !== 'Remove') return;
+    const ok = await d.confirm(`Remove the connection "${conn.label || conn.id}"? Its settings entry, stored secret and session are deleted.`, 'Remove');
+    if (!ok) return;
     await d.sessions.logout(conn);
     await d.store.remove(conn.id);
     await d.sessions.removeAll(conn.id);

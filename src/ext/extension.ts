@@ -29,6 +29,8 @@ export interface TestApi {
   log: Log;
   vault: Vault;
   context: vscode.ExtensionContext;
+  /** Interactions tests may replace (VS Code refuses modal dialogs while extension tests run). */
+  ui: { confirm: (message: string, action: string) => Promise<boolean> };
   activationMs: number;
 }
 
@@ -82,6 +84,9 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const keepAlive = new KeepAlive(store, sessions, log);
   context.subscriptions.push(keepAlive);
 
+  const ui = {
+    confirm: async (message: string, action: string) => (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action,
+  };
   registerCommands(context, {
     store,
     sessions,
@@ -91,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     panels,
     refreshTree: () => tree.refresh(),
     sendRequest: (conn) => explorer.send(conn),
+    confirm: (message, action) => ui.confirm(message, action),
   });
 
   // Sessions from before a reload come back after activation, off the activation path.
@@ -99,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const activationMs = performance.now() - t0;
   log.info('activate', `activated in ${activationMs.toFixed(1)} ms`);
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { sessions, store, tree, statusBar, ticker, panels, explorer, keepAlive, log, vault, context, activationMs };
+    return { sessions, store, tree, statusBar, ticker, panels, explorer, keepAlive, log, vault, context, ui, activationMs };
   }
   return undefined;
 }

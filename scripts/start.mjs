@@ -1,0 +1,52 @@
+// npm start — the main job on a fresh machine: install what is missing (cached), build, start the demo vendor
+// servers and a real VS Code (code-server) on 127.0.0.1 with the extension and the demo connections; print the URL
+// and the demo passwords; run until Ctrl+C, then stop everything this started.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDemo } from './demo.mjs';
+import { ensureVSCode } from './vscode/install.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`npm start: "${cmd} ${args.join(' ')}" failed`);
+    process.exit(1);
+  }
+}
+
+await ensureVSCode();
+console.log('[start] building the extension and the demo vendor servers…');
+run(process.execPath, ['esbuild.mjs']);
+run('npx', ['--no-install', 'tsc', '-p', 'tsconfig.test.json']);
+
+const demo = await startDemo({ root });
+const pad = Math.max(...demo.connections.map((c) => c.label.length));
+console.log(`
+  API Auth Explorer is running in a real VS Code:
+
+    ${demo.workbenchUrl}
+
+  Open the "API Auth" view (key icon in the activity bar), then "Login" on a connection
+  (or F1 → "API Auth: Login"). Demo secrets — fake accounts of the loopback vendor servers:
+${demo.connections.map((c) => `    ${c.label.padEnd(pad)}  ${demo.credentials[c.id]}`).join('\n')}
+
+  Code42 two-factor code: run "npm run totp" in another terminal.
+  The datarhei "2-minute token" connection shows the countdown running out.
+
+  Press Ctrl+C to stop.
+`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\n[start] stopping…');
+  await demo.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
+await new Promise(() => {});
