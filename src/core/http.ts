@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { AuthError, truncate } from './errors';
 import { redactHeaders, redactText } from './redact';
-import type { Clock, ConnectionConfig } from './types';
+import type { ApiResponse, Clock, ConnectionConfig } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -204,4 +204,29 @@ export function joinUrl(base: string, path: string): string {
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** JSON when the answer is (or looks like) JSON, else the text as it came. */
+export function bodyOf(res: Pick<RawResponse, 'contentType' | 'text'>): unknown {
+  if (/json/i.test(res.contentType) || /^\s*[[{]/.test(res.text)) {
+    try {
+      return JSON.parse(res.text) as unknown;
+    } catch {
+      return res.text;
+    }
+  }
+  return res.text;
+}
+
+/** The explored answer as callers see it; `body` defaults to {@link bodyOf}. */
+export function toApiResponse(res: RawResponse, body: unknown = bodyOf(res)): ApiResponse {
+  return {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+    body,
+    rawBody: res.text,
+    contentType: res.contentType,
+    durationMs: res.durationMs,
+  };
 }

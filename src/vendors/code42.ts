@@ -7,7 +7,7 @@
 // Error bodies come in two shapes, both handled: v3 `{"error":[{"primaryErrorKey","description"}]}` and the legacy
 // list `[{"name","description"}]`.
 import { AuthError, truncate } from '../core/errors';
-import { type AdapterContext, type HttpRequest, type RawResponse, isObject, joinUrl, parseJson, send } from '../core/http';
+import { type AdapterContext, type HttpRequest, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse } from '../core/http';
 import { decodeJwt } from '../core/jwt';
 import { createSession, touch } from '../core/session';
 import type { ApiResponse, Attach, AuthKind, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
@@ -79,25 +79,6 @@ function unexpected(res: RawResponse, what: string): AuthError {
   return new AuthError('protocol', `unexpected HTTP ${res.status} on ${what}`, { status: res.status, serverMessage: serverMessage(problemsOf(res.text)) });
 }
 
-function toApiResponse(res: RawResponse): ApiResponse {
-  let body: unknown = res.text;
-  if (/json/i.test(res.contentType) || /^\s*[[{]/.test(res.text)) {
-    try {
-      body = JSON.parse(res.text);
-    } catch {
-      body = res.text;
-    }
-  }
-  return {
-    status: res.status,
-    statusText: res.statusText,
-    headers: res.headers,
-    body,
-    rawBody: res.text,
-    contentType: res.contentType,
-    durationMs: res.durationMs,
-  };
-}
 
 function basicValue(username: string, secret: string): string {
   return `Basic ${Buffer.from(`${username}:${secret}`, 'utf8').toString('base64')}`;

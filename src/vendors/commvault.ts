@@ -14,11 +14,11 @@
 // - the exact errList wording: whatever the server says is shown as its message.
 import { createHash } from 'node:crypto';
 import { AuthError, truncate } from '../core/errors';
-import { type AdapterContext, type HttpRequest, type RawResponse, isObject, joinUrl, looksLikeHtml, parseJson, send } from '../core/http';
+import { type AdapterContext, type HttpRequest, type RawResponse, isObject, joinUrl, looksLikeHtml, parseJson, send, toApiResponse } from '../core/http';
 import { redactText } from '../core/redact';
 import { xml } from '../core/xml';
 import { createSession, replaceToken, touch } from '../core/session';
-import type { ApiResponse, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
+import type { CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from './types';
 
 /** The idle window the documentation gives (30 minutes); `conn.lifetimeSeconds` overrides it. */
@@ -325,15 +325,7 @@ async function request(conn: ConnectionConfig, session: Session, req: ExploreReq
       serverMessage: serverWords(res, [session.token]),
     });
   }
-  const response: ApiResponse = {
-    status: res.status,
-    statusText: res.statusText,
-    headers: res.headers,
-    body: responseBody(res),
-    rawBody: res.text,
-    contentType: res.contentType,
-    durationMs: res.durationMs,
-  };
+  const response = toApiResponse(res, responseBody(res));
   // A call the server accepted restarts its idle window.
   const after = res.status < 400 ? touch(session, ctx.clock()) : session;
   return { response, session: after };

@@ -3,9 +3,9 @@
 // Every answer carries a new visa at the top level; each one is valid 15 minutes from its issue, so the session
 // keeps the newest and its expiry slides with every answer. Errors arrive with HTTP 200 as JSON-RPC errors.
 import { AuthError } from '../core/errors';
-import { type AdapterContext, isObject, parseJson, type RawResponse, send } from '../core/http';
+import { type AdapterContext, isObject, parseJson, type RawResponse, send, toApiResponse } from '../core/http';
 import { createSession, replaceToken } from '../core/session';
-import type { ApiResponse, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
+import type { CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from './types';
 
 /** Cove's documented visa lifetime: 15 minutes from the answer that carried it. */
@@ -94,17 +94,6 @@ function userDetail(rec: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function toApiResponse(res: RawResponse, body: unknown): ApiResponse {
-  return {
-    status: res.status,
-    statusText: res.statusText,
-    headers: res.headers,
-    body,
-    rawBody: res.text,
-    contentType: res.contentType,
-    durationMs: res.durationMs,
-  };
-}
 
 export const coveAdapter: VendorAdapter = {
   vendor: 'cove',

@@ -5,7 +5,7 @@
 // is not rotated). Calls: Bearer <access_token>. A wrong password is answered after a deliberate 5 s delay, which
 // the default 15 s timeout covers.
 import { AuthError, truncate } from '../core/errors';
-import { type AdapterContext, type HttpRequest, type RawResponse, isObject, joinUrl, parseJson, send } from '../core/http';
+import { type AdapterContext, type HttpRequest, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse } from '../core/http';
 import { decodeJwt } from '../core/jwt';
 import { createSession, isRefreshUsable, replaceToken, touch } from '../core/session';
 import type { ApiResponse, Attach, AuthKind, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
@@ -48,25 +48,6 @@ function stringField(v: unknown, name: string, what: string, status: number): st
   return s;
 }
 
-function toApiResponse(res: RawResponse): ApiResponse {
-  let body: unknown = res.text;
-  if (/json/i.test(res.contentType) || /^\s*[[{]/.test(res.text)) {
-    try {
-      body = JSON.parse(res.text);
-    } catch {
-      body = res.text;
-    }
-  }
-  return {
-    status: res.status,
-    statusText: res.statusText,
-    headers: res.headers,
-    body,
-    rawBody: res.text,
-    contentType: res.contentType,
-    durationMs: res.durationMs,
-  };
-}
 
 async function login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
   const auth: AuthKind = conn.auth ?? 'password';

@@ -2,9 +2,9 @@
 // (see /work/shared/PROTOCOLS.md §3). baseUrl is the PABX root; calls are `POST {base}/rest/<section>/<verb>`.
 import { parseSetCookie } from 'set-cookie-parser';
 import { AuthError, truncate } from '../core/errors';
-import { type AdapterContext, isObject, joinUrl, looksLikeHtml, parseJson, type RawResponse, send } from '../core/http';
+import { type AdapterContext, isObject, joinUrl, looksLikeHtml, parseJson, type RawResponse, send, toApiResponse } from '../core/http';
 import { createSession, touch } from '../core/session';
-import type { ApiResponse, Attach, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
+import type { Attach, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from './types';
 
 export const IPCORTEX_COOKIE = 'Red60urne';
@@ -124,9 +124,6 @@ function displayBody(res: RawResponse): unknown {
   }
 }
 
-function toApiResponse(res: RawResponse, body: unknown): ApiResponse {
-  return { status: res.status, statusText: res.statusText, headers: res.headers, body, rawBody: res.text, contentType: res.contentType, durationMs: res.durationMs };
-}
 
 async function passwordLogin(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
   const res = await send(ctx, {
