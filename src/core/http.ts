@@ -230,3 +230,28 @@ export function toApiResponse(res: RawResponse, body: unknown = bodyOf(res)): Ap
     durationMs: res.durationMs,
   };
 }
+
+const HTTP_METHODS = new Set<HttpRequest['method']>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/** A checked HTTP method from what a user typed. */
+export function httpMethod(method: string): HttpRequest['method'] {
+  const m = method.toUpperCase() as HttpRequest['method'];
+  if (!HTTP_METHODS.has(m)) throw new AuthError('config', `unsupported HTTP method "${truncate(method, 20)}"`);
+  return m;
+}
+
+/**
+ * A JSON REST request for an explored call: the user's headers (minus any Authorization of their own), a JSON body,
+ * and the session's auth header put last so it always wins.
+ */
+export function jsonRestRequest(baseUrl: string, req: { method: string; path: string; body?: unknown; headers?: Record<string, string> }, auth: { name: string; value: string }): HttpRequest {
+  const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
+  let data: string | undefined;
+  if (req.body !== undefined) {
+    data = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+  }
+  for (const h of Object.keys(headers)) if (h.toLowerCase() === auth.name.toLowerCase()) delete headers[h];
+  headers[auth.name] = auth.value;
+  return { method: httpMethod(req.method), url: joinUrl(baseUrl, req.path), headers, data };
+}

@@ -7,7 +7,7 @@
 // Error bodies come in two shapes, both handled: v3 `{"error":[{"primaryErrorKey","description"}]}` and the legacy
 // list `[{"name","description"}]`.
 import { AuthError, truncate } from '../core/errors';
-import { type AdapterContext, type HttpRequest, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse } from '../core/http';
+import { type AdapterContext, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest } from '../core/http';
 import { decodeJwt } from '../core/jwt';
 import { createSession, touch } from '../core/session';
 import type { ApiResponse, Attach, AuthKind, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
@@ -17,7 +17,6 @@ export const CODE42_DEFAULT_TOKEN_PATH = '/c42api/v3/auth/jwt';
 const USER_PATH = '/api/User/my';
 const DEFAULT_LIFETIME_SEC = 1800;
 const TOTP_REQUIRED = 'TIME_BASED_ONE_TIME_PASSWORD_REQUIRED';
-const METHODS = new Set<HttpRequest['method']>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
 interface Code42Problem {
   key?: string;
@@ -162,17 +161,7 @@ async function login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterCon
 
 async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<{ response: ApiResponse; session: Session }> {
   if (req.kind !== 'rest') throw new AuthError('config', 'Code42 takes REST requests, not JSON-RPC');
-  const method = req.method.toUpperCase() as HttpRequest['method'];
-  if (!METHODS.has(method)) throw new AuthError('config', `unsupported HTTP method "${truncate(req.method, 20)}"`);
-  const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
-  let data: string | undefined;
-  if (req.body !== undefined) {
-    data = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-  }
-  for (const h of Object.keys(headers)) if (h.toLowerCase() === 'authorization') delete headers[h];
-  headers[session.attach.name] = session.attach.value;
-  const res = await send(ctx, { method, url: joinUrl(conn.baseUrl, req.path), headers, data });
+  const res = await send(ctx, jsonRestRequest(conn.baseUrl, req, session.attach));
   if (res.status === 401) {
     const problems = problemsOf(res.text);
     const details = { status: 401, serverMessage: serverMessage(problems) };

@@ -14,7 +14,7 @@
 // - the exact errList wording: whatever the server says is shown as its message.
 import { createHash } from 'node:crypto';
 import { AuthError, truncate } from '../core/errors';
-import { type AdapterContext, type HttpRequest, type RawResponse, isObject, joinUrl, looksLikeHtml, parseJson, send, toApiResponse } from '../core/http';
+import { type AdapterContext, type RawResponse, isObject, joinUrl, looksLikeHtml, parseJson, send, toApiResponse, httpMethod } from '../core/http';
 import { redactText } from '../core/redact';
 import { xml } from '../core/xml';
 import { createSession, replaceToken, touch } from '../core/session';
@@ -28,7 +28,6 @@ type Format = 'json' | 'xml';
 
 const MIME: Record<Format, string> = { json: 'application/json', xml: 'application/xml' };
 
-const METHODS = new Set<HttpRequest['method']>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
 const xmlParser = () => new (xml().XMLParser)({ ignoreAttributes: false, attributeNamePrefix: '' });
 /** Scalars become attributes, objects child elements (the shape Commvault's XML requests use). */
@@ -295,8 +294,7 @@ async function logout(conn: ConnectionConfig, session: Session, ctx: AdapterCont
 
 async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<CallResult> {
   if (req.kind !== 'rest') throw new AuthError('config', 'Commvault calls are REST calls (method and path), not JSON-RPC');
-  const method = req.method.toUpperCase() as HttpRequest['method'];
-  if (!METHODS.has(method)) throw new AuthError('config', `unsupported HTTP method "${truncate(req.method, 20)}"`);
+  const method = httpMethod(req.method);
   // Keep the Authtoken on this server: paths are relative to the web-service root, never absolute URLs.
   if (/^[a-z][a-z0-9+.-]*:/i.test(req.path.trim()) || req.path.trim().startsWith('//')) {
     throw new AuthError('config', 'the path must be relative to the web-service root');

@@ -5,7 +5,7 @@
 // is not rotated). Calls: Bearer <access_token>. A wrong password is answered after a deliberate 5 s delay, which
 // the default 15 s timeout covers.
 import { AuthError, truncate } from '../core/errors';
-import { type AdapterContext, type HttpRequest, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse } from '../core/http';
+import { type AdapterContext, type HttpRequest, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest } from '../core/http';
 import { decodeJwt } from '../core/jwt';
 import { createSession, isRefreshUsable, replaceToken, touch } from '../core/session';
 import type { ApiResponse, Attach, AuthKind, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
@@ -13,7 +13,6 @@ import type { VendorAdapter } from './types';
 
 const LOGIN_PATH = '/api/login';
 const REFRESH_PATH = '/api/login/refresh';
-const METHODS = new Set<HttpRequest['method']>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
 const bearer = (token: string): Attach => ({ kind: 'header', name: 'Authorization', value: `Bearer ${token}` });
 
@@ -128,17 +127,7 @@ async function refresh(conn: ConnectionConfig, session: Session, ctx: AdapterCon
 
 async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<{ response: ApiResponse; session: Session }> {
   if (req.kind !== 'rest') throw new AuthError('config', 'datarhei Core takes REST requests, not JSON-RPC');
-  const method = req.method.toUpperCase() as HttpRequest['method'];
-  if (!METHODS.has(method)) throw new AuthError('config', `unsupported HTTP method "${truncate(req.method, 20)}"`);
-  const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
-  let data: string | undefined;
-  if (req.body !== undefined) {
-    data = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-  }
-  for (const h of Object.keys(headers)) if (h.toLowerCase() === 'authorization') delete headers[h];
-  headers[session.attach.name] = session.attach.value;
-  const res = await send(ctx, { method, url: joinUrl(conn.baseUrl, req.path), headers, data });
+  const res = await send(ctx, jsonRestRequest(conn.baseUrl, req, session.attach));
   if (res.status === 401) {
     throw new AuthError('expired', 'the access token was rejected', { status: 401, serverMessage: serverMessage(res) });
   }

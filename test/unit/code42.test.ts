@@ -3,14 +3,14 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { Secret, TOTP } from 'otpauth';
-import { describeError, isAuthError, type AuthError, type AuthErrorKind } from '../../src/core/errors';
+import { describeError } from '../../src/core/errors';
 import type { ConnectionConfig, Credentials, Session } from '../../src/core/types';
 import { code42Adapter as adapter } from '../../src/vendors/code42';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { CODE42_SIGNING_KEY, setCode42Options } from '../mock-vendors/code42';
 import { signHs256 } from '../mock-vendors/jwt';
 import type { MockVendors } from '../mock-vendors/server';
-import { ctxFor, useMockVendors } from './helpers';
+import { ctxFor, useMockVendors, rejects } from './helpers';
 
 const U = ACCOUNTS.code42;
 const TOKEN_SEC = 2;
@@ -26,17 +26,6 @@ function wrongCode(): string {
     const c = String(n).padStart(6, '0');
     if (!valid.has(c)) return c;
   }
-}
-
-async function rejects(p: Promise<unknown>, kind: AuthErrorKind): Promise<AuthError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isAuthError(e), `expected an AuthError, got ${String(e)}`);
-    assert.equal(e.kind, kind, `kind (message: ${e.message})`);
-    return e;
-  }
-  assert.fail(`expected an AuthError of kind ${kind}`);
 }
 
 function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; type: string; body: string }> {

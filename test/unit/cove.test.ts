@@ -1,13 +1,13 @@
 // N-able Cove: JSON-RPC login, the visa chain, typed failures and transport faults, against the loopback mock.
 import * as assert from 'node:assert/strict';
 import axios from 'axios';
-import { AuthError, describeError } from '../../src/core/errors';
+import { describeError } from '../../src/core/errors';
 import type { ConnectionConfig, Session } from '../../src/core/types';
 import { coveAdapter } from '../../src/vendors/cove';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import type { CoveReceived } from '../mock-vendors/cove';
 import { sleep } from '../mock-vendors/util';
-import { ctxFor, useMockVendors } from './helpers';
+import { ctxFor, useMockVendors, rejects } from './helpers';
 
 const VISA_SEC = 1;
 
@@ -39,16 +39,6 @@ describe('N-able Cove adapter', () => {
     assert.ok(last, 'the mock received nothing');
     return last;
   };
-
-  async function rejects(p: Promise<unknown>): Promise<AuthError> {
-    try {
-      await p;
-    } catch (e) {
-      assert.ok(e instanceof AuthError, `expected an AuthError, got ${String(e)}`);
-      return e;
-    }
-    assert.fail('expected the call to fail');
-  }
 
   describe('login', () => {
     it('reads the top-level visa and the user record, records Login in the history, and slides 15 min', async () => {

@@ -2,7 +2,7 @@
 // byte, and the adapter logs in (password, Auth0), refreshes, calls and maps every failure to its AuthError kind.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { describeError, isAuthError, type AuthError, type AuthErrorKind } from '../../src/core/errors';
+import { describeError } from '../../src/core/errors';
 import { decodeJwt } from '../../src/core/jwt';
 import type { ConnectionConfig, Session } from '../../src/core/types';
 import { datarheiAdapter as adapter } from '../../src/vendors/datarhei';
@@ -10,7 +10,7 @@ import { ACCOUNTS } from '../mock-vendors/accounts';
 import { changeDatarheiPassword, mintAuth0Token, setDatarheiAuth0 } from '../mock-vendors/datarhei';
 import { signHs256, verifyHs256 } from '../mock-vendors/jwt';
 import type { MockVendors } from '../mock-vendors/server';
-import { ctxFor, useMockVendors } from './helpers';
+import { ctxFor, useMockVendors, rejects } from './helpers';
 
 const A = ACCOUNTS.datarhei;
 
@@ -52,17 +52,6 @@ function raw(url: string, method: string, headers: Record<string, string> = {}, 
     req.on('error', reject);
     req.end(body);
   });
-}
-
-async function rejects(p: Promise<unknown>, kind: AuthErrorKind): Promise<AuthError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isAuthError(e), `expected an AuthError, got ${String(e)}`);
-    assert.equal(e.kind, kind, `kind (message: ${e.message})`);
-    return e;
-  }
-  assert.fail(`expected an AuthError of kind ${kind}`);
 }
 
 function claimsOf(token: string): Record<string, unknown> {

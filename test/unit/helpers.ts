@@ -1,4 +1,6 @@
 // Shared test setup: the loopback vendor servers with short lifetimes, and an adapter context.
+import * as assert from 'node:assert/strict';
+import { type AuthError, type AuthErrorKind, isAuthError } from '../../src/core/errors';
 import { createHttpClient, type AdapterContext } from '../../src/core/http';
 import type { ConnectionConfig } from '../../src/core/types';
 import { startMockVendors, type MockVendors, type MockVendorsOptions } from '../mock-vendors/server';
@@ -21,4 +23,16 @@ export function useMockVendors(opts: MockVendorsOptions = {}): () => MockVendors
 
 export function ctxFor(conn: ConnectionConfig, clock: () => number = Date.now): AdapterContext {
   return { http: createHttpClient(conn), clock };
+}
+
+/** Awaits a promise that must fail with an AuthError (of `kind`, when given) and returns the error. */
+export async function rejects(p: Promise<unknown>, kind?: AuthErrorKind): Promise<AuthError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(isAuthError(e), `expected an AuthError, got ${String(e)}`);
+    if (kind) assert.equal(e.kind, kind, `kind (message: ${e.message})`);
+    return e;
+  }
+  assert.fail(kind ? `expected an AuthError of kind ${kind}` : 'expected the call to fail');
 }

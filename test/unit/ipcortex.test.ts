@@ -2,13 +2,12 @@
 // against the loopback mock.
 import * as assert from 'node:assert/strict';
 import axios from 'axios';
-import { AuthError } from '../../src/core/errors';
 import type { ConnectionConfig, Session } from '../../src/core/types';
 import { ipcortexAdapter } from '../../src/vendors/ipcortex';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import type { IpcortexMockOptions } from '../mock-vendors/ipcortex';
 import { sleep } from '../mock-vendors/util';
-import { ctxFor, useMockVendors } from './helpers';
+import { ctxFor, useMockVendors, rejects } from './helpers';
 
 const IDLE_SEC = 1;
 
@@ -48,16 +47,6 @@ describe('IPCortex adapter', () => {
     );
     return { body: res.data, setCookie: res.headers['set-cookie'] ?? [] };
   };
-
-  async function rejects(p: Promise<unknown>): Promise<AuthError> {
-    try {
-      await p;
-    } catch (e) {
-      assert.ok(e instanceof AuthError, `expected an AuthError, got ${String(e)}`);
-      return e;
-    }
-    assert.fail('expected the call to fail');
-  }
 
   describe('password login (Red60urne session)', () => {
     it('takes the session from the body, matching the Set-Cookie, and calls with the cookie', async () => {

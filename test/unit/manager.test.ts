@@ -4,13 +4,13 @@
 import * as assert from 'node:assert/strict';
 import axios from 'axios';
 import { Secret, TOTP } from 'otpauth';
-import { AuthError, describeError } from '../../src/core/errors';
+import { describeError } from '../../src/core/errors';
 import { SessionManager } from '../../src/core/manager';
 import type { ConnectionConfig, ExploreRequest } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import type { CoveReceived } from '../mock-vendors/cove';
 import { sleep } from '../mock-vendors/util';
-import { useMockVendors } from './helpers';
+import { useMockVendors, rejects } from './helpers';
 
 const LIFETIMES = {
   coveVisaSec: 1,
@@ -21,16 +21,6 @@ const LIFETIMES = {
   datarheiRefreshSec: 4,
   ipcortexIdleSec: 1,
 };
-
-async function rejects(p: Promise<unknown>): Promise<AuthError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof AuthError, `expected an AuthError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a failure');
-}
 
 describe('session manager: renewal policy per vendor', () => {
   const mock = useMockVendors({ lifetimes: LIFETIMES });
