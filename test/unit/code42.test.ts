@@ -10,7 +10,7 @@ import { ACCOUNTS } from '../mock-vendors/accounts';
 import { CODE42_SIGNING_KEY, setCode42Options } from '../mock-vendors/code42';
 import { signHs256 } from '../mock-vendors/jwt';
 import type { MockVendors } from '../mock-vendors/server';
-import { ctxFor, useMockVendors, rejects } from './helpers';
+import { ctxFor, useMockVendors, rejects, TRANSPORT_FAULTS } from './helpers';
 
 const U = ACCOUNTS.code42;
 const TOKEN_SEC = 2;
@@ -283,13 +283,7 @@ describe('Code42', () => {
   });
 
   describe('faults', () => {
-    const faults = [
-      ['status500', 'server', /HTTP 500/],
-      ['html', 'protocol', /HTML page/],
-      ['notJson', 'protocol', /not JSON/],
-      ['drop', 'network', /dropped/],
-    ] as const;
-    for (const [fault, kind, msg] of faults) {
+    for (const [fault, kind, msg] of TRANSPORT_FAULTS) {
       for (const auth of ['token', 'basic'] as const) {
         it(`${auth} login with fault ${fault} → ${kind}`, async () => {
           mock().setFault('code42', { fault: { kind: fault } });

@@ -10,7 +10,7 @@ import { ACCOUNTS } from '../mock-vendors/accounts';
 import { changeDatarheiPassword, mintAuth0Token, setDatarheiAuth0 } from '../mock-vendors/datarhei';
 import { signHs256, verifyHs256 } from '../mock-vendors/jwt';
 import type { MockVendors } from '../mock-vendors/server';
-import { ctxFor, useMockVendors, rejects } from './helpers';
+import { ctxFor, useMockVendors, rejects, TRANSPORT_FAULTS } from './helpers';
 
 const A = ACCOUNTS.datarhei;
 
@@ -567,13 +567,7 @@ describe('datarhei Core adapter', () => {
   });
 
   describe('faults', () => {
-    const faults = [
-      ['status500', 'server', /HTTP 500/],
-      ['html', 'protocol', /HTML page/],
-      ['notJson', 'protocol', /not JSON/],
-      ['drop', 'network', /dropped/],
-    ] as const;
-    for (const [fault, kind, msg] of faults) {
+    for (const [fault, kind, msg] of TRANSPORT_FAULTS) {
       it(`login with fault ${fault} → ${kind}`, async () => {
         mock().setFault('datarhei', { fault: { kind: fault } });
         const e = await rejects(login(), kind);

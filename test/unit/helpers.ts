@@ -36,3 +36,11 @@ export async function rejects(p: Promise<unknown>, kind?: AuthErrorKind): Promis
   }
   assert.fail(kind ? `expected an AuthError of kind ${kind}` : 'expected the call to fail');
 }
+
+/** The mock's transport faults, the error kind each must become, and what its message says. */
+export const TRANSPORT_FAULTS = [
+  ['status500', 'server', /HTTP 500/],
+  ['html', 'protocol', /HTML page/],
+  ['notJson', 'protocol', /not JSON/],
+  ['drop', 'network', /dropped/],
+] as const;
