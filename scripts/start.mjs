@@ -4,10 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDemo } from './demo.mjs';
-import { ensureVSCode } from './vscode/install.mjs';
+import { ensureNodeModules } from './bootstrap.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+ensureNodeModules(root);
+const { startDemo } = await import('./demo.mjs');
+const { ensureVSCode } = await import('./vscode/install.mjs');
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });

@@ -6,8 +6,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureNodeModules } from './bootstrap.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+ensureNodeModules(root);
 const only = process.argv.slice(2);
 const npx = (...args) => ['npx', ['--no-install', ...args]];
 

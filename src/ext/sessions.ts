@@ -125,7 +125,9 @@ export class SessionService implements vscode.Disposable {
   }
 
   private async secretFor(conn: ConnectionConfig): Promise<string | undefined> {
-    return (await this.vault.getSecret(conn.id)) ?? this.memorySecrets.get(conn.id);
+    const secret = (await this.vault.getSecret(conn.id)) ?? this.memorySecrets.get(conn.id);
+    this.log.remember(secret); // the log redacts it from here on, whatever echoes it
+    return secret;
   }
 
   /**
