@@ -326,6 +326,40 @@ describe('API Auth Explorer in VS Code', function () {
     });
   });
 
+  describe('keep-alive', () => {
+    let shortMock: MockVendors;
+    before(async () => {
+      shortMock = await startMockVendors({ lifetimes: { datarheiAccessSec: 3, datarheiBadLoginDelayMs: 50 } });
+    });
+    after(async () => shortMock?.close());
+
+    it('renews a keepAlive connection in the background before expiry, with one timer, and none after logout', async () => {
+      await addConnections([
+        { id: 'dr-keep', label: 'Core kept alive', vendor: 'datarhei', baseUrl: shortMock.baseUrl('datarhei'), username: 'admin', keepAlive: true, refreshLeadSeconds: 1 },
+      ]);
+      await api.vault.setSecret('dr-keep', ACCOUNTS.datarhei.password);
+      await vscode.commands.executeCommand('authExplorer.login', 'dr-keep');
+      assert.strictEqual(api.keepAlive.scheduled().size >= 1 && api.keepAlive.scheduled().has('dr-keep'), true);
+      const refreshes = shortMock.env.stats.get('datarhei.refresh');
+      const seen = new Set<string>();
+      const end = Date.now() + 5000;
+      while (Date.now() < end) {
+        const s = api.sessions.get('dr-keep');
+        assert.ok(s && s.expiresAt !== null && s.expiresAt > Date.now(), 'the token never runs out');
+        seen.add(s.token);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(shortMock.env.stats.get('datarhei.refresh') >= refreshes + 2, 'refreshed at least twice in 5 s of 3-s tokens');
+      assert.strictEqual(shortMock.env.stats.get('datarhei.login'), 1, 'by refresh, not by logging in again');
+      assert.ok(seen.size >= 3);
+      const events = api.sessions.get('dr-keep')?.history.map((h) => h.event) ?? [];
+      assert.ok(events.filter((e) => e === 'refresh').length >= 2, events.join(','));
+      for (const t of seen) SECRETS.add(t);
+      await vscode.commands.executeCommand('authExplorer.logout', 'dr-keep');
+      assert.strictEqual(api.keepAlive.scheduled().has('dr-keep'), false);
+    });
+  });
+
   describe('sessions in SecretStorage', () => {
     it('keeps each session in SecretStorage, and picks up a session another window stored', async () => {
       const stored = await api.vault.getSession('dr');
