@@ -1,6 +1,6 @@
-// Helpers around explored requests: what is remembered (never a secret) and how XML answers are displayed.
-import { REDACTED } from './redact';
-import type { ExploreRequest } from './types';
+// Helpers around explored requests: what is remembered (never a secret) and how answers are displayed.
+import { maskToken, REDACTED, redactHeaders } from './redact';
+import type { ApiResponse, ConnectionConfig, ExploreRequest, Session } from './types';
 import { xml } from './xml';
 
 const SECRET_KEY = /^(password|passwd|secret|token|visa|key|apikey|api_key|access_token|refresh_token|sessionid|session)$/i;
@@ -29,4 +29,60 @@ export function prettyXml(text: string): string {
   } catch {
     return text;
   }
+}
+
+/** Larger bodies are cut, with a note saying so. */
+export const MAX_BODY_CHARS = 512 * 1024;
+
+export function describe(req: ExploreRequest): string {
+  return req.kind === 'rpc' ? req.method : `${req.method} ${req.path}`;
+}
+
+export type ResponseFormat = 'jsonc' | 'xml' | 'txt';
+
+/** The document's extension, which picks its language: JSON with comments, XML, or plain text. */
+export function responseFormat(res: ApiResponse): ResponseFormat {
+  if (typeof res.body !== 'string') return 'jsonc';
+  return /xml/i.test(res.contentType) ? 'xml' : 'txt';
+}
+
+/** Every token the session holds or held: they are masked wherever a response body repeats them. */
+export function sessionSecrets(session: Session): string[] {
+  return [session.token, session.refreshToken ?? '', ...session.history.flatMap((h) => [h.token, h.replaced ?? ''])].filter((t) => t.length >= 8);
+}
+
+/**
+ * Status, timing and redacted headers as a comment block in the body's own syntax (so the JSON or XML stays valid
+ * and shows no problems), then the pretty body, capped. Tokens of the session that the body repeats (Cove's new
+ * visa in every answer) are masked: Copy Token gives the full value.
+ */
+export function renderResponse(conn: ConnectionConfig, req: ExploreRequest, res: ApiResponse, secrets: readonly string[] = []): string {
+  const format = responseFormat(res);
+  let body = typeof res.body === 'string' ? (format === 'xml' ? prettyXml(res.body) : res.body) : JSON.stringify(res.body, null, 2);
+  let masked = false;
+  for (const secret of new Set(secrets)) {
+    if (!secret || !body.includes(secret)) continue;
+    body = body.split(secret).join(maskToken(secret));
+    masked = true;
+  }
+  const head = [
+    `${conn.label || conn.id} — ${describe(req)}`,
+    `HTTP ${res.status} ${res.statusText} · ${res.durationMs} ms`,
+    '',
+    ...Object.entries(redactHeaders(res.headers)).map(([k, v]) => `${k}: ${v}`),
+    ...(masked ? ['', 'Tokens in the body are masked; "API Auth: Copy Token" copies the current one.'] : []),
+  ];
+  if (body.length > MAX_BODY_CHARS) {
+    const note = `… body truncated: ${(body.length / 1024).toFixed(0)} KB, the first ${MAX_BODY_CHARS / 1024} KB are shown.`;
+    body = `${body.slice(0, MAX_BODY_CHARS)}\n\n${commentBlock(format, [note])}`;
+  }
+  // An XML declaration must stay the first thing in the document.
+  const decl = format === 'xml' ? (/^\s*<\?xml[^>]*\?>\s*/.exec(body)?.[0] ?? '') : '';
+  return `${decl.trim() ? `${decl.trim()}\n` : ''}${commentBlock(format, head)}\n\n${body.slice(decl.length)}\n`;
+}
+
+function commentBlock(format: ResponseFormat, lines: string[]): string {
+  if (format === 'jsonc') return lines.map((l) => (l ? `// ${l}` : '//')).join('\n');
+  if (format === 'xml') return `<!--\n${lines.map((l) => (l ? `  ${l.replace(/--/g, '- -')}` : '')).join('\n')}\n-->`;
+  return lines.join('\n');
 }

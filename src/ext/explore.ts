@@ -1,8 +1,7 @@
 // Send Request: pick a call, send it through the engine (auth attached and renewed), show the answer read-only.
 import * as vscode from 'vscode';
 import { AuthError, truncate } from '../core/errors';
-import { redactHeaders } from '../core/redact';
-import { prettyXml, stripSecrets } from '../core/requests';
+import { describe, renderResponse, responseFormat, sessionSecrets, stripSecrets } from '../core/requests';
 import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/types';
 import { adapterFor } from '../vendors';
 import type { Log } from './log';
@@ -11,8 +10,6 @@ import type { SessionService } from './sessions';
 export const RESPONSE_SCHEME = 'api-auth-response';
 const RECENT_KEY = 'authExplorer.recentRequests';
 const MAX_RECENT = 10;
-/** Larger bodies are cut, with a note saying so. */
-export const MAX_BODY_CHARS = 512 * 1024;
 
 export interface SentRequest {
   connectionId: string;
@@ -75,9 +72,8 @@ export class Explorer implements vscode.Disposable {
     );
     await this.remember(conn.id, req);
     const n = ++this.counter;
-    const ext = typeof result.response.body === 'string' && /xml/i.test(result.response.contentType) ? 'xml' : typeof result.response.body === 'string' ? 'txt' : 'json';
-    const uri = vscode.Uri.from({ scheme: RESPONSE_SCHEME, path: `/${conn.id}/${n}-${slug(describe(req))}.${ext}` });
-    this.docs.set(uri.toString(), renderResponse(conn, req, result.response));
+    const uri = vscode.Uri.from({ scheme: RESPONSE_SCHEME, path: `/${conn.id}/${n}-${slug(describe(req))}.${responseFormat(result.response)}` });
+    this.docs.set(uri.toString(), renderResponse(conn, req, result.response, sessionSecrets(result.session)));
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
     this.log.info('explore', `${conn.id}: ${describe(req)} → ${result.response.status} in ${result.response.durationMs} ms`);
@@ -159,10 +155,6 @@ async function askJson(what: string, value: string): Promise<unknown> {
   return text.trim() ? (JSON.parse(text) as unknown) : undefined;
 }
 
-export function describe(req: ExploreRequest): string {
-  return req.kind === 'rpc' ? req.method : `${req.method} ${req.path}`;
-}
-
 function bodyPreview(req: ExploreRequest): string | undefined {
   const b = req.kind === 'rpc' ? req.params : req.body;
   return b === undefined ? undefined : truncate(JSON.stringify(b), 100);
@@ -170,20 +162,4 @@ function bodyPreview(req: ExploreRequest): string | undefined {
 
 function slug(s: string): string {
   return s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'request';
-}
-
-/** Status, timing, redacted headers, pretty body (capped). */
-export function renderResponse(conn: ConnectionConfig, req: ExploreRequest, res: ApiResponse): string {
-  const lines = [
-    `${conn.label || conn.id} — ${describe(req)}`,
-    `HTTP ${res.status} ${res.statusText} · ${res.durationMs} ms`,
-    '',
-    ...Object.entries(redactHeaders(res.headers)).map(([k, v]) => `${k}: ${v}`),
-    '',
-  ];
-  let body = typeof res.body === 'string' ? (/xml/i.test(res.contentType) ? prettyXml(res.body) : res.body) : JSON.stringify(res.body, null, 2);
-  if (body.length > MAX_BODY_CHARS) {
-    body = `${body.slice(0, MAX_BODY_CHARS)}\n\n… body truncated: ${(body.length / 1024).toFixed(0)} KB, the first ${MAX_BODY_CHARS / 1024} KB are shown.`;
-  }
-  return `${lines.join('\n')}${body}\n`;
 }
