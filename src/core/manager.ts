@@ -79,7 +79,7 @@ export class SessionManager {
    * Logs in with the given secret (or the stored one) and answers a two-factor demand by asking for a code.
    * `previous` continues an existing history (a re-login).
    */
-  async login(conn: ConnectionConfig, creds?: Credentials, opts: { signal?: AbortSignal; event?: HistoryEvent } = {}): Promise<Session> {
+  async login(conn: ConnectionConfig, creds?: Credentials, opts: { signal?: AbortSignal; event?: HistoryEvent; interactive?: boolean } = {}): Promise<Session> {
     const adapter = adapterFor(conn.vendor);
     let secret = creds?.secret;
     if (secret === undefined) {
@@ -96,7 +96,7 @@ export class SessionManager {
         this.set(session);
         return session;
       } catch (e) {
-        if (!(isAuthError(e) && e.kind === 'twoFactorRequired') || !this.deps.askTotp || attempt > MAX_TOTP_ATTEMPTS) throw e;
+        if (!(isAuthError(e) && e.kind === 'twoFactorRequired') || !this.deps.askTotp || opts.interactive === false || attempt > MAX_TOTP_ATTEMPTS) throw e;
         totp = await this.deps.askTotp(conn, attempt);
         if (totp === undefined) throw new AuthError('cancelled', 'login cancelled at the two-factor prompt');
       }
@@ -129,20 +129,25 @@ export class SessionManager {
    * Renews the session: the vendor's refresh when it has one and it can still work, else a full login with the
    * stored secret. Concurrent callers share one renewal. A failed renewal leaves a still-valid session in place.
    */
-  renew(conn: ConnectionConfig, opts: { forceLogin?: boolean } = {}): Promise<Session> {
+  renew(conn: ConnectionConfig, opts: { forceLogin?: boolean; interactive?: boolean } = {}): Promise<Session> {
     const running = this.renewals.get(conn.id);
     if (running) return running;
-    const p = this.doRenew(conn, opts.forceLogin ?? false).finally(() => this.renewals.delete(conn.id));
+    const p = this.doRenew(conn, opts.forceLogin ?? false, opts.interactive ?? true).finally(() => this.renewals.delete(conn.id));
     this.renewals.set(conn.id, p);
     this.emit(conn.id, this.sessions.get(conn.id));
     return p;
   }
 
-  private async doRenew(conn: ConnectionConfig, forceLogin: boolean): Promise<Session> {
+  /** Whether renew() would refresh (datarhei refresh token, Commvault renew) rather than log in again. */
+  canRefresh(conn: ConnectionConfig, now = this.clock()): boolean {
+    const current = this.sessions.get(conn.id);
+    return !!current && !!adapterFor(conn.vendor).refresh && this.refreshCanWork(current, now);
+  }
+
+  private async doRenew(conn: ConnectionConfig, forceLogin: boolean, interactive: boolean): Promise<Session> {
     const adapter = adapterFor(conn.vendor);
     const current = this.sessions.get(conn.id);
-    const now = this.clock();
-    if (!forceLogin && current && adapter.refresh && this.refreshCanWork(current, now)) {
+    if (!forceLogin && current && adapter.refresh && this.canRefresh(conn)) {
       try {
         const renewed = await adapter.refresh(conn, current, this.context(conn));
         this.set(renewed);
@@ -153,7 +158,7 @@ export class SessionManager {
         this.deps.trace?.(`${conn.id}: refresh rejected (${e.message}); logging in again`);
       }
     }
-    return this.login(conn, undefined, { event: current ? 'relogin' : 'login' });
+    return this.login(conn, undefined, { event: current ? 'relogin' : 'login', interactive });
   }
 
   private refreshCanWork(session: Session, now: number): boolean {

@@ -44,6 +44,9 @@ function actionsFor(kind: AuthErrorKind | undefined): string[] {
     case 'tls':
     case 'protocol':
       return [OPEN_SETTINGS, RETRY, SHOW_LOG];
+    case 'network':
+    case 'timeout':
+      return [RETRY, OPEN_SETTINGS, SHOW_LOG];
     default:
       return [RETRY, SHOW_LOG];
   }
@@ -59,15 +62,16 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
     try {
       return await fn();
     } catch (e) {
-      if (isAuthError(e) && e.kind === 'cancelled') return undefined;
-      const c = conn ?? (e instanceof ConnectionError ? e.conn : undefined);
       const cause = e instanceof ConnectionError ? e.cause : e;
+      if (isAuthError(cause) && cause.kind === 'cancelled') return undefined;
+      const c = conn ?? (e instanceof ConnectionError ? e.conn : undefined);
       const message = c ? describeError(cause, c) : cause instanceof Error ? cause.message : String(cause);
       d.log.error('command', `${id}: ${message}`);
       const kind = isAuthError(cause) ? cause.kind : undefined;
       // The command ends now; the message's actions run whenever (if ever) the user picks one.
       void vscode.window.showErrorMessage(message, ...actionsFor(kind)).then(async (choice) => {
-        if (choice === RETRY) await guarded(id, fn, conn);
+        // Retry acts on the same connection: from the palette it does not ask again which one.
+        if (choice === RETRY) await (c ? vscode.commands.executeCommand(id, c.id) : guarded(id, fn));
         else if (choice === SET_SECRET && c) await guarded(Commands.setSecret, () => setSecret(c), c);
         else if (choice === OPEN_SETTINGS) await openSettings(c);
         else if (choice === SHOW_LOG) d.log.channel.show(true);
