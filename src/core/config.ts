@@ -50,11 +50,45 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 const STRING_FIELDS = ['label', 'username', 'partner', 'domain', 'commserver', 'deviceId', 'tokenPath'] as const;
+/** Every field of a connection entry (the settings schema has additionalProperties: false, so does this). */
+const KNOWN_FIELDS = [
+  'id',
+  'vendor',
+  'baseUrl',
+  'auth',
+  'format',
+  'apiKeyIn',
+  'lifetimeSeconds',
+  'timeoutMs',
+  'tls',
+  'keepAlive',
+  'refreshLeadSeconds',
+  ...STRING_FIELDS,
+];
+const KNOWN_TLS_FIELDS = ['rejectUnauthorized', 'caFile'];
+
+/** `"keepalive" is not a known field (did you mean "keepAlive"?)` — a typo must not be ignored silently. */
+function unknownFields(entry: Record<string, unknown>, known: readonly string[], prefix = ''): string[] {
+  return Object.keys(entry)
+    .filter((k) => !known.includes(k))
+    .map((k) => {
+      const near = known.find((f) => f.toLowerCase() === k.toLowerCase().replace(/[-_ ]/g, ''));
+      return `"${prefix}${k}" is not a known field${near ? ` (did you mean "${prefix}${near}"?)` : ''}`;
+    });
+}
+
+/**
+ * What a stored secret or session belongs to: the vendor, the server and the account. A secret stored for one
+ * server is never sent to another that reuses the connection id (another workspace, an edited baseUrl).
+ */
+export function connectionBinding(conn: ConnectionConfig): string {
+  return JSON.stringify([conn.vendor, conn.baseUrl.trim().replace(/\/+$/, ''), conn.username ?? '', authOf(conn)]);
+}
 
 /** Returns the problems of one entry as short phrases; empty when it is valid. */
 export function validateConnection(entry: unknown): string[] {
   if (!isRecord(entry)) return ['the entry is not an object'];
-  const p: string[] = [];
+  const p: string[] = unknownFields(entry, KNOWN_FIELDS);
   if (typeof entry.id !== 'string' || !entry.id) p.push('"id" is missing');
   else if (!ID_PATTERN.test(entry.id)) p.push('"id" may only hold letters, digits, ".", "_" and "-" (at most 64)');
   if (typeof entry.vendor !== 'string' || !(VENDORS as readonly string[]).includes(entry.vendor)) {
@@ -87,6 +121,7 @@ export function validateConnection(entry: unknown): string[] {
   if (entry.tls !== undefined) {
     if (!isRecord(entry.tls)) p.push('"tls" must be an object');
     else {
+      p.push(...unknownFields(entry.tls, KNOWN_TLS_FIELDS, 'tls.'));
       if (entry.tls.rejectUnauthorized !== undefined && typeof entry.tls.rejectUnauthorized !== 'boolean') {
         p.push('"tls.rejectUnauthorized" must be true or false');
       }

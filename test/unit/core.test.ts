@@ -1,6 +1,6 @@
 // Token maths, JWT decoding (on the real datarhei tokens), error sentences, redaction and config validation.
 import * as assert from 'node:assert/strict';
-import { describeProblem, parseConnections } from '../../src/core/config';
+import { connectionBinding, describeProblem, parseConnections } from '../../src/core/config';
 import { AuthError, describeError } from '../../src/core/errors';
 import { decodeJwt, describeClaims, formatDuration } from '../../src/core/jwt';
 import { maskToken, redactHeaders, redactText } from '../../src/core/redact';
@@ -197,5 +197,28 @@ describe('connection validation', () => {
     assert.match(describeProblem(invalid[1]), /the id "dr" is used by an earlier connection/);
     assert.match(describeProblem(invalid[2]), /Code42 supports .*not apiKey/);
     assert.match(describeProblem(invalid[3]), /the entry is not an object/);
+  });
+
+  it('reports a misspelt field instead of ignoring it, with the field it resembles', () => {
+    const { connections, invalid } = parseConnections([
+      { id: 'dr', vendor: 'datarhei', baseUrl: 'http://127.0.0.1:8080', username: 'admin', keepalive: true, tls: { reject_unauthorized: false } },
+      { id: 'cv', vendor: 'commvault', baseUrl: 'https://cs/webconsole/api', username: 'admin', password: 'do-not-put-me-here' },
+    ]);
+    assert.equal(connections.length, 0);
+    assert.equal(
+      describeProblem(invalid[0]),
+      'connections[0] "dr": "keepalive" is not a known field (did you mean "keepAlive"?); "tls.reject_unauthorized" is not a known field (did you mean "tls.rejectUnauthorized"?)',
+    );
+    assert.equal(describeProblem(invalid[1]), 'connections[1] "cv": "password" is not a known field');
+    assert.ok(!describeProblem(invalid[1]).includes('do-not-put-me-here'), 'the value is never repeated');
+  });
+
+  it('binds stored secrets to the vendor, server and account, not to the id alone', () => {
+    const base = { id: 'prod', vendor: 'datarhei', baseUrl: 'https://core.example.com/', username: 'admin' } as const;
+    assert.equal(connectionBinding(base), connectionBinding({ ...base, baseUrl: 'https://core.example.com', label: 'renamed', keepAlive: true }));
+    assert.notEqual(connectionBinding(base), connectionBinding({ ...base, baseUrl: 'https://evil.example.com' }));
+    assert.notEqual(connectionBinding(base), connectionBinding({ ...base, username: 'other' }));
+    assert.notEqual(connectionBinding(base), connectionBinding({ ...base, auth: 'auth0' }));
+    assert.notEqual(connectionBinding(base), connectionBinding({ ...base, vendor: 'code42' }));
   });
 });
