@@ -24,6 +24,8 @@ export type SessionListener = (connectionId: string, session: Session | undefine
 /** Default lead for refreshing ahead of expiry (datarhei access tokens). */
 export const DEFAULT_REFRESH_LEAD_SECONDS = 30;
 const MAX_TOTP_ATTEMPTS = 3;
+/** Sends of one request at most: the first, one after a renewal, one after a full login. */
+const MAX_REQUEST_ATTEMPTS = 3;
 
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
@@ -167,42 +169,54 @@ export class SessionManager {
     return !isExpired(session, now);
   }
 
-  /** Whether a session should be renewed before it is used (expired, or a refreshable token about to expire). */
+  /**
+   * Whether a session should be renewed before it is used (expired, or a refreshable token about to expire).
+   * The lead is the configured one but never more than half the token's lifetime, so a token that lives less
+   * than twice the lead is not refreshed on every request (as keep-alive schedules it).
+   */
   needsRenewal(conn: ConnectionConfig, session: Session, now = this.clock()): boolean {
     if (isExpired(session, now)) return true;
     if (!session.refreshToken || session.expiresAt === null) return false;
-    const lead = (conn.refreshLeadSeconds ?? DEFAULT_REFRESH_LEAD_SECONDS) * 1000;
-    return session.expiresAt - now <= lead;
+    return session.expiresAt - now <= refreshLeadMs(conn, session);
   }
 
   /**
    * Sends one request with the connection's auth. Logs in first when there is no session, renews ahead of
    * expiry, and on a rejected token renews (refresh, then full login) and retries — at most three attempts.
+   * A rejection of the last attempt is final: no renewal follows it (for Code42 two-factor that would be one
+   * more code prompt for nothing).
    */
   async request(conn: ConnectionConfig, req: ExploreRequest, opts: { signal?: AbortSignal } = {}): Promise<CallResult> {
     const adapter = adapterFor(conn.vendor);
     let session = this.sessions.get(conn.id);
     if (!session) session = await this.renew(conn);
     else if (this.needsRenewal(conn, session)) session = await this.renew(conn);
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 3; attempt++) {
+    let loggedInAgain = false;
+    for (let attempt = 1; ; attempt++) {
       try {
         const result = await adapter.request(conn, session, req, this.context(conn, opts.signal));
         const merged = this.applyResult(session, result.session);
         return { ...result, session: merged };
       } catch (e) {
-        lastError = e;
         if (!(isAuthError(e) && e.kind === 'expired')) throw e;
+        if (attempt >= MAX_REQUEST_ATTEMPTS) {
+          const message = loggedInAgain
+            ? 'the server rejected the new token too, right after a fresh login'
+            : `the server kept rejecting the token after it was renewed (${attempt} attempts)`;
+          throw new AuthError('expired', message, e.details);
+        }
         const current = this.sessions.get(conn.id);
         // Another caller may already have renewed: use its token rather than renewing again.
         if (current && current.token !== session.token && !isExpired(current, this.clock())) {
           session = current;
           continue;
         }
-        session = await this.renew(conn, { forceLogin: attempt >= 1 });
+        // First rejection: the vendor's refresh may do; after that only a full login.
+        const forceLogin = attempt >= 2;
+        session = await this.renew(conn, { forceLogin });
+        loggedInAgain ||= forceLogin;
       }
     }
-    throw lastError;
   }
 
   /**
@@ -239,4 +253,16 @@ export class SessionManager {
       }
     }
   }
+}
+
+/**
+ * How long before expiry a refreshable token is renewed: the configured lead (default 30 s), capped at half the
+ * token's lifetime. The lifetime runs from the start of the current window: the last use for a sliding idle
+ * window, the issue for a token with a fixed end (`exp`), so that using a token does not shrink its lead.
+ */
+export function refreshLeadMs(conn: Pick<ConnectionConfig, 'refreshLeadSeconds'>, session: Session): number {
+  const configured = (conn.refreshLeadSeconds ?? DEFAULT_REFRESH_LEAD_SECONDS) * 1000;
+  if (session.expiresAt === null) return configured;
+  const start = session.expiresBecause === 'sliding-idle' ? Math.max(session.lastUsedAt, session.issuedAt) : session.issuedAt;
+  return Math.min(configured, Math.max(0, session.expiresAt - start) / 2);
 }
