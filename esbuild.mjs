@@ -52,8 +52,17 @@ const targets = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [problemMatcher, lazyXml] },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [problemMatcher, lazyXml] },
   { ...common, entryPoints: ['src/shims/xml-chunk.ts'], outfile: 'dist/xml.js' },
-  // The Token Details page, loaded by the webview (no Node, no vscode module).
-  { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // The Token Details page, loaded by the webview (no Node, no vscode module). It goes to media/ (git-ignored), the
+  // only folder the webview may load from; its sourcemap is inline so that no stray .map file can be packaged.
+  {
+    ...common,
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'media/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: production ? false : 'inline',
+  },
 ];
 
 if (watch) {

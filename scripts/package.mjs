@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The files that must ship, besides everything under media/. */
-export const SHIPPED_FILES = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/webview.js', 'dist/xml.js'];
+export const SHIPPED_FILES = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/xml.js', 'media/webview.js'];
 
 function log(msg) {
   console.log(`[package] ${msg}`);
@@ -32,7 +32,7 @@ function filesUnder(root, dir) {
 
 /** What the package must hold, exactly. */
 export function expectedFiles(root = ROOT) {
-  return [...SHIPPED_FILES, ...filesUnder(root, 'media')].sort();
+  return [...new Set([...SHIPPED_FILES, ...filesUnder(root, 'media')])].sort();
 }
 
 /** `npx --no-install vsce …` in root; stdin closed so that a prompt fails instead of hanging. */

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-// The Token Details page (bundled to dist/webview.js, runs inside the webview). It only renders what the extension
+// The Token Details page (bundled to media/webview.js, runs inside the webview). It only renders what the extension
 // posts. Everything is built with DOM APIs and textContent, never innerHTML: claims come from servers.
 // Live parts (countdown, time-left bar, relative times) are recomputed from absolute times every second, using the
 // extension's clock (`now` of the last message) so a skewed page clock does not matter.

@@ -127,7 +127,7 @@ export class TokenDetailsPanels implements vscode.Disposable {
   private webviewOptions(): vscode.WebviewOptions {
     return {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media'), vscode.Uri.joinPath(this.extensionUri, 'dist')],
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
     };
   }
 
@@ -179,7 +179,7 @@ class DetailsPanel implements vscode.Disposable {
       cspSource: webview.cspSource,
       nonce: crypto.randomBytes(16).toString('base64'),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'details.css')).toString(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.js')).toString(),
     });
   }
 

@@ -1,5 +1,5 @@
 // The typed message protocol between the Token Details webview and the extension. Shared by both sides:
-// `src/ext/webview/panel.ts` (extension) and `src/webview/main.ts` (page, bundled to dist/webview.js).
+// `src/ext/webview/panel.ts` (extension) and `src/webview/main.ts` (page, bundled to media/webview.js).
 // No secret ever travels in these messages except `revealed`, sent only when the user clicks Reveal.
 import type { AuthKind, ExpiryReason, HistoryEvent, VendorId } from '../../core/types';
 
