@@ -10,6 +10,8 @@ export interface ConfigProblem {
   id: string | null;
   label: string | null;
   problems: string[];
+  /** Which list it is in, when there are several (the extension's "user settings" / "workspace settings"). */
+  where?: string;
 }
 
 export interface ParsedConnections {
@@ -149,5 +151,5 @@ function normalize(c: ConnectionConfig): ConnectionConfig {
 /** One line for an invalid entry: `connections[2] "prod": "vendor" must be one of …`. */
 export function describeProblem(p: ConfigProblem): string {
   const name = p.label || p.id;
-  return `connections[${p.index}]${name ? ` "${name}"` : ''}: ${p.problems.join('; ')}`;
+  return `${p.where ? `${p.where}: ` : ''}connections[${p.index}]${name ? ` "${name}"` : ''}: ${p.problems.join('; ')}`;
 }

@@ -65,7 +65,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
       const cause = e instanceof ConnectionError ? e.cause : e;
       if (isAuthError(cause) && cause.kind === 'cancelled') return undefined;
       const c = conn ?? (e instanceof ConnectionError ? e.conn : undefined);
-      const message = c ? describeError(cause, c) : cause instanceof Error ? cause.message : String(cause);
+      const message = d.log.redact(c ? describeError(cause, c) : cause instanceof Error ? cause.message : String(cause));
       d.log.error('command', `${id}: ${message}`);
       const kind = isAuthError(cause) ? cause.kind : undefined;
       // The command ends now; the message's actions run whenever (if ever) the user picks one.
@@ -168,7 +168,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
     });
     if (value === undefined) return;
     d.log.remember(value);
-    await d.vault.setSecret(conn.id, value);
+    await d.vault.setSecret(conn, value);
     void vscode.window.setStatusBarMessage(`$(key) ${label} of ${conn.label || conn.id} stored in secret storage`, 4000);
   }
 
@@ -412,7 +412,7 @@ async function addConnection(d: CommandDeps): Promise<void> {
   });
   if (secret) {
     d.log.remember(secret);
-    await d.vault.setSecret(conn.id, secret);
+    await d.vault.setSecret(conn, secret);
   }
   const next = await vscode.window.showInformationMessage(`Connection "${label}" added.`, 'Log In Now');
   if (next) await vscode.commands.executeCommand(Commands.login, conn.id);

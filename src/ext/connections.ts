@@ -8,6 +8,7 @@ export type Scope = 'user' | 'workspace';
 
 export class ConnectionStore implements vscode.Disposable {
   private list: ConnectionConfig[] = [];
+  private scopes = new Map<string, Scope>();
   private problems: ConfigProblem[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -16,26 +17,47 @@ export class ConnectionStore implements vscode.Disposable {
 
   constructor(private readonly warn: (msg: string) => void) {
     this.reload();
-    this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SETTING_SECTION}.${SETTING_CONNECTIONS}`)) {
+    this.sub = vscode.Disposable.from(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SETTING_SECTION}.${SETTING_CONNECTIONS}`)) {
+          this.reload();
+          this.changed.fire();
+        }
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
         this.reload();
         this.changed.fire();
-      }
-    });
+      }),
+    );
   }
 
+  /**
+   * VS Code does not merge arrays across scopes (a workspace list would hide every user connection), so both lists
+   * are read and combined here: the workspace's entries first, then the user's; a workspace entry overrides a user
+   * entry with the same id.
+   */
   private reload(): void {
-    const raw = vscode.workspace.getConfiguration(SETTING_SECTION).get<unknown>(SETTING_CONNECTIONS, []);
-    const parsed = parseConnections(raw);
-    this.list = parsed.connections;
-    this.problems = parsed.invalid;
+    const info = this.inspect();
+    // An untrusted workspace's settings could send the user's secrets to a server of its choosing: ignored
+    // until the workspace is trusted (package.json: restrictedConfigurations).
+    const workspace = parseConnections(vscode.workspace.isTrusted ? info?.workspaceValue : undefined);
+    const ignored = !vscode.workspace.isTrusted && Array.isArray(info?.workspaceValue) && info.workspaceValue.length > 0;
+    const user = parseConnections(info?.globalValue);
+    const wsIds = new Set([...workspace.connections.map((c) => c.id), ...workspace.invalid.map((p) => p.id).filter((id) => id !== null)]);
+    const shadowed = user.connections.filter((c) => wsIds.has(c.id));
+    this.list = [...workspace.connections, ...user.connections.filter((c) => !wsIds.has(c.id))];
+    this.scopes = new Map([...user.connections.map((c) => [c.id, 'user'] as const), ...workspace.connections.map((c) => [c.id, 'workspace'] as const)]);
+    this.problems = [...workspace.invalid.map((p) => ({ ...p, where: 'workspace settings' })), ...user.invalid.map((p) => ({ ...p, where: 'user settings' }))];
     // Report each distinct problem once in the log, never as a crash.
-    for (const p of this.problems) {
-      const line = describeProblem(p);
-      if (!this.reportedProblems.has(line)) {
-        this.reportedProblems.add(line);
-        this.warn(`settings: ${line}`);
-      }
+    const lines = [
+      ...(ignored ? ["this workspace is not trusted: the connections in its settings are ignored until you trust it"] : []),
+      ...shadowed.map((c) => `the workspace's connection "${c.id}" overrides the user connection with the same id`),
+      ...this.problems.map(describeProblem),
+    ];
+    for (const line of lines) {
+      if (this.reportedProblems.has(line)) continue;
+      this.reportedProblems.add(line);
+      this.warn(`settings: ${line}`);
     }
   }
 
@@ -58,12 +80,9 @@ export class ConnectionStore implements vscode.Disposable {
     return ids;
   }
 
-  /** Which scope defines a connection (workspace wins, as in the merged value). */
+  /** Which scope defines a connection (workspace wins, as in the combined list). */
   scopeOf(id: string): Scope | undefined {
-    const info = this.inspect();
-    if (hasId(info?.workspaceValue, id)) return 'workspace';
-    if (hasId(info?.globalValue, id)) return 'user';
-    return undefined;
+    return this.scopes.get(id);
   }
 
   private inspect() {

@@ -1,13 +1,16 @@
 // Optional keep-alive (`keepAlive: true` on a connection): renew in the background shortly before expiry while the
 // window is open, so the countdown never reaches zero. One timer per connection at most; none without a session.
 import * as vscode from 'vscode';
-import { describeError } from '../core/errors';
+import { type AuthErrorKind, describeError, isAuthError } from '../core/errors';
 import { DEFAULT_REFRESH_LEAD_SECONDS } from '../core/manager';
 import type { ConnectionStore } from './connections';
+import { Commands } from './constants';
 import type { Log } from './log';
 import type { SessionService } from './sessions';
 
 const RETRY_MS = 30_000;
+/** Failures a retry cannot fix: the user has to act. */
+const NEEDS_USER = new Set<AuthErrorKind>(['credentials', 'twoFactorRequired', 'locked', 'config']);
 
 export class KeepAlive implements vscode.Disposable {
   private readonly timers = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> }>();
@@ -44,6 +47,8 @@ export class KeepAlive implements vscode.Disposable {
     const lifetime = Math.max(1000, s.expiresAt - Math.max(s.lastUsedAt, s.issuedAt));
     const lead = Math.min((conn.refreshLeadSeconds ?? DEFAULT_REFRESH_LEAD_SECONDS) * 1000, lifetime / 2);
     const at = retryAt ?? s.expiresAt - lead;
+    // Already due while a renewal runs (the renewal's start is itself a change): its new session reschedules.
+    if (at <= now && this.sessions.manager.isRenewing(id)) return;
     const existing = this.timers.get(id);
     if (existing && existing.at === at) return;
     this.clear(id);
@@ -56,13 +61,22 @@ export class KeepAlive implements vscode.Disposable {
     const conn = this.store.get(id);
     if (!conn?.keepAlive || !this.sessions.get(id)) return;
     try {
-      await this.sessions.manager.renew(conn);
+      // Never a prompt from a background timer: a two-factor demand fails the renewal instead.
+      await this.sessions.manager.renew(conn, { interactive: false });
       this.log.info('keepAlive', `renewed "${id}" ahead of expiry`);
     } catch (e) {
-      // The still-valid session stays; try again later, until it expires.
-      this.log.warn('keepAlive', describeError(e, conn));
+      // The still-valid session stays. A transient failure is retried until the token expires; one that needs the
+      // user (wrong password, two-factor code, settings) is said once, with the way forward.
+      const message = describeError(e, conn);
+      this.log.warn('keepAlive', message);
       const s = this.sessions.get(id);
-      if (s?.expiresAt && s.expiresAt > Date.now() + 1000) this.schedule(id, Math.min(Date.now() + RETRY_MS, s.expiresAt - 500));
+      if (isAuthError(e) && NEEDS_USER.has(e.kind)) {
+        void vscode.window.showWarningMessage(`Keep-alive stopped: ${message}`, 'Log In').then((choice) => {
+          if (choice) void vscode.commands.executeCommand(Commands.login, id);
+        });
+      } else if (s?.expiresAt && s.expiresAt > Date.now() + 1000) {
+        this.schedule(id, Math.min(Date.now() + RETRY_MS, s.expiresAt - 500));
+      }
     }
   }
 

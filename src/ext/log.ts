@@ -2,10 +2,14 @@
 import * as vscode from 'vscode';
 import { redactText } from '../core/redact';
 
+const MAX_TOKENS = 200;
+
 export class Log implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
-  /** Secrets known in this window (passwords typed, tokens held), redacted from every line as a last guard. */
+  /** Secrets known in this window (passwords, API keys), redacted from every line as a last guard. */
   private readonly known = new Set<string>();
+  /** Tokens held in this window, newest last; bounded (a Cove session adds one visa per call). */
+  private readonly tokens = new Set<string>();
 
   constructor() {
     this.channel = vscode.window.createOutputChannel('API Auth Explorer', { log: true });
@@ -15,8 +19,20 @@ export class Log implements vscode.Disposable {
     if (secret && secret.length >= 4) this.known.add(secret);
   }
 
+  rememberToken(token: string | undefined): void {
+    if (!token || token.length < 4) return;
+    this.tokens.delete(token);
+    this.tokens.add(token);
+    if (this.tokens.size > MAX_TOKENS) this.tokens.delete(this.tokens.values().next().value as string);
+  }
+
+  /** Text with every known secret and token removed: for the log and for messages shown to the user. */
+  redact(msg: string): string {
+    return redactText(msg, [...this.known, ...this.tokens]);
+  }
+
   private clean(component: string, msg: string): string {
-    return `[${component}] ${redactText(msg, [...this.known])}`;
+    return `[${component}] ${this.redact(msg)}`;
   }
 
   info(component: string, msg: string): void {

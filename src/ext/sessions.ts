@@ -1,10 +1,10 @@
 // The extension's session service: the engine's SessionManager plus per-connection UI state, persistence of
 // sessions in SecretStorage (restored after a reload, synced across windows) and the active connection.
 import * as vscode from 'vscode';
-import { authOf } from '../core/config';
+import { authOf, connectionBinding } from '../core/config';
 import { AuthError, describeError, isAuthError } from '../core/errors';
 import { SessionManager } from '../core/manager';
-import { isExpired, isRefreshUsable } from '../core/session';
+import { isExpired, isRefreshUsable, pushHistory } from '../core/session';
 import type { ConnectionConfig, Session } from '../core/types';
 import { adapterFor } from '../vendors';
 import type { ConnectionStore } from './connections';
@@ -33,7 +33,12 @@ export class SessionService implements vscode.Disposable {
   /** Secrets typed for one login but not stored: kept in memory for this window's re-logins only. */
   private readonly memorySecrets = new Map<string, string>();
   private restoring: Promise<void> | undefined;
-  private syncing = false;
+  /** Connections whose session is being put in place from storage: that change is not written back. */
+  private readonly syncing = new Set<string>();
+  /** The binding (vendor, server, account) each in-memory session was made for: a changed entry drops it. */
+  private readonly bindings = new Map<string, string>();
+  /** One login per connection at a time: a second Login (tree button, palette) joins the running one. */
+  private readonly logins = new Map<string, Promise<Session>>();
   /** What this window last wrote per connection: its own writes echo back through onDidChange and are ignored. */
   private readonly written = new Map<string, string | undefined>();
 
@@ -52,33 +57,46 @@ export class SessionService implements vscode.Disposable {
     this.disposables.push(
       this.changed,
       this.manager.onDidChange((id, session) => {
-        if (session) this.log.remember(session.token);
-        if (!this.syncing) void this.persist(id, session);
+        const conn = this.store.get(id);
+        if (session) {
+          this.log.rememberToken(session.token);
+          this.log.rememberToken(session.refreshToken ?? undefined);
+          if (conn && !this.bindings.has(id)) this.bindings.set(id, connectionBinding(conn));
+        } else {
+          this.bindings.delete(id);
+        }
+        // A connection that left the settings keeps its stored session (an edit may bring it back); only
+        // Remove Connection and Logout delete it.
+        if (conn && !this.syncing.has(id)) void this.persist(conn, session);
         this.changed.fire(id);
       }),
       this.vault.onDidChange(({ connectionId, kind }) => {
         if (kind === 'session') void this.syncFromStorage(connectionId);
       }),
-      this.store.onDidChange(() => this.pruneRemoved()),
+      this.store.onDidChange(() => this.onConnectionsChanged()),
     );
   }
 
   /** Restores stored sessions once (first use after activation); expired ones without a usable refresh are dropped. */
   restore(): Promise<void> {
     this.restoring ??= (async () => {
-      await Promise.all(this.store.all().map((c) => this.syncFromStorage(c.id)));
+      await Promise.all(this.store.all().map((c) => this.syncFromStorage(c.id, { reload: true })));
     })();
     return this.restoring;
   }
 
-  private async syncFromStorage(id: string): Promise<void> {
+  /**
+   * Puts the stored session of a connection in place (after a reload, or when another window wrote it). A session
+   * past its expiry with no usable refresh token is dropped; one stored for another server is never used.
+   */
+  private async syncFromStorage(id: string, opts: { reload?: boolean } = {}): Promise<void> {
     const conn = this.store.get(id);
     if (!conn) return;
-    const stored = await this.vault.getSession(id);
+    const stored = await this.vault.getSession(conn);
     const json = stored ? JSON.stringify(stored) : undefined;
     if (this.written.has(id) && this.written.get(id) === json) return; // our own write
     const now = this.manager.clock();
-    this.syncing = true;
+    this.syncing.add(id);
     try {
       if (!stored) {
         this.manager.forget(id);
@@ -86,27 +104,48 @@ export class SessionService implements vscode.Disposable {
         this.manager.forget(id);
         await this.vault.delete(id, 'session');
       } else if (JSON.stringify(this.manager.get(id)) !== json) {
-        this.manager.set(stored);
+        const restored = opts.reload
+          ? pushHistory(stored, { at: now, event: 'restore', method: 'window reload', token: stored.token, replaced: null, expiresAt: stored.expiresAt })
+          : stored;
+        this.manager.set(restored);
+        if (opts.reload) this.log.info('session', `restored the session of "${id}" from secret storage`);
       }
     } finally {
-      this.syncing = false;
+      this.syncing.delete(id);
     }
   }
 
-  private async persist(id: string, session: Session | undefined): Promise<void> {
+  private async persist(conn: ConnectionConfig, session: Session | undefined): Promise<void> {
     try {
-      this.written.set(id, session ? JSON.stringify(session) : undefined);
-      if (session) await this.vault.setSession(session);
-      else await this.vault.delete(id, 'session');
+      this.written.set(conn.id, session ? JSON.stringify(session) : undefined);
+      if (session) await this.vault.setSession(conn, session);
+      else await this.vault.delete(conn.id, 'session');
     } catch (e) {
-      this.log.warn('vault', `could not store the session of "${id}": ${(e as Error).message}`);
+      this.log.warn('vault', `could not store the session of "${conn.id}": ${(e as Error).message}`);
     }
   }
 
-  private pruneRemoved(): void {
+  /**
+   * The settings changed. A session whose connection left (or became invalid) is forgotten in memory only, so that
+   * an edit that brings it back finds it in storage; a session whose server or account changed is dropped for good
+   * (its token must not go to the new server).
+   */
+  private onConnectionsChanged(): void {
     const ids = new Set(this.store.all().map((c) => c.id));
-    for (const s of this.manager.all()) if (!ids.has(s.connectionId)) this.manager.forget(s.connectionId);
+    for (const s of this.manager.all()) {
+      const conn = this.store.get(s.connectionId);
+      if (!conn) {
+        this.manager.forget(s.connectionId); // not persisted: the connection is gone from the settings
+      } else if (this.bindings.has(conn.id) && this.bindings.get(conn.id) !== connectionBinding(conn)) {
+        this.log.info('session', `"${conn.id}" now points at another server or account: its session is dropped`);
+        this.manager.forget(conn.id);
+      }
+    }
     for (const id of [...this.ui.keys()]) if (!ids.has(id)) this.ui.delete(id);
+    // Connections that (re)appeared pick up their stored session, once the first restore has run.
+    if (this.restoring) {
+      for (const c of this.store.all()) if (!this.manager.get(c.id)) void this.syncFromStorage(c.id);
+    }
     this.changed.fire(undefined);
   }
 
@@ -125,7 +164,7 @@ export class SessionService implements vscode.Disposable {
   }
 
   private async secretFor(conn: ConnectionConfig): Promise<string | undefined> {
-    const secret = (await this.vault.getSecret(conn.id)) ?? this.memorySecrets.get(conn.id);
+    const secret = (await this.vault.getSecret(conn)) ?? this.memorySecrets.get(`${conn.id}\n${connectionBinding(conn)}`);
     this.log.remember(secret); // the log redacts it from here on, whatever echoes it
     return secret;
   }
@@ -134,7 +173,15 @@ export class SessionService implements vscode.Disposable {
    * Logs in, asking for the secret when none is stored (and offering to store it) and for a two-factor code
    * when the server wants one. Throws AuthError; `cancelled` when the user backed out.
    */
-  async login(conn: ConnectionConfig): Promise<Session> {
+  login(conn: ConnectionConfig): Promise<Session> {
+    const running = this.logins.get(conn.id);
+    if (running) return running;
+    const p = this.doLogin(conn).finally(() => this.logins.delete(conn.id));
+    this.logins.set(conn.id, p);
+    return p;
+  }
+
+  private async doLogin(conn: ConnectionConfig): Promise<Session> {
     await this.restore();
     this.setUi(conn.id, { kind: 'loggingIn' });
     try {
@@ -155,10 +202,13 @@ export class SessionService implements vscode.Disposable {
       if (typed) {
         // Kept in memory for this window's re-logins; stored only if the user says so.
         const value = secret;
-        this.memorySecrets.set(conn.id, value);
-        void this.prompts.offerToStore(conn, label).then(async (yes) => {
-          if (yes) await this.vault.setSecret(conn.id, value);
-        });
+        this.memorySecrets.set(`${conn.id}\n${connectionBinding(conn)}`, value);
+        void this.prompts
+          .offerToStore(conn, label)
+          .then(async (yes) => {
+            if (yes) await this.vault.setSecret(conn, value);
+          })
+          .catch((e: unknown) => this.log.warn('vault', `could not store the ${label} of "${conn.id}": ${(e as Error).message}`));
       }
       return session;
     } catch (e) {
@@ -170,7 +220,8 @@ export class SessionService implements vscode.Disposable {
   /** Refreshes (datarhei refresh token, Commvault renew) or logs in again with the stored secret. */
   async refresh(conn: ConnectionConfig): Promise<Session> {
     await this.restore();
-    if (!this.manager.get(conn.id)) return this.login(conn);
+    // Without a refresh that can work, renewing is a login: with no secret at hand, that is the login with prompts.
+    if (!this.manager.get(conn.id) || (!this.manager.canRefresh(conn) && (await this.secretFor(conn)) === undefined)) return this.login(conn);
     this.setUi(conn.id, { kind: 'loggingIn' });
     try {
       const s = await this.manager.renew(conn);
@@ -200,14 +251,14 @@ export class SessionService implements vscode.Disposable {
 
   /** Forget the secret (stored and in memory). */
   async clearSecret(conn: ConnectionConfig): Promise<void> {
-    this.memorySecrets.delete(conn.id);
+    this.forgetMemorySecrets(conn.id);
     await this.vault.delete(conn.id, 'secret');
     this.changed.fire(conn.id);
   }
 
   /** Removing a connection removes every key it had. */
   async removeAll(id: string): Promise<void> {
-    this.memorySecrets.delete(id);
+    this.forgetMemorySecrets(id);
     this.manager.forget(id);
     await this.vault.deleteAll(id);
     this.ui.delete(id);
@@ -215,12 +266,16 @@ export class SessionService implements vscode.Disposable {
     this.changed.fire(id);
   }
 
+  private forgetMemorySecrets(id: string): void {
+    for (const key of [...this.memorySecrets.keys()]) if (key.startsWith(`${id}\n`)) this.memorySecrets.delete(key);
+  }
+
   private fail(conn: ConnectionConfig, e: unknown): void {
     if (isAuthError(e) && e.kind === 'cancelled') {
       this.setUi(conn.id, undefined);
       return;
     }
-    const message = describeError(e, conn);
+    const message = this.log.redact(describeError(e, conn));
     this.log.error('session', message);
     this.setUi(conn.id, { kind: 'error', message, error: e });
   }

@@ -13,7 +13,7 @@ import type { Ticker } from './ticker';
 
 export type Node =
   | { type: 'connection'; conn: ConnectionConfig }
-  | { type: 'invalid'; index: number; text: string; name: string }
+  | { type: 'invalid'; index: number; where: string; text: string; name: string }
   | { type: 'detail'; connId: string; key: string; label: string; description: string; tooltip?: string; icon: string }
   | { type: 'group'; connId: string; key: 'claims' | 'history' | 'refreshClaims'; label: string }
   | { type: 'claim'; connId: string; group: string; name: string; value: string; human: string | null; meaning: string }
@@ -74,6 +74,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       const invalid: Node[] = this.store.invalid().map((p) => ({
         type: 'invalid',
         index: p.index,
+        where: p.where ?? '',
         name: p.label || p.id || `entry ${p.index + 1}`,
         text: describeProblem(p),
       }));
@@ -153,7 +154,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         return this.connectionItem(node.conn);
       case 'invalid': {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
-        item.id = `invalid:${node.index}`;
+        item.id = `invalid:${node.where}:${node.index}`;
         item.description = 'invalid settings entry';
         item.tooltip = new vscode.MarkdownString(`**Invalid connection entry**\n\n${escapeMd(node.text)}\n\nFix it in settings (\`authExplorer.connections\`).`);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
@@ -214,10 +215,15 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     const flags = ['connection'];
     let state: string;
     let icon: vscode.ThemeIcon;
-    if (ui?.kind === 'loggingIn') {
+    if (ui?.kind === 'loggingIn' && !s) {
       state = 'logging in…';
       icon = new vscode.ThemeIcon('loading~spin');
       flags.push('busy');
+    } else if (s && (ui?.kind === 'loggingIn' || this.sessions.manager.isRenewing(conn.id))) {
+      // A refresh, renew or re-login (by command, by a request, by keep-alive): the session stays usable meanwhile.
+      state = 'renewing…';
+      icon = new vscode.ThemeIcon('sync~spin');
+      flags.push('loggedIn', 'busy');
     } else if (ui?.kind === 'error' && !s) {
       state = `error: ${shortCause(ui.message)}`;
       icon = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));

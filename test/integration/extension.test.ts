@@ -61,6 +61,12 @@ describe('API Auth Explorer in VS Code', function () {
     await mock?.close();
   });
 
+  /** The configured connection with this id (the vault keys values by connection, with its server and account). */
+  const connOf = (id: string): ConnectionConfig => {
+    const c = api.store.get(id);
+    assert.ok(c, `connection "${id}" is configured`);
+    return c;
+  };
   const rootNodes = () => api.tree.getChildren();
   const nodeOf = (id: string) => rootNodes().find((n): n is Extract<Node, { type: 'connection' }> => n.type === 'connection' && n.conn.id === id);
   const descriptionOf = (id: string) => {
@@ -142,7 +148,10 @@ describe('API Auth Explorer in VS Code', function () {
       void done;
       assert.deepStrictEqual(Object.keys(entry).sort(), ['baseUrl', 'id', 'label', 'username', 'vendor']);
       assert.strictEqual(entry.id, 'added-core');
-      await until('the secret in SecretStorage', async () => (await api.vault.getSecret('added-core')) === password);
+      await until('the secret in SecretStorage', async () => {
+        const added = api.store.get('added-core');
+        return added && (await api.vault.getSecret(added)) === password;
+      });
       const settingsFile = path.join(vscode.workspace.workspaceFolders?.[0].uri.fsPath ?? '', '.vscode', 'settings.json');
       assert.ok(!fs.readFileSync(settingsFile, 'utf8').includes(password));
       await vscode.commands.executeCommand('notifications.clearAll');
@@ -167,7 +176,7 @@ describe('API Auth Explorer in VS Code', function () {
         c42: ACCOUNTS.code42.password,
         dr: ACCOUNTS.datarhei.password,
       };
-      for (const [id, s] of Object.entries(secrets)) await api.vault.setSecret(id, s);
+      for (const [id, s] of Object.entries(secrets)) await api.vault.setSecret(connOf(id), s);
     });
 
     const expectations: [string, RegExp][] = [
@@ -236,7 +245,7 @@ describe('API Auth Explorer in VS Code', function () {
     it('Code42 two-factor: the login command asks for the code in an input box and logs in', async function () {
       if (!uiBridgeAvailable()) this.skip();
       await addConnections([{ id: 'c42-mfa', label: 'Code42 2FA', vendor: 'code42', baseUrl: mock.baseUrl('code42'), username: ACCOUNTS.code42.mfa.username }]);
-      await api.vault.setSecret('c42-mfa', ACCOUNTS.code42.mfa.password);
+      await api.vault.setSecret(connOf('c42-mfa'), ACCOUNTS.code42.mfa.password);
       const done = vscode.commands.executeCommand('authExplorer.login', 'c42-mfa');
       const code = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 }).generate();
       await uiStep({ action: 'waitFor', selector: QUICK_INPUT, state: 'visible' });
@@ -258,13 +267,13 @@ describe('API Auth Explorer in VS Code', function () {
       await done;
       assert.ok(api.sessions.get('dr-auth0'));
       SECRETS.add(api.sessions.get('dr-auth0')?.token ?? '');
-      assert.strictEqual(await api.vault.getSecret('dr-auth0'), undefined, 'not stored unless the user says so');
+      assert.strictEqual(await api.vault.getSecret(connOf('dr-auth0')), undefined, 'not stored unless the user says so');
       await vscode.commands.executeCommand('notifications.clearAll');
     });
 
     it('a wrong password shows as an error state naming the cause; nothing is stored', async () => {
       await addConnections([{ id: 'dr-bad', label: 'Core bad', vendor: 'datarhei', baseUrl: mock.baseUrl('datarhei'), username: 'admin' }]);
-      await api.vault.setSecret('dr-bad', 'wrong-password-here');
+      await api.vault.setSecret(connOf('dr-bad'), 'wrong-password-here');
       SECRETS.add('wrong-password-here');
       await vscode.commands.executeCommand('authExplorer.login', 'dr-bad'); // guarded: reports, does not throw
       assert.strictEqual(api.sessions.get('dr-bad'), undefined);
@@ -326,6 +335,68 @@ describe('API Auth Explorer in VS Code', function () {
     });
   });
 
+  describe('cancel, scopes and edits', () => {
+    it('Escape at the password prompt cancels silently: no error message, no error state', async function () {
+      if (!uiBridgeAvailable()) this.skip();
+      await addConnections([{ id: 'dr-cancel', label: 'Core cancel', vendor: 'datarhei', baseUrl: mock.baseUrl('datarhei'), username: 'admin' }]);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      const done = vscode.commands.executeCommand('authExplorer.login', 'dr-cancel');
+      await uiStep({ action: 'waitFor', selector: QUICK_INPUT, state: 'visible' });
+      await uiStep({ action: 'press', key: 'Escape', selector: QUICK_INPUT });
+      await done;
+      assert.strictEqual(api.sessions.get('dr-cancel'), undefined);
+      assert.strictEqual(api.sessions.uiState('dr-cancel'), undefined, 'no error state');
+      assert.match(descriptionOf('dr-cancel') ?? '', /not logged in$/);
+      await new Promise((r) => setTimeout(r, 500)); // an error toast would be up by now
+      assert.strictEqual((await uiStep({ action: 'count', selector: '.notification-toast:has-text("Core cancel")' })).value, 0, 'no notification');
+    });
+
+    it('user and workspace connections show together (VS Code alone would let the workspace list hide the user list)', async () => {
+      const userConn: ConnectionConfig = { id: 'user-core', label: 'User Core', vendor: 'datarhei', baseUrl: mock.baseUrl('datarhei'), username: 'admin' };
+      await cfg().update('connections', [userConn], vscode.ConfigurationTarget.Global);
+      try {
+        await until('the user connection in the store', () => api.store.get('user-core'));
+        assert.ok(api.store.get('cove') && api.store.get('dr'), 'the workspace connections are still there');
+        assert.strictEqual(api.store.scopeOf('user-core'), 'user');
+        assert.strictEqual(api.store.scopeOf('dr'), 'workspace');
+        assert.ok(nodeOf('user-core'), 'in the tree');
+      } finally {
+        await cfg().update('connections', undefined, vscode.ConfigurationTarget.Global);
+      }
+      await until('the user connection gone', () => !api.store.get('user-core'));
+    });
+
+    it('an entry made invalid for a moment keeps its stored session; moved to another server it loses session and secret', async () => {
+      const original: ConnectionConfig = { id: 'dr-edit', label: 'Core edited', vendor: 'datarhei', baseUrl: mock.baseUrl('datarhei'), username: 'admin' };
+      await addConnections([original]);
+      await api.vault.setSecret(connOf('dr-edit'), ACCOUNTS.datarhei.password);
+      await vscode.commands.executeCommand('authExplorer.login', 'dr-edit');
+      const token = api.sessions.get('dr-edit')?.token;
+      assert.ok(token);
+      SECRETS.add(token);
+
+      // A typo while editing by hand: the entry becomes an error node, the session leaves memory but not storage.
+      const others = (cfg().inspect<ConnectionConfig[]>('connections')?.workspaceValue ?? []).filter((c) => c.id !== 'dr-edit');
+      await cfg().update('connections', [...others, { ...original, keepalive: true }], vscode.ConfigurationTarget.Workspace);
+      await until('the entry to turn invalid', () => !api.store.get('dr-edit') && api.store.invalid().some((p) => p.id === 'dr-edit'));
+      assert.match(api.store.invalid().find((p) => p.id === 'dr-edit')?.problems.join() ?? '', /"keepalive" is not a known field \(did you mean "keepAlive"\?\)/);
+      assert.strictEqual(api.sessions.get('dr-edit'), undefined);
+      assert.strictEqual((await api.vault.getSession(original))?.token, token, 'still in secret storage');
+      // Fixed: the session is back, same token, no new login.
+      await addConnections([original]);
+      await until('the session back', () => api.sessions.get('dr-edit')?.token === token);
+
+      // Pointed at another server with the same id: the token and the password must not go there.
+      const moved = { ...original, baseUrl: mock.baseUrl('code42') };
+      await addConnections([moved]);
+      await until('the session dropped', () => api.store.get('dr-edit')?.baseUrl === moved.baseUrl && !api.sessions.get('dr-edit'));
+      assert.strictEqual(await api.vault.getSecret(moved), undefined, 'the password stored for the first server is not handed out');
+      assert.strictEqual(await api.vault.getSession(moved), undefined);
+      assert.strictEqual(await api.vault.getSecret(original), ACCOUNTS.datarhei.password, 'kept for its own server');
+      await api.sessions.removeAll('dr-edit');
+    });
+  });
+
   describe('keep-alive', () => {
     let shortMock: MockVendors;
     before(async () => {
@@ -337,7 +408,7 @@ describe('API Auth Explorer in VS Code', function () {
       await addConnections([
         { id: 'dr-keep', label: 'Core kept alive', vendor: 'datarhei', baseUrl: shortMock.baseUrl('datarhei'), username: 'admin', keepAlive: true, refreshLeadSeconds: 1 },
       ]);
-      await api.vault.setSecret('dr-keep', ACCOUNTS.datarhei.password);
+      await api.vault.setSecret(connOf('dr-keep'), ACCOUNTS.datarhei.password);
       await vscode.commands.executeCommand('authExplorer.login', 'dr-keep');
       assert.strictEqual(api.keepAlive.scheduled().size >= 1 && api.keepAlive.scheduled().has('dr-keep'), true);
       const refreshes = shortMock.env.stats.get('datarhei.refresh');
@@ -362,12 +433,12 @@ describe('API Auth Explorer in VS Code', function () {
 
   describe('sessions in SecretStorage', () => {
     it('keeps each session in SecretStorage, and picks up a session another window stored', async () => {
-      const stored = await api.vault.getSession('dr');
+      const stored = await api.vault.getSession(connOf('dr'));
       assert.ok(stored);
       assert.strictEqual(stored.token, api.sessions.get('dr')?.token);
       // Another window refreshed the token: it writes SecretStorage; this window follows.
       const other = { ...stored, token: `${stored.token}`, lastUsedAt: Date.now(), history: [...stored.history, { ...stored.history[0], event: 'refresh' as const }] };
-      await api.vault.setSession(other);
+      await api.vault.setSession(connOf('dr'), other);
       await until('the synced session', () => api.sessions.get('dr')?.history.length === other.history.length);
     });
   });
@@ -376,24 +447,25 @@ describe('API Auth Explorer in VS Code', function () {
     it('Logout ends the session and removes its tokens from SecretStorage; the stored password stays', async () => {
       await vscode.commands.executeCommand('authExplorer.logout', 'ipc');
       assert.strictEqual(api.sessions.get('ipc'), undefined);
-      assert.strictEqual(await api.vault.getSession('ipc'), undefined);
-      assert.strictEqual(await api.vault.getSecret('ipc'), ACCOUNTS.ipcortex.password);
+      assert.strictEqual(await api.vault.getSession(connOf('ipc')), undefined);
+      assert.strictEqual(await api.vault.getSecret(connOf('ipc')), ACCOUNTS.ipcortex.password);
       assert.match(descriptionOf('ipc') ?? '', /not logged in/);
     });
 
     it('Clear Secret removes the stored password', async () => {
       await vscode.commands.executeCommand('authExplorer.clearSecret', 'ipc');
-      assert.strictEqual(await api.vault.getSecret('ipc'), undefined);
+      assert.strictEqual(await api.vault.getSecret(connOf('ipc')), undefined);
     });
 
     it('Remove Connection asks for confirmation; declined it keeps everything, confirmed it deletes the entry and every key', async () => {
+      const c42 = connOf('c42');
       const original = api.ui.confirm;
       const asked: string[] = [];
       try {
         api.ui.confirm = async (message) => (asked.push(message), false);
         await vscode.commands.executeCommand('authExplorer.removeConnection', 'c42');
         assert.ok(api.store.get('c42'));
-        assert.strictEqual(await api.vault.getSecret('c42'), ACCOUNTS.code42.password);
+        assert.strictEqual(await api.vault.getSecret(c42), ACCOUNTS.code42.password);
         api.ui.confirm = async (message) => (asked.push(message), true);
         await vscode.commands.executeCommand('authExplorer.removeConnection', 'c42');
       } finally {
@@ -402,8 +474,8 @@ describe('API Auth Explorer in VS Code', function () {
       assert.match(asked[0], /^Remove the connection "Code42"\? Its settings entry, stored secret and session are deleted\.$/);
       assert.strictEqual(api.store.get('c42'), undefined);
       assert.ok(!(cfg().inspect<ConnectionConfig[]>('connections')?.workspaceValue ?? []).some((c) => c.id === 'c42'));
-      assert.strictEqual(await api.vault.getSecret('c42'), undefined);
-      assert.strictEqual(await api.vault.getSession('c42'), undefined);
+      assert.strictEqual(await api.vault.getSecret(c42), undefined);
+      assert.strictEqual(await api.vault.getSession(c42), undefined);
     });
 
     it('after logging out of everything no timer runs', async () => {
