@@ -136,6 +136,7 @@ export class SessionService implements vscode.Disposable {
       const conn = this.store.get(s.connectionId);
       if (!conn) {
         this.manager.forget(s.connectionId); // not persisted: the connection is gone from the settings
+        this.written.delete(s.connectionId); // so that its stored session is picked up again if it comes back
       } else if (this.bindings.has(conn.id) && this.bindings.get(conn.id) !== connectionBinding(conn)) {
         this.log.info('session', `"${conn.id}" now points at another server or account: its session is dropped`);
         this.manager.forget(conn.id);
