@@ -25,6 +25,8 @@ export interface CommandDeps {
   panels: TokenDetailsPanels;
   refreshTree(): void;
   sendRequest(conn: ConnectionConfig): Promise<unknown>;
+  /** The request Copy as curl shows: the connection's last sent request, when there is one. */
+  lastRequest(connectionId: string): ExploreRequest | undefined;
   /** Modal confirmation (replaceable: VS Code refuses dialogs while extension tests run). */
   confirm(message: string, action: string): Promise<boolean>;
 }
@@ -191,8 +193,12 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   }
 
   async function copy(arg: unknown, what: 'token' | 'header' | 'curl'): Promise<void> {
-    const { conn, session } = await sessionOf(arg, `Copy the ${what === 'token' ? 'token' : what === 'header' ? 'Authorization header' : 'curl command'} of which connection?`);
-    const text = what === 'token' ? session.token : what === 'header' ? authLine(session) : curlCommand(conn, session, defaultRequest(conn));
+    const found = await sessionOf(arg, `Copy the ${what === 'token' ? 'token' : what === 'header' ? 'Authorization header' : 'curl command'} of which connection?`);
+    const { conn } = found;
+    let { session } = found;
+    // What is copied must work when pasted: an expired (or about to be refreshed) token is renewed first.
+    if (d.sessions.manager.needsRenewal(conn, session)) session = await withConn(conn, () => d.sessions.refresh(conn));
+    const text = what === 'token' ? session.token : what === 'header' ? authLine(session) : curlCommand(conn, session, d.lastRequest(conn.id) ?? defaultRequest(conn));
     await vscode.env.clipboard.writeText(text);
     const name = what === 'token' ? 'Token' : what === 'header' ? 'Auth header' : 'curl command';
     void vscode.window.setStatusBarMessage(`$(clippy) ${name} of ${conn.label || conn.id} copied`, 3000);

@@ -2,8 +2,7 @@
 // into context.subscriptions as soon as it exists. No network and no secret reads happen during activation.
 import * as vscode from 'vscode';
 import { buildTokenView } from '../core/view';
-import { authLine, curlCommand } from '../core/curl';
-import { registerCommands, defaultRequest } from './commands';
+import { registerCommands } from './commands';
 import { ConnectionStore } from './connections';
 import { Commands } from './constants';
 import { Explorer } from './explore';
@@ -66,13 +65,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     },
     onDidChange: sessions.onDidChange,
     token: (id) => sessions.get(id)?.token,
-    copy: async (id, what) => {
-      const conn = store.get(id);
-      const s = sessions.get(id);
-      if (!conn || !s) return;
-      await vscode.env.clipboard.writeText(what === 'token' ? s.token : what === 'header' ? authLine(s) : curlCommand(conn, s, defaultRequest(conn)));
-      void vscode.window.setStatusBarMessage(`$(clippy) Copied`, 2000);
-    },
+    copy: async (id, what) => void (await vscode.commands.executeCommand(what === 'token' ? Commands.copyToken : what === 'header' ? Commands.copyAuthHeader : Commands.copyCurl, id)),
     refresh: async (id) => void (await vscode.commands.executeCommand(Commands.refreshToken, id)),
     login: async (id) => void (await vscode.commands.executeCommand(Commands.login, id)),
   };
@@ -96,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     panels,
     refreshTree: () => tree.refresh(),
     sendRequest: (conn) => explorer.send(conn),
+    lastRequest: (id) => (explorer.last?.connectionId === id ? explorer.last.request : explorer.recent(id)[0]),
     confirm: (message, action) => ui.confirm(message, action),
   });
 

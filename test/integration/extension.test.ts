@@ -316,6 +316,11 @@ describe('API Auth Explorer in VS Code', function () {
       assert.match(doc.getText(), /HTTP 200 OK/);
       assert.match(doc.getText(), /^\[\]$/m);
       assert.deepStrictEqual(api.explorer.recent('dr')[0], { kind: 'rest', method: 'GET', path: '/api/v3/process' });
+      // Copy as curl now shows the request just sent, with the current token.
+      await vscode.commands.executeCommand('authExplorer.copyCurl', 'dr');
+      const curl = await vscode.env.clipboard.readText();
+      assert.strictEqual(curl, `curl -H 'Authorization: Bearer ${api.sessions.get('dr')?.token}' -H 'Accept: application/json' '${mock.baseUrl('datarhei')}/api/v3/process'`);
+      await vscode.env.clipboard.writeText('');
     });
 
     it('Cove: picking EnumeratePartners from the list sends it with the newest visa and grows the visa chain', async function () {
@@ -404,11 +409,32 @@ describe('API Auth Explorer in VS Code', function () {
     });
     after(async () => shortMock?.close());
 
+    it('Copy Token renews an expired token first: what is pasted works', async () => {
+      await addConnections([{ id: 'dr-short', label: 'Core short', vendor: 'datarhei', baseUrl: shortMock.baseUrl('datarhei'), username: 'admin', refreshLeadSeconds: 0 }]);
+      await api.vault.setSecret(connOf('dr-short'), ACCOUNTS.datarhei.password);
+      await vscode.commands.executeCommand('authExplorer.login', 'dr-short');
+      const first = api.sessions.get('dr-short');
+      assert.ok(first?.expiresAt);
+      SECRETS.add(first.token);
+      await until('the token to expire', () => (Date.now() > (first.expiresAt ?? 0) + 100 ? true : undefined), 6000);
+      await vscode.commands.executeCommand('authExplorer.copyToken', 'dr-short');
+      const copied = await vscode.env.clipboard.readText();
+      const renewed = api.sessions.get('dr-short');
+      assert.ok(renewed && renewed.token !== first.token, 'a new token');
+      SECRETS.add(renewed.token);
+      assert.strictEqual(copied, renewed.token, 'the renewed token is what was copied');
+      assert.ok((renewed.expiresAt ?? 0) > Date.now());
+      assert.strictEqual(renewed.history.at(-1)?.event, 'refresh', 'by the refresh token, not a new login');
+      await vscode.env.clipboard.writeText('');
+      await vscode.commands.executeCommand('authExplorer.logout', 'dr-short');
+    });
+
     it('renews a keepAlive connection in the background before expiry, with one timer, and none after logout', async () => {
       await addConnections([
         { id: 'dr-keep', label: 'Core kept alive', vendor: 'datarhei', baseUrl: shortMock.baseUrl('datarhei'), username: 'admin', keepAlive: true, refreshLeadSeconds: 1 },
       ]);
       await api.vault.setSecret(connOf('dr-keep'), ACCOUNTS.datarhei.password);
+      const logins = shortMock.env.stats.get('datarhei.login');
       await vscode.commands.executeCommand('authExplorer.login', 'dr-keep');
       assert.strictEqual(api.keepAlive.scheduled().size >= 1 && api.keepAlive.scheduled().has('dr-keep'), true);
       const refreshes = shortMock.env.stats.get('datarhei.refresh');
@@ -421,7 +447,7 @@ describe('API Auth Explorer in VS Code', function () {
         await new Promise((r) => setTimeout(r, 200));
       }
       assert.ok(shortMock.env.stats.get('datarhei.refresh') >= refreshes + 2, 'refreshed at least twice in 5 s of 3-s tokens');
-      assert.strictEqual(shortMock.env.stats.get('datarhei.login'), 1, 'by refresh, not by logging in again');
+      assert.strictEqual(shortMock.env.stats.get('datarhei.login'), logins + 1, 'by refresh, not by logging in again');
       assert.ok(seen.size >= 3);
       const events = api.sessions.get('dr-keep')?.history.map((h) => h.event) ?? [];
       assert.ok(events.filter((e) => e === 'refresh').length >= 2, events.join(','));
