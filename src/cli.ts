@@ -6,9 +6,9 @@ import { describeProblem, parseConnections } from './core/config';
 import { AuthError, type AuthErrorKind, describeError, isAuthError } from './core/errors';
 import { decodeJwt, describeClaims } from './core/jwt';
 import { SessionManager } from './core/manager';
-import { redactHeaders } from './core/redact';
+import { REDACTED, redactHeaders } from './core/redact';
 import { EXPIRY_REASON_TEXT, formatRemaining, isExpired, timeLeftMs } from './core/session';
-import type { ConnectionConfig, ExploreRequest, Session } from './core/types';
+import type { Attach, ConnectionConfig, ExploreRequest, Session } from './core/types';
 import { adapterFor } from './vendors';
 
 const USAGE = `api-auth — log in to vendor APIs (Cove, Commvault, IPCortex, Code42, datarhei Core)
@@ -59,9 +59,11 @@ interface Options {
   totp?: string;
   data?: string;
   params?: string;
+  /** Every form of the secret read so far (raw, base64, Basic), scrubbed from everything printed. */
+  secrets: string[];
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], secrets: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -92,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
     totp: values.totp,
     data: values.data,
     params: values.params,
+    secrets,
   };
   const [command, ...args] = positionals;
   switch (command) {
@@ -184,7 +187,11 @@ function promptHidden(question: string): Promise<string> {
 /** A manager whose secret is read once (stdin can only be read once) and reused for re-logins. */
 function managerFor(conn: ConnectionConfig, opts: Options): { manager: SessionManager; secret: () => Promise<string> } {
   let cached: Promise<string> | undefined;
-  const secret = (): Promise<string> => (cached ??= readSecret(conn, opts));
+  const secret = (): Promise<string> =>
+    (cached ??= readSecret(conn, opts).then((s) => {
+      opts.secrets.push(...secretForms(conn, s));
+      return s;
+    }));
   const manager = new SessionManager({
     getSecret: secret,
     askTotp:
@@ -204,8 +211,8 @@ async function loginCommand(args: string[], opts: Options): Promise<number> {
   const conn = findConnection(opts, args[0]);
   const { manager, secret } = managerFor(conn, opts);
   const session = await manager.login(conn, { secret: await secret(), ...(opts.totp ? { totp: opts.totp } : {}) });
-  if (opts.json) process.stdout.write(`${JSON.stringify(sessionJson(conn, session))}\n`);
-  else process.stdout.write(`${summary(conn, session, manager.clock())}\n`);
+  if (opts.json) print(opts, JSON.stringify(sessionJson(conn, session)));
+  else print(opts, summary(conn, session, manager.clock()));
   return EXIT.ok;
 }
 
@@ -213,12 +220,51 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
+/**
+ * The parts of a session that are the user's own secret rather than a token the server issued: for Basic
+ * (Code42) the base64 `user:password`, for an API key (IPCortex) the key. Empty for real session tokens.
+ */
+export function credentialSecrets(s: Pick<Session, 'authKind' | 'attach' | 'token'>): string[] {
+  if (s.authKind !== 'basic' && s.authKind !== 'apiKey') return [];
+  const bare = s.attach.value.replace(/^(?:Basic\s+|token\s+auth=)/i, '').trim();
+  const list = [bare, ...(s.authKind === 'apiKey' ? [s.token.trim()] : [])];
+  return [...new Set(list.filter((x) => x.length > 0))].sort((a, b) => b.length - a.length);
+}
+
+/** Every secret in `text` replaced by ‹redacted›; secrets shorter than 4 characters are left (they would hit everything). */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const x of [...secrets].sort((a, b) => b.length - a.length)) if (x.length >= 4) out = out.split(x).join(REDACTED);
+  return out;
+}
+
+/** The forms a secret can take on the wire and in answers: as typed, base64 (Commvault), Basic (Code42), JSON-escaped. */
+function secretForms(conn: ConnectionConfig, secret: string): string[] {
+  const b64 = (x: string): string => Buffer.from(x, 'utf8').toString('base64');
+  const forms = [secret, secret.trim(), b64(secret)];
+  if (conn.username) forms.push(b64(`${conn.username}:${secret}`));
+  for (const f of [...forms]) forms.push(JSON.stringify(f).slice(1, -1));
+  return [...new Set(forms)];
+}
+
+/** Writes one line to standard output with every known secret scrubbed from it. */
+function print(opts: Options, line: string): void {
+  process.stdout.write(`${scrub(line, opts.secrets)}\n`);
+}
+
+/**
+ * The session as JSON. Session tokens the server issued (JWT, visa, QSDK, cookie) are printed — that is what
+ * `login --json` is for; a credential that is the secret itself (Basic, API key) is printed masked.
+ */
 export function sessionJson(conn: ConnectionConfig, s: Session): Record<string, unknown> {
+  const secrets = credentialSecrets(s);
+  const hide = <T extends string | null>(v: T): T => (v === null || secrets.length === 0 ? v : (scrub(v, secrets) as T));
+  const attach: Attach = { ...s.attach, value: hide(s.attach.value) };
   return {
     connection: conn.id,
     vendor: s.vendor,
-    token: s.token,
-    attach: s.attach,
+    token: hide(s.token),
+    attach,
     issuedAt: iso(s.issuedAt),
     expiresAt: iso(s.expiresAt),
     expiresBecause: s.expiresBecause,
@@ -231,8 +277,8 @@ export function sessionJson(conn: ConnectionConfig, s: Session): Record<string, 
       at: iso(h.at),
       event: h.event,
       method: h.method,
-      token: h.token,
-      replaced: h.replaced,
+      token: hide(h.token),
+      replaced: hide(h.replaced),
       expiresAt: iso(h.expiresAt),
     })),
   };
@@ -278,20 +324,24 @@ async function sendAndPrint(conn: ConnectionConfig, opts: Options, req: ExploreR
   const { manager, secret } = managerFor(conn, opts);
   await manager.login(conn, { secret: await secret(), ...(opts.totp ? { totp: opts.totp } : {}) });
   const { response, session } = await manager.request(conn, req);
+  // The answer is scrubbed of the secret too (and, for Basic / API key sessions, of the credential), in case a
+  // server echoes it.
+  opts.secrets.push(...credentialSecrets(session));
   if (opts.json) {
-    process.stdout.write(
-      `${JSON.stringify({
+    print(
+      opts,
+      JSON.stringify({
         status: response.status,
         statusText: response.statusText,
         durationMs: response.durationMs,
         headers: redactHeaders(response.headers),
         body: response.body,
         session: sessionJson(conn, session),
-      })}\n`,
+      }),
     );
   } else {
-    process.stdout.write(`HTTP ${response.status} ${response.statusText} (${response.durationMs} ms)\n`);
-    process.stdout.write(`${typeof response.body === 'string' ? response.body : JSON.stringify(response.body, null, 2)}\n`);
+    print(opts, `HTTP ${response.status} ${response.statusText} (${response.durationMs} ms)`);
+    print(opts, typeof response.body === 'string' ? response.body : JSON.stringify(response.body, null, 2));
   }
   return response.status >= 400 ? EXIT.protocol : EXIT.ok;
 }
@@ -354,14 +404,15 @@ function connectionFromArgs(argv: string[]): { id: string; label?: string } {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  const secrets: string[] = [];
   try {
-    return await main(argv);
+    return await main(argv, secrets);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`api-auth: ${e.message}\n`);
+      process.stderr.write(`api-auth: ${scrub(e.message, secrets)}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`api-auth: ${describeError(e, connectionFromArgs(argv))}\n`);
+    process.stderr.write(`api-auth: ${scrub(describeError(e, connectionFromArgs(argv)), secrets)}\n`);
     return isAuthError(e) ? EXIT_BY_KIND[e.kind] : EXIT.protocol;
   }
 }

@@ -31,7 +31,7 @@ const MIME: Record<Format, string> = { json: 'application/json', xml: 'applicati
 
 const xmlParser = () => new (xml().XMLParser)({ ignoreAttributes: false, attributeNamePrefix: '' });
 /** Scalars become attributes, objects child elements (the shape Commvault's XML requests use). */
-const xmlBuilder = () =>
+export const xmlBuilder = () =>
   new (xml().XMLBuilder)({
     ignoreAttributes: false,
     attributeNamePrefix: '',

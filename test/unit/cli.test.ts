@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Secret, TOTP } from 'otpauth';
-import type { ConnectionConfig } from '../../src/core/types';
+import { credentialSecrets, sessionJson } from '../../src/cli';
+import { REDACTED } from '../../src/core/redact';
+import type { ConnectionConfig, Session } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { mintAuth0Token } from '../mock-vendors/datarhei';
 import { useMockVendors } from './helpers';
@@ -18,6 +20,17 @@ interface Run {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+/** Every form a secret could leak in: as typed, base64 (Commvault's login), Basic user:password (Code42). */
+const leakForms = (secret: string, username?: string): string[] => [secret, b64(secret), ...(username ? [b64(`${username}:${secret}`)] : [])];
+
+function assertNoLeak(r: { stdout: string; stderr: string }, forms: string[]): void {
+  for (const f of forms) {
+    assert.ok(!r.stdout.includes(f), `stdout carries the secret (${f.slice(0, 4)}…)`);
+    assert.ok(!r.stderr.includes(f), `stderr carries the secret (${f.slice(0, 4)}…)`);
+  }
 }
 
 function cli(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
@@ -68,6 +81,15 @@ describe('api-auth CLI', function () {
 
   const login = (id: string, secret: string, extra: string[] = []) => cli(['login', id, '--json', '--config', config, '--secret-stdin', ...extra], { stdin: `${secret}\n` });
 
+  const USERNAMES: Record<string, string | undefined> = {
+    cove: ACCOUNTS.cove.username,
+    'cv-json': ACCOUNTS.commvault.username,
+    'cv-xml': ACCOUNTS.commvault.username,
+    ipc: ACCOUNTS.ipcortex.username,
+    'c42-basic': ACCOUNTS.code42.username,
+    'c42-token': ACCOUNTS.code42.username,
+    dr: ACCOUNTS.datarhei.username,
+  };
   const cases: [string, string, string, string][] = [
     ['cove', ACCOUNTS.cove.password, 'jsonrpc', 'sliding-idle'],
     ['cv-json', ACCOUNTS.commvault.password, 'header', 'sliding-idle'],
@@ -90,8 +112,68 @@ describe('api-auth CLI', function () {
       assert.equal(typeof out.token, 'string');
       assert.ok(Array.isArray(out.history) && out.history.length === 1);
       for (const k of ['vendor', 'issuedAt', 'expiresAt', 'claims', 'header', 'refreshToken', 'refreshExpiresAt']) assert.ok(k in out, `missing ${k}`);
+      // The password / API key never appears, in any form; the one-line summary neither.
+      assertNoLeak(r, leakForms(secret, USERNAMES[id]));
+      const text = await cli(['login', id, '--config', config, '--secret-stdin'], { stdin: `${secret}\n` });
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stdout, /^Logged in to "/);
+      assertNoLeak(text, leakForms(secret, USERNAMES[id]));
     });
   }
+
+  it('login --json masks a credential that is the secret itself (Basic, API key in header or body) and prints real tokens', async () => {
+    const basic = JSON.parse((await login('c42-basic', ACCOUNTS.code42.password)).stdout) as Record<string, unknown>;
+    assert.deepEqual(basic.attach, { kind: 'header', name: 'Authorization', value: `Basic ${REDACTED}` });
+    assert.equal(basic.token, `Basic credentials of ${ACCOUNTS.code42.username}`, 'the descriptive token (no secret) stays');
+    const header = JSON.parse((await login('ipc-key-header', ACCOUNTS.ipcortex.apiKey)).stdout) as { attach: unknown; token: string; history: { token: string }[] };
+    assert.deepEqual(header.attach, { kind: 'header', name: 'Authorization', value: `token auth=${REDACTED}` });
+    assert.equal(header.token, REDACTED);
+    assert.deepEqual(header.history.map((h) => h.token), [REDACTED]);
+    const body = JSON.parse((await login('ipc-key-body', ACCOUNTS.ipcortex.apiKey)).stdout) as { attach: unknown; token: string };
+    assert.deepEqual(body.attach, { kind: 'body', name: 'auth.key', value: REDACTED });
+    assert.equal(body.token, REDACTED);
+    // Session tokens the server issued are the point of login --json: printed whole.
+    const cv = JSON.parse((await login('cv-json', ACCOUNTS.commvault.password)).stdout) as { attach: { value: string }; token: string };
+    assert.match(cv.token, /^QSDK [0-9a-f]{64,}$/);
+    assert.equal(cv.attach.value, cv.token);
+    const c42 = JSON.parse((await login('c42-token', ACCOUNTS.code42.password)).stdout) as { attach: { value: string }; token: string };
+    assert.equal(c42.attach.value, `Bearer ${c42.token}`);
+    assert.match(c42.token, /^eyJ/);
+    const ipc = JSON.parse((await login('ipc', ACCOUNTS.ipcortex.password)).stdout) as { attach: { value: string }; token: string };
+    assert.match(ipc.token, /^[0-9a-f]{40}$/);
+    assert.equal(ipc.attach.value, ipc.token);
+  });
+
+  it('sessionJson masks the key in the token, the attach value and the whole history of an API-key session', () => {
+    const key = 'ipck-0123456789abcdefghijklmnopqrstuvwxyz';
+    const s = {
+      connectionId: 'k',
+      vendor: 'ipcortex',
+      authKind: 'apiKey',
+      token: key,
+      attach: { kind: 'header', name: 'Authorization', value: `token auth=${key}` },
+      issuedAt: 0,
+      expiresAt: null,
+      expiresBecause: 'per-request',
+      slidingWindowMs: null,
+      lastUsedAt: 0,
+      refreshToken: null,
+      refreshExpiresAt: null,
+      jwt: null,
+      refreshJwt: null,
+      history: [
+        { at: 0, event: 'login', method: 'POST /rest/user/list', token: key, replaced: null, expiresAt: null },
+        { at: 1, event: 'relogin', method: 'POST /rest/user/list', token: key, replaced: key, expiresAt: null },
+      ],
+      user: null,
+      vendorState: {},
+    } as Session;
+    assert.deepEqual(credentialSecrets(s), [key]);
+    const out = JSON.stringify(sessionJson({ id: 'k', vendor: 'ipcortex', baseUrl: 'http://127.0.0.1:9' }, s));
+    assert.ok(!out.includes(key));
+    assert.equal(out.split(REDACTED).length - 1, 5, 'token, attach value, two history tokens and one replaced');
+    assert.deepEqual(credentialSecrets({ ...s, authKind: 'password' }), [], 'a session token is not masked');
+  });
 
   it('login datarhei: claims with exi, refresh token and its expiry, ISO times', async () => {
     const r = await login('dr', ACCOUNTS.datarhei.password);
@@ -184,6 +266,120 @@ describe('api-auth CLI', function () {
     assert.deepEqual(out.body, []);
     assert.equal(out.headers['content-type'], 'application/json');
     assert.equal(out.session.connection, 'dr');
+  });
+
+  const request = (id: string, secret: string, args: string[]) =>
+    cli(['request', id, ...args, '--json', '--config', config, '--secret-stdin'], { stdin: `${secret}\n` });
+  interface RequestOut {
+    status: number;
+    body: unknown;
+    headers: Record<string, string>;
+    session: { connection: string; token: string; attach: { kind: string; value: string }; history: { token: string }[] };
+  }
+
+  it('request --json Commvault JSON: POST /WhoAmI with the Authtoken, JSON answer, exit 0, no password anywhere', async () => {
+    const r = await request('cv-json', ACCOUNTS.commvault.password, ['POST', '/WhoAmI']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as RequestOut;
+    assert.equal(out.status, 200);
+    assert.equal((out.body as { userName: string }).userName, ACCOUNTS.commvault.username);
+    assert.match(out.headers['content-type'], /^application\/json/);
+    assert.equal(out.session.attach.kind, 'header');
+    assert.match(out.session.attach.value, /^QSDK [0-9a-f]+$/, 'the session token is printed (it is not the password)');
+    assertNoLeak(r, leakForms(ACCOUNTS.commvault.password, ACCOUNTS.commvault.username));
+  });
+
+  it('request --json Commvault XML: the answer is the XML text, exit 0', async () => {
+    const r = await request('cv-xml', ACCOUNTS.commvault.password, ['POST', '/WhoAmI']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as RequestOut;
+    assert.equal(out.status, 200);
+    assert.equal(typeof out.body, 'string');
+    assert.match(out.body as string, new RegExp(`^<\\?xml .*<App_WhoAmIResp [^>]*userName="${ACCOUNTS.commvault.username}"`));
+    assert.match(out.headers['content-type'], /^application\/xml/);
+    assertNoLeak(r, leakForms(ACCOUNTS.commvault.password, ACCOUNTS.commvault.username));
+  });
+
+  it('request --json IPCortex with the session cookie: result success, exit 0', async () => {
+    const r = await request('ipc', ACCOUNTS.ipcortex.password, ['POST', '/rest/user/list', '--data', '{}']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as RequestOut;
+    assert.equal(out.status, 200);
+    assert.equal((out.body as { result: string }).result, 'success');
+    assert.equal(out.session.attach.kind, 'cookie');
+    assertNoLeak(r, leakForms(ACCOUNTS.ipcortex.password, ACCOUNTS.ipcortex.username));
+  });
+
+  for (const [id, kind, value] of [
+    ['ipc-key-header', 'header', `token auth=${REDACTED}`],
+    ['ipc-key-body', 'body', REDACTED],
+  ] as const) {
+    it(`request --json IPCortex API key (${kind}): the key is masked in the session and appears nowhere`, async () => {
+      const r = await request(id, ACCOUNTS.ipcortex.apiKey, ['POST', '/rest/line/list', '--data', '{}']);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as RequestOut;
+      assert.equal(out.status, 200);
+      assert.equal((out.body as { result: string }).result, 'success');
+      assert.equal(out.session.attach.kind, kind);
+      assert.equal(out.session.attach.value, value);
+      assert.equal(out.session.token, REDACTED);
+      assert.ok(out.session.history.every((h) => h.token === REDACTED));
+      assertNoLeak(r, leakForms(ACCOUNTS.ipcortex.apiKey));
+    });
+  }
+
+  it('request --json Code42 Basic: the Basic value is masked, the password appears nowhere (JSON and text output)', async () => {
+    const r = await request('c42-basic', ACCOUNTS.code42.password, ['GET', '/api/User/my']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as RequestOut;
+    assert.equal(out.status, 200);
+    assert.equal((out.body as { data: { username: string } }).data.username, ACCOUNTS.code42.username);
+    assert.equal(out.session.attach.value, `Basic ${REDACTED}`);
+    assertNoLeak(r, leakForms(ACCOUNTS.code42.password, ACCOUNTS.code42.username));
+    const text = await cli(['request', 'c42-basic', 'GET', '/api/User/my', '--config', config, '--secret-stdin'], { stdin: ACCOUNTS.code42.password });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^HTTP 200 /);
+    assertNoLeak(text, leakForms(ACCOUNTS.code42.password, ACCOUNTS.code42.username));
+  });
+
+  it('request --json Code42 token: Bearer JWT printed, status 200; a 404 exits 6 and still prints the answer', async () => {
+    const r = await request('c42-token', ACCOUNTS.code42.password, ['GET', '/api/v1/Computer']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as RequestOut;
+    assert.equal(out.status, 200);
+    assert.equal((out.body as { data: { computers: unknown[] } }).data.computers.length, 2);
+    assert.match(out.session.attach.value, /^Bearer eyJ/);
+    assertNoLeak(r, leakForms(ACCOUNTS.code42.password, ACCOUNTS.code42.username));
+    const missing = await request('c42-token', ACCOUNTS.code42.password, ['GET', '/api/v1/Nope']);
+    assert.equal(missing.code, 6);
+    assert.equal((JSON.parse(missing.stdout) as RequestOut).status, 404);
+  });
+
+  it('request --json redacts secret-bearing answer headers (Set-Cookie of an IPCortex re-login)', async () => {
+    const login = JSON.stringify({ auth: { type: 'auth', username: ACCOUNTS.ipcortex.username, password: ACCOUNTS.ipcortex.password } });
+    const r = await request('ipc', ACCOUNTS.ipcortex.password, ['POST', '/rest/auth/', '--data', login]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as RequestOut & { body: { user: { session: string } } };
+    assert.equal(out.status, 200);
+    assert.equal(out.headers['set-cookie'], REDACTED);
+    assert.ok(!JSON.stringify(out.headers).includes(out.body.user.session));
+    assert.equal(out.headers['content-type'], 'application/json');
+  });
+
+  it('rejected credentials exit 3 with one line that never carries the API key or password', async () => {
+    const wrongKey = `${ACCOUNTS.ipcortex.apiKey.slice(0, -4)}XXXX`;
+    for (const id of ['ipc-key-header', 'ipc-key-body']) {
+      const r = await request(id, wrongKey, ['POST', '/rest/user/list', '--data', '{}']);
+      assert.equal(r.code, 3, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr.split('\n').filter(Boolean).length, 1);
+      assert.match(r.stderr, /the API key was not accepted/);
+      assertNoLeak(r, leakForms(wrongKey));
+    }
+    const basic = await request('c42-basic', 'Wrong-Pass-123', ['GET', '/api/User/my']);
+    assert.equal(basic.code, 3);
+    assert.match(basic.stderr, /wrong username or password/);
+    assertNoLeak(basic, leakForms('Wrong-Pass-123', ACCOUNTS.code42.username));
   });
 
   it('rpc sends a Cove JSON-RPC call with the visa and shows the grown visa chain', async () => {
