@@ -134,7 +134,11 @@ export class SessionManager {
   renew(conn: ConnectionConfig, opts: { forceLogin?: boolean; interactive?: boolean } = {}): Promise<Session> {
     const running = this.renewals.get(conn.id);
     if (running) return running;
-    const p = this.doRenew(conn, opts.forceLogin ?? false, opts.interactive ?? true).finally(() => this.renewals.delete(conn.id));
+    const p = this.doRenew(conn, opts.forceLogin ?? false, opts.interactive ?? true).finally(() => {
+      this.renewals.delete(conn.id);
+      // Listeners showing "renewing…" learn that it ended, failed or not (a success has announced its session).
+      this.emit(conn.id, this.sessions.get(conn.id));
+    });
     this.renewals.set(conn.id, p);
     this.emit(conn.id, this.sessions.get(conn.id));
     return p;

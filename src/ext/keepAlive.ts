@@ -2,7 +2,7 @@
 // window is open, so the countdown never reaches zero. One timer per connection at most; none without a session.
 import * as vscode from 'vscode';
 import { type AuthErrorKind, describeError, isAuthError } from '../core/errors';
-import { DEFAULT_REFRESH_LEAD_SECONDS } from '../core/manager';
+import { refreshLeadMs } from '../core/manager';
 import type { ConnectionStore } from './connections';
 import { Commands } from './constants';
 import type { Log } from './log';
@@ -15,6 +15,10 @@ const NEEDS_USER = new Set<AuthErrorKind>(['credentials', 'twoFactorRequired', '
 export class KeepAlive implements vscode.Disposable {
   private readonly timers = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> }>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Per connection, the token whose renewal needs the user: no more background tries until the token changes. */
+  private readonly gaveUp = new Map<string, string>();
+  /** Per connection, a retry after a transient failure: kept while the token stays the same. */
+  private readonly retries = new Map<string, { token: string; at: number }>();
 
   constructor(
     private readonly store: ConnectionStore,
@@ -37,16 +41,20 @@ export class KeepAlive implements vscode.Disposable {
     for (const c of this.store.all()) this.schedule(c.id);
   }
 
-  private schedule(id: string, retryAt?: number): void {
+  private schedule(id: string): void {
     const conn = this.store.get(id);
     const s = this.sessions.get(id);
-    if (!conn?.keepAlive || !s || s.expiresAt === null) return this.clear(id);
+    if (!conn?.keepAlive || !s || s.expiresAt === null) {
+      this.gaveUp.delete(id);
+      this.retries.delete(id);
+      return this.clear(id);
+    }
     const now = Date.now();
     if (s.expiresAt <= now) return this.clear(id);
-    // Lead: the configured lead, but never more than half the token's lifetime (short-lived test tokens).
-    const lifetime = Math.max(1000, s.expiresAt - Math.max(s.lastUsedAt, s.issuedAt));
-    const lead = Math.min((conn.refreshLeadSeconds ?? DEFAULT_REFRESH_LEAD_SECONDS) * 1000, lifetime / 2);
-    const at = retryAt ?? s.expiresAt - lead;
+    if (this.gaveUp.get(id) === s.token) return this.clear(id);
+    // Lead: the configured lead, but never more than half the token's lifetime (the manager's rule).
+    const retry = this.retries.get(id);
+    const at = retry?.token === s.token ? retry.at : s.expiresAt - refreshLeadMs(conn, s);
     // Already due while a renewal runs (the renewal's start is itself a change): its new session reschedules.
     if (at <= now && this.sessions.manager.isRenewing(id)) return;
     const existing = this.timers.get(id);
@@ -71,11 +79,14 @@ export class KeepAlive implements vscode.Disposable {
       this.log.warn('keepAlive', message);
       const s = this.sessions.get(id);
       if (isAuthError(e) && NEEDS_USER.has(e.kind)) {
+        if (s) this.gaveUp.set(id, s.token);
+        this.clear(id);
         void vscode.window.showWarningMessage(`Keep-alive stopped: ${message}`, 'Log In').then((choice) => {
           if (choice) void vscode.commands.executeCommand(Commands.login, id);
         });
       } else if (s?.expiresAt && s.expiresAt > Date.now() + 1000) {
-        this.schedule(id, Math.min(Date.now() + RETRY_MS, s.expiresAt - 500));
+        this.retries.set(id, { token: s.token, at: Math.min(Date.now() + RETRY_MS, s.expiresAt - 500) });
+        this.schedule(id);
       }
     }
   }
