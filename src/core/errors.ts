@@ -1,5 +1,7 @@
 // One typed error for every way a login or call can fail, and the one-sentence message users see.
-import type { ConnectionConfig } from './types';
+import { authOf } from './config';
+import { REDACTED, redactText } from './redact';
+import type { AuthKind, ConnectionConfig } from './types';
 
 export type AuthErrorKind =
   | 'credentials' // wrong user / password / partner / API key
@@ -41,9 +43,10 @@ export function isAuthError(e: unknown): e is AuthError {
   return e instanceof AuthError;
 }
 
-/** What the user can do next, by kind. */
+/** What the user can do next, by kind. `credentials` is refined by the credential kind (see {@link credentialAdvice}). */
 const NEXT_STEP: Record<AuthErrorKind, string> = {
   credentials: 'check the username and set the secret again',
+  // Fits both "this account needs a code" and "the code was rejected".
   twoFactorRequired: 'enter the current code from your authenticator app',
   locked: 'wait for the lock to expire or ask an administrator to unlock the account',
   expired: 'log in again',
@@ -57,15 +60,118 @@ const NEXT_STEP: Record<AuthErrorKind, string> = {
   cancelled: 'start again when ready',
 };
 
-/** "Connection "Prod Cove": wrong partner, username or password (server: "…"); check … ." — one sentence. */
-export function describeError(e: unknown, conn: Pick<ConnectionConfig, 'id' | 'label'>): string {
+/** The advice for rejected credentials, by what the secret is. */
+const CREDENTIAL_ADVICE: Record<AuthKind, string> = {
+  password: 'check the username and password',
+  // Code42: both use the username and password (the token is fetched with them).
+  basic: 'check the username and password',
+  token: 'check the username and password',
+  apiKey: 'check the API key',
+  auth0: 'get a fresh Auth0 token',
+};
+
+/** What a caller knows about the connection: `{id, label}` at least; vendor and auth refine the advice. */
+export type DescribedConnection = Pick<ConnectionConfig, 'id' | 'label'> & Partial<Pick<ConnectionConfig, 'vendor' | 'auth'>>;
+
+/** "check the API key" / "check the partner name, username and password" …; the generic advice without a vendor. */
+export function credentialAdvice(conn: DescribedConnection): string {
+  if (!conn.vendor) return NEXT_STEP.credentials;
+  let auth: AuthKind;
+  try {
+    auth = authOf({ vendor: conn.vendor, auth: conn.auth });
+  } catch {
+    return NEXT_STEP.credentials; // an unknown vendor (a bad entry): no better advice
+  }
+  if (conn.vendor === 'cove' && auth === 'password') return 'check the partner name, username and password';
+  return CREDENTIAL_ADVICE[auth] ?? NEXT_STEP.credentials;
+}
+
+/**
+ * "Connection "Prod Cove": wrong partner, username or password (server: "…"); check … ." — one sentence.
+ * `conn` may be just `{id, label}` or a whole ConnectionConfig; with `vendor` (and `auth`) the advice for rejected
+ * credentials names what to check (password, API key, Auth0 token, Cove partner).
+ */
+export function describeError(e: unknown, conn: DescribedConnection): string {
   const name = conn.label || conn.id;
   if (!isAuthError(e)) {
     const msg = e instanceof Error ? e.message : String(e);
     return `Connection "${name}": unexpected error: ${stripPeriod(msg)}.`;
   }
   const server = e.details.serverMessage ? ` (server said: "${truncate(e.details.serverMessage, 200)}")` : '';
-  return `Connection "${name}": ${stripPeriod(e.message)}${server}; ${NEXT_STEP[e.kind]}.`;
+  const next = e.kind === 'credentials' ? credentialAdvice(conn) : NEXT_STEP[e.kind];
+  return `Connection "${name}": ${stripPeriod(e.message)}${server}; ${next}.`;
+}
+
+/**
+ * Every form a login secret travels in, to scrub from what a server says back: as given, trimmed, JSON-escaped,
+ * base64 (Commvault sends the password so) and base64 of `username:secret` (HTTP Basic, Code42).
+ */
+export function secretForms(secret: string, username?: string): string[] {
+  if (!secret) return [];
+  const forms = new Set<string>();
+  for (const s of new Set([secret, secret.trim()])) {
+    if (!s) continue;
+    forms.add(s);
+    forms.add(JSON.stringify(s).slice(1, -1));
+    forms.add(Buffer.from(s, 'utf8').toString('base64'));
+    if (username) forms.add(Buffer.from(`${username}:${s}`, 'utf8').toString('base64'));
+  }
+  // Longest first, so that no form is left half-replaced by a shorter one inside it.
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** The shortest piece of a secret worth hiding where a text was cut ("…") right inside it. */
+const MIN_CUT_PREFIX = 3;
+
+/**
+ * Removes the secrets (and secret-looking values: JWTs, tokens, `"password":…`) from a text. Where the text was
+ * already truncated ("…") in the middle of a secret, the cut-off start of it is removed too.
+ */
+export function scrubText(s: string, secrets: readonly string[]): string {
+  const forms = [...secrets].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length);
+  let out = redactText(s, forms);
+  if (!out.includes('…')) return out;
+  out = out.replace(/([^…]*)…/g, (whole, head: string) => {
+    for (const f of forms) {
+      for (let n = Math.min(f.length - 1, head.length); n >= MIN_CUT_PREFIX; n--) {
+        if (head.endsWith(f.slice(0, n))) return `${head.slice(0, head.length - n)}${REDACTED}…`;
+      }
+    }
+    return whole;
+  });
+  return out;
+}
+
+/** The error with the secrets scrubbed from its message and the server's words; other values pass unchanged. */
+export function scrubError(e: unknown, secrets: readonly string[]): unknown {
+  if (!secrets.length) return e;
+  if (isAuthError(e)) {
+    const message = scrubText(e.message, secrets);
+    const serverMessage = e.details.serverMessage === undefined ? undefined : scrubText(e.details.serverMessage, secrets);
+    if (message === e.message && serverMessage === e.details.serverMessage) return e;
+    // A new error: the old one's stack repeats the unscrubbed message.
+    return new AuthError(e.kind, message, { ...e.details, ...(serverMessage !== undefined ? { serverMessage } : {}) });
+  }
+  if (e instanceof Error) {
+    const message = scrubText(e.message, secrets);
+    if (message !== e.message) {
+      e.message = message;
+      e.stack = e.stack === undefined ? undefined : scrubText(e.stack, secrets);
+    }
+  }
+  return e;
+}
+
+/**
+ * Runs a login so that no error it throws carries the secret: a server that echoes the password
+ * (`bad password Hunter2`) must not put it into the sentence users see or the log. Every adapter's login uses this.
+ */
+export async function withSecretsScrubbed<T>(secret: string, username: string | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw scrubError(e, secretForms(secret, username));
+  }
 }
 
 function stripPeriod(s: string): string {

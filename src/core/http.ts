@@ -119,10 +119,15 @@ function safeOrigin(url: string): string {
 export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawResponse> {
   const t0 = performance.now();
   const timeoutMs = ctx.http.defaults.timeout ?? DEFAULT_TIMEOUT_MS;
+  // Without a body there is no Content-Type: axios would otherwise add application/x-www-form-urlencoded to every
+  // POST/PUT/PATCH (datarhei's Auth0 login is documented as a Bearer header "with no body"). `false` tells axios
+  // not to send the header at all.
+  const sent: RawAxiosRequestHeaders = { ...req.headers };
+  if (req.data === undefined && !Object.keys(sent).some((h) => h.toLowerCase() === 'content-type')) sent['Content-Type'] = false;
   const cfg: AxiosRequestConfig = {
     method: req.method,
     url: req.url,
-    headers: req.headers,
+    headers: sent,
     data: req.data,
     signal: ctx.signal,
   };
@@ -147,10 +152,7 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
   }
   const text = typeof res.data === 'string' ? res.data : res.data == null ? '' : String(res.data);
   const durationMs = Math.round(performance.now() - t0);
-  ctx.trace?.(
-    `${req.method} ${req.url} ${JSON.stringify(redactHeaders(flatHeaders(req.headers)))} ${redactText(req.data ?? '')}` +
-      ` → ${res.status} in ${durationMs} ms ${redactText(truncate(text, 500))}`,
-  );
+  ctx.trace?.(traceLine(req, res.status, durationMs, text));
   return {
     status: res.status,
     statusText: res.statusText ?? '',
@@ -160,6 +162,21 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
     contentType: headers['content-type'] ?? '',
     durationMs,
   };
+}
+
+/** Longest body kept in a trace line (after redaction). */
+export const TRACE_BODY_MAX = 500;
+
+/**
+ * One redacted trace line of an exchange. Redaction runs on the whole body BEFORE it is cut to
+ * {@link TRACE_BODY_MAX}: cut first, a token split at the limit (a JWT without its signature, the start of a visa)
+ * would no longer match the patterns and would be logged.
+ */
+export function traceLine(req: Pick<HttpRequest, 'method' | 'url' | 'headers' | 'data'>, status: number, durationMs: number, responseText: string): string {
+  return (
+    `${req.method} ${req.url} ${JSON.stringify(redactHeaders(flatHeaders(req.headers)))} ${redactText(req.data ?? '')}` +
+    ` → ${status} in ${durationMs} ms ${truncate(redactText(responseText), TRACE_BODY_MAX)}`
+  );
 }
 
 function flatHeaders(h: RawAxiosRequestHeaders | undefined): Record<string, string> {

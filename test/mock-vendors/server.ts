@@ -1,11 +1,19 @@
 // One Node process that speaks all five vendor protocols on loopback, over HTTP and HTTPS (self-signed).
 // Vendors live under a path prefix: http://127.0.0.1:PORT/<vendor>/… . Faults can be injected per vendor,
 // programmatically or with `POST /__mock/fault {"vendor":"datarhei","fault":{"kind":"status500"},"times":1}`.
+//
+// Used as a module by the tests and the demo (`startMockVendors`), or run on its own to try a client by hand:
+//   node out/test/mock-vendors/server.js [--port-base N] [--auth0]
+// starts every vendor on 127.0.0.1 (HTTP on N, HTTPS on N+1; free ports without --port-base), prints one line per
+// vendor with its base URL and demo accounts, and runs until Ctrl+C. datarhei's Auth0 login is off unless --auth0
+// is given, so that `GET /api` is the transcript's answer.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ACCOUNTS } from './accounts';
 import { createHandler as code42 } from './code42';
 import { createHandler as commvault } from './commvault';
 import { createHandler as cove } from './cove';
@@ -32,6 +40,11 @@ export interface MockVendorsOptions {
   httpsPort?: number;
   lifetimes?: Partial<Lifetimes>;
   clock?: () => number;
+  /**
+   * datarhei: accept Auth0 tokens (and list "auth0" in `GET /api`). Default true, because the CLI and integration
+   * tests log in with Auth0 on the default mock; false gives the transcript's `"auths":["localjwt"]`.
+   */
+  datarheiAuth0?: boolean;
 }
 
 export interface MockVendors {
@@ -72,7 +85,7 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
     commvault: commvault(env),
     ipcortex: ipcortex(env),
     code42: code42(env),
-    datarhei: datarhei(env),
+    datarhei: datarhei(env, opts.datarheiAuth0 === undefined ? {} : { auth0: opts.datarheiAuth0 }),
   };
   const faults = new Map<string, FaultRule>();
 
@@ -184,5 +197,53 @@ function close(server: http.Server | https.Server): Promise<void> {
   return new Promise((resolve) => {
     server.closeAllConnections();
     server.close(() => resolve());
+  });
+}
+
+/** One line per vendor: its base URLs and the demo accounts (fake loopback credentials, see accounts.ts). */
+export function describeMockVendors(mock: Pick<MockVendors, 'baseUrl'>, opts: { auth0?: boolean } = {}): string[] {
+  const a = ACCOUNTS;
+  const accounts: Record<MockVendor, string> = {
+    cove: `partner "${a.cove.partner}"; ${a.cove.username} / ${a.cove.password}; API user ${a.cove.apiUser.username} / ${a.cove.apiUser.password}; viewer ${a.cove.viewer.username} / ${a.cove.viewer.password}`,
+    commvault: `${a.commvault.username} / ${a.commvault.password} (commserver ${a.commvault.commserver}); domain ${a.commvault.domainUser.domain}\\${a.commvault.domainUser.username} / ${a.commvault.domainUser.password}; locked ${a.commvault.locked.username} / ${a.commvault.locked.password}`,
+    ipcortex: `${a.ipcortex.username} / ${a.ipcortex.password}; API key ${a.ipcortex.apiKey}`,
+    code42: `${a.code42.username} / ${a.code42.password}; two-factor ${a.code42.mfa.username} / ${a.code42.mfa.password} (TOTP secret ${a.code42.mfa.totpSecret}, or npm run totp)`,
+    datarhei: `${a.datarhei.username} / ${a.datarhei.password}; Auth0 ${opts.auth0 ? `on (tokens of ${a.datarhei.auth0.issuer})` : 'off (--auth0 turns it on)'}`,
+  };
+  const width = Math.max(...MOCK_VENDORS.map((v) => v.length));
+  return MOCK_VENDORS.map((v) => `${v.padEnd(width)}  ${mock.baseUrl(v)}  (https: ${mock.baseUrl(v, true)})  ${accounts[v]}`);
+}
+
+/** The command line: `node out/test/mock-vendors/server.js [--port-base N] [--auth0]`. */
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { 'port-base': { type: 'string' }, auth0: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    console.log('usage: node out/test/mock-vendors/server.js [--port-base N] [--auth0]\n  HTTP on N, HTTPS on N+1 (default: free ports); --auth0 lets datarhei accept Auth0 tokens.');
+    return;
+  }
+  let port = 0;
+  if (values['port-base'] !== undefined) {
+    port = Number(values['port-base']);
+    if (!Number.isInteger(port) || port < 1 || port > 65534) throw new Error(`--port-base must be a port number from 1 to 65534, not "${values['port-base']}"`);
+  }
+  const auth0 = values.auth0 ?? false;
+  const mock = await startMockVendors({ port, httpsPort: port ? port + 1 : 0, datarheiAuth0: auth0 });
+  console.log(`mock vendor servers on ${mock.url} and ${mock.httpsUrl} (self-signed); faults: POST ${mock.url}/__mock/fault`);
+  for (const line of describeMockVendors(mock, { auth0 })) console.log(line);
+  console.log('Ctrl+C stops them.');
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void mock.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    console.error(`mock vendor servers: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
   });
 }

@@ -1,7 +1,12 @@
 // Token maths, JWT decoding (on the real datarhei tokens), error sentences, redaction and config validation.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as http from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
+import * as path from 'node:path';
 import { connectionBinding, describeProblem, parseConnections } from '../../src/core/config';
-import { AuthError, describeError } from '../../src/core/errors';
+import { AuthError, describeError, scrubError, scrubText, secretForms, truncate, withSecretsScrubbed } from '../../src/core/errors';
+import { createHttpClient, send, TRACE_BODY_MAX, traceLine } from '../../src/core/http';
 import { decodeJwt, describeClaims, formatDuration } from '../../src/core/jwt';
 import { maskToken, redactHeaders, redactText } from '../../src/core/redact';
 import { createSession, formatRemaining, isExpired, pushHistory, replaceToken, timeLeftMs, touch } from '../../src/core/session';
@@ -152,6 +157,120 @@ describe('error sentences', () => {
     );
     assert.match(describeError(new Error('boom'), { id: 'x' }), /^Connection "x": unexpected error: boom\.$/);
   });
+
+  it('advises by credential kind when the connection says what it is', () => {
+    const e = new AuthError('credentials', 'rejected');
+    const advice = (conn: Parameters<typeof describeError>[1]) => describeError(e, conn).replace(/^.*; /, '');
+    assert.equal(advice({ id: 'c', vendor: 'cove' }), 'check the partner name, username and password.');
+    assert.equal(advice({ id: 'c', vendor: 'commvault' }), 'check the username and password.');
+    assert.equal(advice({ id: 'c', vendor: 'ipcortex' }), 'check the username and password.');
+    assert.equal(advice({ id: 'c', vendor: 'ipcortex', auth: 'apiKey' }), 'check the API key.');
+    assert.equal(advice({ id: 'c', vendor: 'datarhei', auth: 'auth0' }), 'get a fresh Auth0 token.');
+    assert.equal(advice({ id: 'c', vendor: 'datarhei' }), 'check the username and password.');
+    assert.equal(advice({ id: 'c', vendor: 'code42' }), 'check the username and password.');
+    assert.equal(advice({ id: 'c', vendor: 'code42', auth: 'basic' }), 'check the username and password.');
+    // A whole ConnectionConfig works as well as {id, label}; without a vendor the advice stays generic.
+    assert.equal(advice({ id: 'c', label: 'L', vendor: 'ipcortex', baseUrl: 'http://x', auth: 'apiKey' } as Parameters<typeof describeError>[1]), 'check the API key.');
+    assert.equal(advice({ id: 'c' }), 'check the username and set the secret again.');
+    // Other kinds keep their own advice.
+    assert.match(describeError(new AuthError('twoFactorRequired', 'the two-factor code was rejected'), { id: 'c', vendor: 'code42' }), /enter the current code from your authenticator app\.$/);
+  });
+});
+
+describe('secrets in server messages', () => {
+  it('names every form of a secret: as given, trimmed, JSON-escaped, base64 and base64 user:secret', () => {
+    const forms = secretForms(' pa"ss ', 'bob');
+    for (const f of [' pa"ss ', 'pa"ss', 'pa\\"ss', Buffer.from(' pa"ss ').toString('base64'), Buffer.from('bob:pa"ss').toString('base64')]) {
+      assert.ok(forms.includes(f), `${f} in ${JSON.stringify(forms)}`);
+    }
+    assert.deepEqual(secretForms(''), []);
+  });
+
+  it('scrubs every form from message and server words, keeps kind and details, and leaves clean errors alone', () => {
+    const secret = 'Hunter2';
+    const basic = Buffer.from(`admin:${secret}`).toString('base64');
+    const e = new AuthError('credentials', `bad password ${secret}`, { serverMessage: `bad password ${secret} (Basic ${basic})`, status: 401, code: 7 });
+    const out = scrubError(e, secretForms(secret, 'admin'));
+    assert.ok(out instanceof AuthError);
+    assert.equal(out.kind, 'credentials');
+    assert.equal(out.message, 'bad password ‹redacted›');
+    assert.equal(out.details.serverMessage, 'bad password ‹redacted› (Basic ‹redacted›)');
+    assert.equal(out.details.status, 401);
+    assert.equal(out.details.code, 7);
+    assert.ok(!String(out.stack).includes(secret));
+    const clean = new AuthError('network', 'refused');
+    assert.equal(scrubError(clean, secretForms(secret)), clean);
+    const plain = scrubError(new Error(`boom ${secret}`), [secret]) as Error;
+    assert.equal(plain.message, 'boom ‹redacted›');
+  });
+
+  it('also hides the start of a secret that a truncation cut off', () => {
+    const secret = 'Hunter2-secret';
+    const cut = truncate(`server said: bad password ${secret} and more`, 32);
+    assert.ok(cut.endsWith('Hunte…'), cut);
+    assert.equal(scrubText(cut, [secret]), 'server said: bad password ‹redacted›…');
+    assert.equal(scrubText('nothing to hide…', [secret]), 'nothing to hide…');
+  });
+
+  it('withSecretsScrubbed passes results through and scrubs what is thrown', async () => {
+    assert.equal(await withSecretsScrubbed('Hunter2', 'u', async () => 42), 42);
+    await assert.rejects(
+      withSecretsScrubbed('Hunter2', 'u', async () => {
+        throw new AuthError('protocol', 'the answer is not JSON (HTTP 200: "bad password Hunter2")');
+      }),
+      (e: unknown) => e instanceof AuthError && e.kind === 'protocol' && e.message === 'the answer is not JSON (HTTP 200: "bad password ‹redacted›")',
+    );
+  });
+});
+
+describe('HTTP trace lines', () => {
+  let server: http.Server;
+  let url = '';
+  let answer = '';
+  const seen: http.IncomingHttpHeaders[] = [];
+  before(async () => {
+    server = http.createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(answer));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('redacts before it truncates: a JWT or a visa cut at the limit is not logged in part', async () => {
+    for (const [name, secretPart, body] of [
+      // Each secret starts 40 characters before the cut: truncating first would log its first 39 characters.
+      ['jwt', DATARHEI_ACCESS.slice(0, 30), `${'x'.repeat(TRACE_BODY_MAX - 41)} ${DATARHEI_ACCESS} ${'z'.repeat(100)}`],
+      ['visa', 'visa-0123456789abcdef0123456', `{"filler":"${'y'.repeat(TRACE_BODY_MAX - 61)}","visa":"visa-0123456789abcdef0123456789abcdef","more":"${'z'.repeat(100)}"}`],
+    ] as const) {
+      answer = body;
+      const lines: string[] = [];
+      const res = await send({ http: createHttpClient({}), clock: Date.now, trace: (l) => lines.push(l) }, { method: 'GET', url });
+      assert.equal(res.text, body);
+      assert.equal(lines.length, 1);
+      assert.ok(!lines[0].includes(secretPart), `${name}: ${lines[0].slice(-80)}`);
+      assert.match(lines[0], /‹redacted›/, name);
+      assert.ok(lines[0].endsWith('…'), `${name}: still cut to the limit`);
+    }
+  });
+
+  it('traceLine cuts the redacted body to the limit and redacts request headers', () => {
+    const line = traceLine({ method: 'POST', url: 'http://h/x', headers: { Authorization: 'Bearer abc' }, data: '{"password":"pw"}' }, 200, 5, 'z'.repeat(TRACE_BODY_MAX + 100));
+    assert.match(line, /^POST http:\/\/h\/x \{"Authorization":"Bearer ‹redacted›"\} \{"password":"‹redacted›"\} → 200 in 5 ms z+…$/);
+    assert.equal(line.split(' ms ')[1].length, TRACE_BODY_MAX);
+  });
+
+  it('sends no Content-Type when there is no body (axios would add a form type to a POST)', async () => {
+    answer = '{}';
+    const ctx = { http: createHttpClient({}), clock: Date.now };
+    seen.length = 0;
+    await send(ctx, { method: 'POST', url, headers: { Authorization: 'Bearer t' } });
+    await send(ctx, { method: 'POST', url, headers: { 'Content-Type': 'application/json' }, data: '{}' });
+    assert.equal(seen[0]['content-type'], undefined);
+    assert.equal(seen[1]['content-type'], 'application/json');
+  });
 });
 
 describe('redaction', () => {
@@ -220,5 +339,75 @@ describe('connection validation', () => {
     assert.notEqual(connectionBinding(base), connectionBinding({ ...base, username: 'other' }));
     assert.notEqual(connectionBinding(base), connectionBinding({ ...base, auth: 'auth0' }));
     assert.notEqual(connectionBinding(base), connectionBinding({ ...base, vendor: 'code42' }));
+  });
+});
+
+describe('mock vendor servers run on their own', () => {
+  const SERVER_JS = path.resolve(__dirname, '../mock-vendors/server.js');
+
+  /** Two consecutive free loopback ports (HTTP on N, HTTPS on N+1). */
+  async function freePortPair(): Promise<number> {
+    const isFree = (port: number) =>
+      new Promise<boolean>((resolve) => {
+        const s = createServer().once('error', () => resolve(false));
+        s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+      });
+    for (let n = 0; n < 50; n++) {
+      const base = 20_000 + Math.floor(Math.random() * 40_000);
+      if ((await isFree(base)) && (await isFree(base + 1))) return base;
+    }
+    throw new Error('no free port pair');
+  }
+
+  it('node server.js --port-base N: one line per vendor with URL and accounts, serves, stops on Ctrl+C', async function () {
+    this.timeout(15_000);
+    const base = await freePortPair();
+    const child = spawn(process.execPath, [SERVER_JS, '--port-base', String(base)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString('utf8');
+          if (out.includes('Ctrl+C')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`exited early (${code}): ${out}`)));
+      });
+      const lines = out.trim().split('\n');
+      assert.match(lines[0], new RegExp(`^mock vendor servers on http://127\\.0\\.0\\.1:${base} and https://127\\.0\\.0\\.1:${base + 1}`));
+      for (const [vendor, url, account] of [
+        ['cove', `http://127.0.0.1:${base}/cove/jsonapi`, 'admin@acme.com / cove-demo-pass'],
+        ['commvault', `http://127.0.0.1:${base}/commvault/webconsole/api`, 'admin / cv-demo-pass'],
+        ['ipcortex', `http://127.0.0.1:${base}/ipcortex`, 'alice / ipc-demo-pass'],
+        ['code42', `http://127.0.0.1:${base}/code42`, 'mfa@example.com / c42-mfa-pass'],
+        ['datarhei', `http://127.0.0.1:${base}/datarhei`, 'admin / s3cret-pass'],
+      ]) {
+        const line = lines.find((l) => l.startsWith(`${vendor} `));
+        assert.ok(line, `a line for ${vendor}: ${out}`);
+        assert.ok(line.includes(url) && line.includes(account), line);
+      }
+      // Standalone, datarhei answers GET /api exactly as the transcript (Auth0 off).
+      const about = await new Promise<string>((resolve, reject) => {
+        http.get(`http://127.0.0.1:${base}/datarhei/api`, { agent: false }, (res) => {
+          let b = '';
+          res.on('data', (c: Buffer) => (b += c.toString('utf8')));
+          res.on('end', () => resolve(b));
+        }).on('error', reject);
+      });
+      assert.equal(about, '{"app":"datarhei-core","auths":["localjwt"],"version":{"number":"16.0.0"}}\n');
+      child.kill('SIGINT');
+      assert.equal(await exited, 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a --port-base that is not a port', async () => {
+    const child = spawn(process.execPath, [SERVER_JS, '--port-base', 'abc'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 1);
+    assert.match(err, /--port-base must be a port number/);
   });
 });
