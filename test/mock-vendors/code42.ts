@@ -6,6 +6,9 @@
 // Not confirmed (chosen here): the exact bad-credentials body, the invalid-code key
 // TIME_BASED_ONE_TIME_PASSWORD_INVALID, the legacy `[{"name","description"}]` error list on /api resources,
 // that the two-factor user needs `totp-auth` on Basic resource calls too, and the v3 token's claims.
+// The Basic + two-factor assumption is the one with consequences: the adapter therefore refuses a Basic login of a
+// two-factor account (a 30-second code cannot ride on every request). A real server might instead exempt Basic
+// resource calls from the code, or refuse Basic outright for such accounts; nobody has checked.
 import { randomUUID } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { ACCOUNTS } from './accounts';
@@ -71,6 +74,11 @@ const TOTP_INVALID = { error: [{ primaryErrorKey: 'TIME_BASED_ONE_TIME_PASSWORD_
 export interface Code42MockOptions {
   /** Put `exp` in the v3 token (default true); false shows the client's fixed-lifetime fallback. */
   tokenExp?: boolean;
+  /**
+   * A careless server (tests of the client's scrubbing): the bad-credentials description quotes the password, the
+   * Authorization header and its base64 `user:password`.
+   */
+  echoCredentials?: boolean;
 }
 
 const options = new WeakMap<MockEnv, Code42MockOptions>();
@@ -89,8 +97,13 @@ export function createHandler(env: MockEnv, opts: Code42MockOptions = {}): Vendo
     const colon = decoded.indexOf(':');
     const user = colon > 0 ? USERS.find((u) => u.username === decoded.slice(0, colon)) : undefined;
     if (!user || user.password !== decoded.slice(colon + 1)) {
-      return { fail: legacyErrors ? reply(401, [{ name: 'SYSTEM', description: 'Could not authenticate user' }]) : reply(401, COULD_NOT_AUTHENTICATE) };
+      const description = options.get(env)?.echoCredentials
+        ? `Could not authenticate user: bad password ${decoded.slice(colon + 1)} (Authorization: ${String(req.headers.authorization)}, credentials ${m?.[1] ?? ''})`
+        : 'Could not authenticate user';
+      const body = legacyErrors ? [{ name: 'SYSTEM', description }] : { ...COULD_NOT_AUTHENTICATE, error: [{ ...COULD_NOT_AUTHENTICATE.error[0], description }] };
+      return { fail: reply(401, body) };
     }
+    // Unconfirmed (see the top of this file): the two-factor user needs the code on Basic resource calls as well.
     if (user.totpSecret) {
       const code = String(req.headers['totp-auth'] ?? '').trim();
       if (!code) return { fail: reply(401, TOTP_REQUIRED) };

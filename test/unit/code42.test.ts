@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { Secret, TOTP } from 'otpauth';
 import { describeError } from '../../src/core/errors';
+import { SessionManager } from '../../src/core/manager';
 import type { ConnectionConfig, Credentials, Session } from '../../src/core/types';
 import { code42Adapter as adapter } from '../../src/vendors/code42';
 import { ACCOUNTS } from '../mock-vendors/accounts';
@@ -69,7 +70,7 @@ describe('Code42', () => {
   afterEach(() => {
     undo?.();
     undo = undefined;
-    setCode42Options(mock().env, { tokenExp: true });
+    setCode42Options(mock().env, { tokenExp: true, echoCredentials: false });
   });
 
   describe('mock wire format', () => {
@@ -162,13 +163,39 @@ describe('Code42', () => {
       assert.ok(!describeError(e, conn()).includes('bad-pass'));
     });
 
-    it('two-factor user: twoFactorRequired, then the check passes with a code; later Basic calls ask for a code again', async () => {
+    it('two-factor user: the Basic login fails clearly as config (use auth token), with or without a code', async () => {
       const c = conn({ auth: 'basic', username: U.mfa.username });
-      const e = await rejects(adapter.login(c, { secret: U.mfa.password }, ctxFor(c)), 'twoFactorRequired');
-      assert.equal(e.details.serverMessage, 'TIME_BASED_ONE_TIME_PASSWORD_REQUIRED');
-      const s = await adapter.login(c, { secret: U.mfa.password, totp: totpCode() }, ctxFor(c));
-      assert.equal(s.user?.name, U.mfa.username);
-      await rejects(get(c, s, '/api/User/my'), 'twoFactorRequired');
+      const calls = mock().env.stats.get('code42.call');
+      for (const creds of [{ secret: U.mfa.password }, { secret: U.mfa.password, totp: totpCode() }]) {
+        const e = await rejects(adapter.login(c, creds, ctxFor(c)), 'config');
+        assert.match(e.message, /requires two-factor authentication, which Basic auth cannot carry/);
+        assert.match(e.message, /use "auth": "token"/);
+        assert.equal(e.details.serverMessage, 'TIME_BASED_ONE_TIME_PASSWORD_REQUIRED');
+        assert.match(describeError(e, c), /use "auth": "token".*; fix the connection settings\.$/);
+      }
+      assert.equal(mock().env.stats.get('code42.call'), calls, 'the code is never sent with Basic, so no check passed');
+      // The same account with token login works with the code.
+      const s = await adapter.login(conn({ username: U.mfa.username }), { secret: U.mfa.password, totp: totpCode() }, ctxFor(c));
+      assert.equal(s.authKind, 'token');
+    });
+
+    it('a Basic session whose org later requires two-factor → requests fail as config, not as a prompt', async () => {
+      const c = conn({ auth: 'basic' });
+      const s = await adapter.login(c, { secret: U.password }, ctxFor(c));
+      const mfa: Session = { ...s, attach: { kind: 'header', name: 'Authorization', value: basic(U.mfa.username, U.mfa.password) } };
+      const e = await rejects(get(c, mfa, '/api/User/my'), 'config');
+      assert.match(e.message, /Basic auth cannot carry/);
+    });
+
+    it('a server that echoes the password, the Basic value and its base64 → none of them in the error', async () => {
+      setCode42Options(mock().env, { echoCredentials: true });
+      const secret = 'Hunter2-basic';
+      const b64 = Buffer.from(`${U.username}:${secret}`).toString('base64');
+      const e = await rejects(login({ auth: 'basic' }, { secret }), 'credentials');
+      const text = `${e.message} ${e.details.serverMessage} ${describeError(e, conn())} ${e.stack}`;
+      assert.match(e.details.serverMessage ?? '', /^Could not authenticate user: bad password ‹redacted›/, 'the server words stay');
+      assert.ok(!text.includes(secret), text);
+      assert.ok(!text.includes(b64), text);
     });
 
     it('a password changed later → requests throw expired', async () => {
@@ -244,11 +271,55 @@ describe('Code42', () => {
       assert.equal((me.response.body as { data: { username: string } }).data.username, U.mfa.username, 'the token needs no code');
     });
 
-    it('2FA: a wrong code → credentials, the code was rejected', async () => {
+    it('2FA: a wrong code → twoFactorRequired "the two-factor code was rejected" with the server words', async () => {
       const c = conn({ username: U.mfa.username });
-      const e = await rejects(adapter.login(c, { secret: U.mfa.password, totp: wrongCode() }, ctxFor(c)), 'credentials');
+      const e = await rejects(adapter.login(c, { secret: U.mfa.password, totp: wrongCode() }, ctxFor(c)), 'twoFactorRequired');
       assert.equal(e.message, 'the two-factor code was rejected');
+      assert.equal(e.details.status, 401);
       assert.equal(e.details.serverMessage, 'TIME_BASED_ONE_TIME_PASSWORD_INVALID');
+      assert.equal(
+        describeError(e, c),
+        'Connection "Code42 test": the two-factor code was rejected (server said: "TIME_BASED_ONE_TIME_PASSWORD_INVALID"); enter the current code from your authenticator app.',
+      );
+    });
+
+    it('2FA: after a wrong code the session manager asks again, and the right code logs in', async () => {
+      const c = conn({ username: U.mfa.username });
+      const attempts: number[] = [];
+      const m = new SessionManager({
+        getSecret: async () => U.mfa.password,
+        askTotp: async (_c, attempt) => {
+          attempts.push(attempt);
+          return attempt === 1 ? wrongCode() : totpCode();
+        },
+      });
+      const s = await m.login(c);
+      assert.deepEqual(attempts, [1, 2], 'asked once for the code, once more after it was rejected');
+      assert.equal(s.jwt?.claims.username, U.mfa.username);
+    });
+
+    it('2FA: wrong codes only → the manager gives up after its attempts with twoFactorRequired', async () => {
+      const c = conn({ username: U.mfa.username });
+      let asked = 0;
+      const m = new SessionManager({
+        getSecret: async () => U.mfa.password,
+        askTotp: async () => {
+          asked++;
+          return wrongCode();
+        },
+      });
+      const e = await rejects(m.login(c), 'twoFactorRequired');
+      assert.equal(e.message, 'the two-factor code was rejected');
+      assert.equal(asked, 3);
+    });
+
+    it('a server that echoes the password → the token login error does not carry it', async () => {
+      setCode42Options(mock().env, { echoCredentials: true });
+      const e = await rejects(login({}, { secret: 'Hunter2-token' }), 'credentials');
+      assert.match(e.details.serverMessage ?? '', /bad password ‹redacted›/);
+      for (const t of [e.message, e.details.serverMessage ?? '', describeError(e, conn())]) {
+        assert.ok(!t.includes('Hunter2-token') && !t.includes(Buffer.from(`${U.username}:Hunter2-token`).toString('base64')), t);
+      }
     });
 
     it('2FA: a wrong password with a right code is still a wrong password', async () => {
