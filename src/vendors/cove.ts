@@ -2,7 +2,7 @@
 // baseUrl is the JSON-RPC endpoint itself (default https://api.backup.management/jsonapi).
 // Every answer carries a new visa at the top level; each one is valid 15 minutes from its issue, so the session
 // keeps the newest and its expiry slides with every answer. Errors arrive with HTTP 200 as JSON-RPC errors.
-import { AuthError } from '../core/errors';
+import { AuthError, withSecretsScrubbed } from '../core/errors';
 import { type AdapterContext, isObject, parseJson, type RawResponse, send, toApiResponse } from '../core/http';
 import { createSession, replaceToken } from '../core/session';
 import type { CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
@@ -94,6 +94,42 @@ function userDetail(rec: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
+  const problems = coveAdapter.validate(conn);
+  if (problems.length) throw new AuthError('config', problems.join('; '));
+  const id = '1';
+  const res = await send(ctx, {
+    method: 'POST',
+    url: conn.baseUrl,
+    headers: JSON_HEADERS,
+    data: JSON.stringify({
+      jsonrpc: '2.0',
+      id,
+      method: 'Login',
+      params: { partner: conn.partner, username: conn.username, password: creds.secret },
+    }),
+  });
+  const answer = readAnswer(res, 'the Cove Login');
+  if (answer.error) throw errorFor(answer.error, 'Login', res.status);
+  // The visa is a top-level field beside `result`, not inside it.
+  if (!answer.visa) throw new AuthError('protocol', 'the Cove Login answer has no visa', { status: res.status });
+  const outer = isObject(answer.result) ? answer.result : {};
+  const rec = isObject(outer.result) ? outer.result : outer;
+  const name = typeof rec.FullName === 'string' && rec.FullName ? rec.FullName : (conn.username ?? undefined);
+  const userId = typeof rec.Id === 'number' || typeof rec.Id === 'string' ? rec.Id : undefined;
+  return createSession({
+    connectionId: conn.id,
+    vendor: 'cove',
+    authKind: 'password',
+    token: answer.visa,
+    attach: { kind: 'jsonrpc', name: 'visa', value: answer.visa },
+    now: ctx.clock(),
+    method: 'Login',
+    slidingWindowMs: (conn.lifetimeSeconds ?? COVE_VISA_SECONDS) * 1000,
+    user: { name, id: userId, detail: userDetail(rec) },
+    vendorState: { lastRpcId: id },
+  });
+}
 
 export const coveAdapter: VendorAdapter = {
   vendor: 'cove',
@@ -111,41 +147,9 @@ export const coveAdapter: VendorAdapter = {
     return problems;
   },
 
-  async login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
-    const problems = coveAdapter.validate(conn);
-    if (problems.length) throw new AuthError('config', problems.join('; '));
-    const id = '1';
-    const res = await send(ctx, {
-      method: 'POST',
-      url: conn.baseUrl,
-      headers: JSON_HEADERS,
-      data: JSON.stringify({
-        jsonrpc: '2.0',
-        id,
-        method: 'Login',
-        params: { partner: conn.partner, username: conn.username, password: creds.secret },
-      }),
-    });
-    const answer = readAnswer(res, 'the Cove Login');
-    if (answer.error) throw errorFor(answer.error, 'Login', res.status);
-    // The visa is a top-level field beside `result`, not inside it.
-    if (!answer.visa) throw new AuthError('protocol', 'the Cove Login answer has no visa', { status: res.status });
-    const outer = isObject(answer.result) ? answer.result : {};
-    const rec = isObject(outer.result) ? outer.result : outer;
-    const name = typeof rec.FullName === 'string' && rec.FullName ? rec.FullName : (conn.username ?? undefined);
-    const userId = typeof rec.Id === 'number' || typeof rec.Id === 'string' ? rec.Id : undefined;
-    return createSession({
-      connectionId: conn.id,
-      vendor: 'cove',
-      authKind: 'password',
-      token: answer.visa,
-      attach: { kind: 'jsonrpc', name: 'visa', value: answer.visa },
-      now: ctx.clock(),
-      method: 'Login',
-      slidingWindowMs: (conn.lifetimeSeconds ?? COVE_VISA_SECONDS) * 1000,
-      user: { name, id: userId, detail: userDetail(rec) },
-      vendorState: { lastRpcId: id },
-    });
+  login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
+    // A server that echoes the password must not put it into the error.
+    return withSecretsScrubbed(creds.secret, conn.username, () => loginOnce(conn, creds, ctx));
   },
 
   // No logout: Cove documents no Logout method; forgetting the visa locally is the logout.

@@ -48,9 +48,11 @@ export interface CoveReceived {
 export interface CoveMockOptions {
   /** Answer successes without the top-level visa (a broken server), to prove the client notices. */
   omitVisa: boolean;
+  /** A careless server: the bad-login message quotes the password it was sent (tests of the client's scrubbing). */
+  echoPassword: boolean;
 }
 
-const DEFAULT_OPTIONS: CoveMockOptions = { omitVisa: false };
+const DEFAULT_OPTIONS: CoveMockOptions = { omitVisa: false, echoPassword: false };
 
 const PARTNER_ID = 33491;
 
@@ -201,7 +203,10 @@ export function createHandler(env: MockEnv): VendorHandler {
       env.stats.inc('cove.Login');
       received.push({ at: env.clock(), method, id, visa: typeof m.visa === 'string' ? m.visa : null });
       const user = USERS.find((u) => u.username === params.username && u.password === params.password);
-      if (!user || params.partner !== ACCOUNTS.cove.partner) return rpcError(id, BAD_LOGIN.code, BAD_LOGIN.message, BAD_LOGIN.data);
+      if (!user || params.partner !== ACCOUNTS.cove.partner) {
+        const message = options.echoPassword ? `${BAD_LOGIN.message} ${String(params.password)}` : BAD_LOGIN.message;
+        return rpcError(id, BAD_LOGIN.code, message, BAD_LOGIN.data);
+      }
       return ok(id, { result: { ...user.record } }, user);
     }
 

@@ -114,6 +114,19 @@ describe('N-able Cove adapter', () => {
       assert.equal(e.kind, 'protocol');
       assert.match(e.message, /no visa/);
     });
+
+    it('a server that echoes the password: it is scrubbed from the server words and the sentence', async () => {
+      await axios.post(`${mock().url}/cove/__mock/options`, { echoPassword: true });
+      const secret = 'Hunter2-cove';
+      const e = await rejects(login(conn(), secret), 'credentials');
+      assert.equal(e.details.serverMessage, 'Unknown partner/username or bad password ‹redacted›');
+      const sentence = describeError(e, conn());
+      assert.equal(
+        sentence,
+        'Connection "cove-test": wrong partner, username or password (server said: "Unknown partner/username or bad password ‹redacted›"); check the partner name, username and password.',
+      );
+      assert.ok(!`${e.message} ${e.stack}`.includes(secret));
+    });
   });
 
   describe('calls and the visa chain', () => {
