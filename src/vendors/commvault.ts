@@ -13,7 +13,7 @@
 // - the HTTP status of Logout's "Invalid authorization token provided." (200 or 401: both count as logged out);
 // - the exact errList wording: whatever the server says is shown as its message.
 import { createHash } from 'node:crypto';
-import { AuthError, truncate } from '../core/errors';
+import { AuthError, secretForms, truncate, withSecretsScrubbed } from '../core/errors';
 import { type AdapterContext, type RawResponse, isObject, joinUrl, looksLikeHtml, parseJson, send, toApiResponse, httpMethod } from '../core/http';
 import { redactText } from '../core/redact';
 import { xml } from '../core/xml';
@@ -155,13 +155,18 @@ function validate(conn: ConnectionConfig): string[] {
 }
 
 async function login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
+  // The server's words are scrubbed where they are read (below); this also covers every message built from them.
+  return withSecretsScrubbed(creds.secret, conn.username, () => loginOnce(conn, creds, ctx));
+}
+
+async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
   const problems = validate(conn);
   if (problems.length) throw new AuthError('config', problems.join('; '));
   if (!creds.secret) throw new AuthError('config', 'no password is set');
   const format = formatOf(conn);
   const username = (conn.username ?? '').trim();
   const encoded = Buffer.from(creds.secret, 'utf8').toString('base64');
-  const secrets = [creds.secret, encoded];
+  const secrets = secretForms(creds.secret, username);
 
   // Field order and the mode spelling ("WebConsole" in JSON, "Webconsole" in XML) follow the documentation.
   const fields: Record<string, string> = {

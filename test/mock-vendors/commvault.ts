@@ -32,6 +32,8 @@ export interface CommvaultMockRecord {
   forcePasswordChange: boolean;
   /** Test knob: the token in Login answers is broken over lines, as in documentation copies. */
   tokenLineBreaks: boolean;
+  /** Test knob: a careless server whose bad-login message quotes the password, decoded and as sent (base64). */
+  echoPassword: boolean;
 }
 
 const RECORDS = new WeakMap<MockEnv, CommvaultMockRecord>();
@@ -107,6 +109,7 @@ export function createHandler(env: MockEnv): VendorHandler {
     liveTokens: () => tokens.size,
     forcePasswordChange: false,
     tokenLineBreaks: false,
+    echoPassword: false,
   };
   RECORDS.set(env, record);
 
@@ -249,7 +252,8 @@ export function createHandler(env: MockEnv): VendorHandler {
     const expected =
       user?.username === ACCOUNTS.commvault.username ? ACCOUNTS.commvault.password : user ? ACCOUNTS.commvault.domainUser.password : null;
     if (!user || password === null || password !== expected) {
-      return loginFailure(format, 'Username or password is incorrect', 5);
+      const echo = record.echoPassword ? ` (password ${password ?? ''}, sent as ${str(body.password)})` : '';
+      return loginFailure(format, `Username or password is incorrect${echo}`, 5);
     }
     const deviceId = str(body.deviceId) || null;
     const token = issue({ username: user.username, domain: user.domain, userGUID: user.userGUID, deviceId });

@@ -40,6 +40,7 @@ describe('Commvault adapter', () => {
   afterEach(() => {
     rec().forcePasswordChange = false;
     rec().tokenLineBreaks = false;
+    rec().echoPassword = false;
   });
 
   async function loginAdmin(c: ConnectionConfig = conn(), ctx: AdapterContext = ctxFor(c)): Promise<Session> {
@@ -165,6 +166,20 @@ describe('Commvault adapter', () => {
       assert.match(sentence, /^Connection "Prod CV": wrong username or password \(server said: "Username or password is incorrect"\)/);
       assert.ok(!sentence.includes('wrong-pass') && !sentence.includes(b64('wrong-pass')));
     });
+
+    for (const format of ['json', 'xml'] as const) {
+      it(`a server that echoes the password and its base64 (${format}): scrubbed, the words kept`, async () => {
+        rec().echoPassword = true;
+        const c = conn({ format });
+        const secret = 'Hunter2-cv';
+        const e = await authError(() => cv.login(c, { secret }, ctxFor(c)));
+        assert.equal(e.kind, 'credentials');
+        assert.equal(e.details.serverMessage, 'Username or password is incorrect (password ‹redacted›, sent as ‹redacted›)');
+        const sentence = describeError(e, c);
+        assert.match(sentence, /; check the username and password\.$/);
+        assert.ok(!`${e.message} ${e.stack} ${sentence}`.includes(secret) && !sentence.includes(b64(secret)));
+      });
+    }
 
     it('wrong password (XML): credentials, with the errList attributes', async () => {
       const c = conn({ format: 'xml' });
