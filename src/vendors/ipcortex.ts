@@ -1,7 +1,7 @@
 // IPCortex Communication System adapter — session cookie `Red60urne` or a stateless API key
 // (see /work/shared/PROTOCOLS.md §3). baseUrl is the PABX root; calls are `POST {base}/rest/<section>/<verb>`.
 import { parseSetCookie } from 'set-cookie-parser';
-import { AuthError, truncate } from '../core/errors';
+import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
 import { type AdapterContext, isObject, joinUrl, looksLikeHtml, parseJson, type RawResponse, send, toApiResponse } from '../core/http';
 import { createSession, touch } from '../core/session';
 import type { Attach, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
@@ -42,6 +42,9 @@ function isSuccess(body: unknown): boolean {
 function isFail(body: unknown): boolean {
   return isObject(body) && typeof body.result === 'string' && body.result.toLowerCase() !== 'success';
 }
+
+/** The answer refuses a call the user may not make (authenticated, but not allowed): HTTP 403 or such words. */
+const FORBIDDEN_TEXT = /permission|denied|forbidden|not\s+(allowed|permitted|authori[sz]ed\s+for)|access\s+rights?/i;
 
 /** The answer means "you are not (or no longer) authenticated". */
 function isNotAuthenticated(status: number, body: unknown): boolean {
@@ -163,6 +166,26 @@ async function passwordLogin(conn: ConnectionConfig, creds: Credentials, ctx: Ad
   });
 }
 
+/**
+ * Why the key check call failed. Only a "not authenticated" answer (HTTP 401, or a `fail` about authentication,
+ * sessions or keys — the same test calls use) means the key itself was refused; a bare `{"result":"fail"}` has no
+ * words to tell otherwise and is taken as that too. Anything else is about the check call, not the key: a refusal
+ * of the section (HTTP 403, "Permission denied for section user") is `forbidden`, other failures `protocol`.
+ */
+function keyCheckFailure(status: number, body: unknown): AuthError {
+  const serverMessage = serverMessageOf(body);
+  const details = { serverMessage, status };
+  const what = `the API key check (POST ${IPCORTEX_KEY_CHECK_PATH})`;
+  if (isNotAuthenticated(status, body) || (isFail(body) && serverMessage === undefined && status < 400)) {
+    return new AuthError('credentials', 'the API key was not accepted', details);
+  }
+  if (status === 403 || (serverMessage !== undefined && FORBIDDEN_TEXT.test(serverMessage))) {
+    return new AuthError('forbidden', `the server refused ${what}: the key's user may not read that section`, details);
+  }
+  if (isFail(body)) return new AuthError('protocol', `the server refused ${what} (HTTP ${status})`, details);
+  return new AuthError('protocol', `the IPCortex API key check answer has no "result" (HTTP ${status})`, { status });
+}
+
 async function apiKeyLogin(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
   const key = creds.secret.trim();
   if (!key) throw new AuthError('config', 'the API key is empty');
@@ -171,12 +194,7 @@ async function apiKeyLogin(conn: ConnectionConfig, creds: Credentials, ctx: Adap
   const p = prepare({ attach }, {});
   const res = await send(ctx, { method: 'POST', url: joinUrl(conn.baseUrl, IPCORTEX_KEY_CHECK_PATH), headers: p.headers, data: p.data });
   const body = parseJson(res, 'the IPCortex API key check');
-  if (!isSuccess(body)) {
-    if (isFail(body) || res.status === 401 || res.status === 403) {
-      throw new AuthError('credentials', 'the API key was not accepted', { serverMessage: serverMessageOf(body), status: res.status });
-    }
-    throw new AuthError('protocol', `the IPCortex API key check answer has no "result" (HTTP ${res.status})`, { status: res.status });
-  }
+  if (!isSuccess(body)) throw keyCheckFailure(res.status, body);
   return createSession({
     connectionId: conn.id,
     vendor: 'ipcortex',
@@ -210,7 +228,11 @@ export const ipcortexAdapter: VendorAdapter = {
   async login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
     const problems = ipcortexAdapter.validate(conn);
     if (problems.length) throw new AuthError('config', problems.join('; '));
-    return (conn.auth ?? 'password') === 'apiKey' ? apiKeyLogin(conn, creds, ctx) : passwordLogin(conn, creds, ctx);
+    const apiKey = (conn.auth ?? 'password') === 'apiKey';
+    // A server that echoes the password or the key must not put it into the error.
+    return withSecretsScrubbed(creds.secret, apiKey ? undefined : conn.username, () =>
+      apiKey ? apiKeyLogin(conn, creds, ctx) : passwordLogin(conn, creds, ctx),
+    );
   },
 
   async logout(conn: ConnectionConfig, session: Session, ctx: AdapterContext): Promise<void> {

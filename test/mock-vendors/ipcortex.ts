@@ -23,9 +23,16 @@ export interface IpcortexMockOptions {
   notAuthStatus: 200 | 401;
   /** Shape of a failed login: with a `message` (default), bare `{"result":"fail"}`, or 401 with `error`. */
   loginFail: 'message' | 'bare' | 'http401';
+  /** A careless server (tests of the client's scrubbing): failure messages quote the password or key they were sent. */
+  echoSecret: boolean;
+  /**
+   * REST sections the caller may not use although authenticated: a call answers
+   * `{"result":"fail","message":"Permission denied for section <name>"}` (the wording is made up; unconfirmed).
+   */
+  denySections: string[];
 }
 
-const DEFAULT_OPTIONS: IpcortexMockOptions = { sessionIn: 'both', notAuthStatus: 200, loginFail: 'message' };
+const DEFAULT_OPTIONS: IpcortexMockOptions = { sessionIn: 'both', notAuthStatus: 200, loginFail: 'message', echoSecret: false, denySections: [] };
 
 interface SessionState {
   lastUsed: number;
@@ -97,16 +104,18 @@ export function createHandler(env: MockEnv): VendorHandler {
     return s;
   };
 
-  const notAuthenticated = (): MockReply => json(options.notAuthStatus, { result: 'fail', message: 'Not authenticated' });
+  const notAuthenticated = (presented?: string): MockReply =>
+    json(options.notAuthStatus, { result: 'fail', message: options.echoSecret && presented ? `Not authenticated: bad key ${presented}` : 'Not authenticated' });
 
   const login = (req: MockRequest, body: Record<string, unknown>): MockReply => {
     env.stats.inc('ipcortex.login');
     const auth = authOf(body);
     const good = auth.type === 'auth' && auth.username === ACCOUNTS.ipcortex.username && auth.password === ACCOUNTS.ipcortex.password;
     if (!good) {
+      const echo = options.echoSecret ? `: bad password ${String(auth.password)}` : '';
       if (options.loginFail === 'bare') return json(200, { result: 'fail' });
-      if (options.loginFail === 'http401') return json(401, { result: 'fail', error: 'Invalid username or password' });
-      return json(200, { result: 'fail', message: 'Authentication failed' });
+      if (options.loginFail === 'http401') return json(401, { result: 'fail', error: `Invalid username or password${echo}` });
+      return json(200, { result: 'fail', message: `Authentication failed${echo}` });
     }
     // A valid cookie on the login: the login applies to that existing session.
     const existing = readCookie(req.headers.cookie, COOKIE_NAME);
@@ -151,7 +160,9 @@ export function createHandler(env: MockEnv): VendorHandler {
       }
     }
     lastAuth = { via, ok };
-    if (!ok) return notAuthenticated();
+    if (!ok) return notAuthenticated([bodyKey, headerKey].find((k) => typeof k === 'string' && k !== ACCOUNTS.ipcortex.apiKey) as string | undefined);
+    const section = /^\/rest\/([^/]+)/.exec(req.path)?.[1] ?? '';
+    if (options.denySections.includes(section)) return json(200, { result: 'fail', message: `Permission denied for section ${section}` });
     const values = VALUES[req.path.replace(/\/+$/, '')];
     if (!values) return json(404, { result: 'fail', message: 'Unknown request' });
     return json(200, { result: 'success', values });

@@ -2,6 +2,7 @@
 // against the loopback mock.
 import * as assert from 'node:assert/strict';
 import axios from 'axios';
+import { describeError } from '../../src/core/errors';
 import type { ConnectionConfig, Session } from '../../src/core/types';
 import { ipcortexAdapter } from '../../src/vendors/ipcortex';
 import { ACCOUNTS } from '../mock-vendors/accounts';
@@ -143,6 +144,17 @@ describe('IPCortex adapter', () => {
       });
     }
 
+    for (const shape of ['message', 'http401'] as const) {
+      it(`a server that echoes the password (${shape}): scrubbed from the error, the words kept`, async () => {
+        await setOptions({ loginFail: shape, echoSecret: true });
+        const e = await rejects(login(conn(), 'Hunter2-ipc'), 'credentials');
+        assert.match(e.details.serverMessage ?? '', /: bad password ‹redacted›$/);
+        const sentence = describeError(e, conn());
+        assert.match(sentence, /; check the username and password\.$/);
+        assert.ok(!`${e.message} ${e.details.serverMessage} ${e.stack} ${sentence}`.includes('Hunter2-ipc'));
+      });
+    }
+
     it('refuses a password connection without a username before any request', async () => {
       const before = mock().env.stats.get('ipcortex.login');
       const e = await rejects(login(conn({ username: '' })));
@@ -239,6 +251,33 @@ describe('IPCortex adapter', () => {
         assert.ok(!e.message.includes('ipck-wrong-key'));
       });
     }
+
+    it('a key check the server answers with a 401 is a refused key too', async () => {
+      await setOptions({ notAuthStatus: 401 });
+      const e = await rejects(login(keyConn(), 'ipck-wrong-key'), 'credentials');
+      assert.equal(e.message, 'the API key was not accepted');
+      assert.equal(e.details.status, 401);
+    });
+
+    it('a key check refused for its section is forbidden with the server words, not a wrong key', async () => {
+      await setOptions({ denySections: ['user'] });
+      const e = await rejects(login(keyConn(), ACCOUNTS.ipcortex.apiKey), 'forbidden');
+      assert.doesNotMatch(e.message, /not accepted/);
+      assert.match(e.message, /POST \/rest\/user\/list/);
+      assert.equal(e.details.serverMessage, 'Permission denied for section user');
+      assert.match(describeError(e, keyConn()), /\(server said: "Permission denied for section user"\); use an account whose role allows this call\.$/);
+    });
+
+    it('a server that echoes a wrong API key: scrubbed from the error', async () => {
+      await setOptions({ echoSecret: true });
+      for (const where of ['header', 'body'] as const) {
+        const e = await rejects(login(keyConn(where), 'ipck-wrong-key-0123456789'), 'credentials');
+        assert.equal(e.details.serverMessage, 'Not authenticated: bad key ‹redacted›');
+        const sentence = describeError(e, keyConn(where));
+        assert.match(sentence, /; check the API key\.$/);
+        assert.ok(!`${e.message} ${e.stack} ${sentence}`.includes('ipck-wrong-key-0123456789'));
+      }
+    });
 
     it('reports a key that stopped working as expired', async () => {
       const c = keyConn();
