@@ -4,7 +4,7 @@
 // fixed at issue). Refresh: GET /api/login/refresh with Bearer <refresh_token> → {"access_token"} (the refresh token
 // is not rotated). Calls: Bearer <access_token>. A wrong password is answered after a deliberate 5 s delay, which
 // the default 15 s timeout covers.
-import { AuthError, truncate } from '../core/errors';
+import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
 import { type AdapterContext, type HttpRequest, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest } from '../core/http';
 import { decodeJwt } from '../core/jwt';
 import { createSession, isRefreshUsable, replaceToken, touch } from '../core/session';
@@ -47,8 +47,12 @@ function stringField(v: unknown, name: string, what: string, status: number): st
   return s;
 }
 
-
 async function login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
+  // A server that echoes the password or the Auth0 token must not put it into the error.
+  return withSecretsScrubbed(creds.secret, conn.username, () => loginOnce(conn, creds, ctx));
+}
+
+async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
   const auth: AuthKind = conn.auth ?? 'password';
   if (auth !== 'password' && auth !== 'auth0') throw new AuthError('config', `datarhei Core has no "${auth}" login`);
   if (!creds.secret) throw new AuthError('credentials', auth === 'auth0' ? 'no Auth0 access token was given' : 'no password was given');
@@ -62,7 +66,8 @@ async function login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterCon
           headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
           data: JSON.stringify({ username: conn.username, password: creds.secret }),
         }
-      : { method: 'POST', url: joinUrl(conn.baseUrl, LOGIN_PATH), headers: { Authorization: `Bearer ${creds.secret}`, Accept: 'application/json' } };
+      : // Auth0: the token as Bearer and no body, so no Content-Type either (send() leaves it out when there is no body).
+        { method: 'POST', url: joinUrl(conn.baseUrl, LOGIN_PATH), headers: { Authorization: `Bearer ${creds.secret}`, Accept: 'application/json' } };
   const res = await send(ctx, req);
   if (res.status === 401) {
     throw new AuthError('credentials', auth === 'auth0' ? 'the Auth0 access token was rejected' : 'wrong username or password', {

@@ -9,22 +9,47 @@
 // - the refresh token is not rotated; `/api` answers a short "about" unless a valid ACCESS token comes with it.
 // Not confirmed (chosen here): the 404 body for unknown routes, the Auth0 error texts, the /api/v3/config and
 // /api/v3/skills bodies (trimmed; the config never carries the password or the JWT secret).
+//
+// Auth0 is on by default although the transcript's server has it off (`"auths":["localjwt"]`, 75 bytes): the CLI
+// unit tests and the extension integration tests log in with Auth0 on the default mock. Tests that need the
+// transcript byte for byte turn it off (`setDatarheiAuth0(env, false)` or `startMockVendors({ datarheiAuth0: false })`).
+//
+// Test-only inspection: `datarheiReceived(env)` lists the last requests (method, path, headers, body) as received.
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { ACCOUNTS } from './accounts';
 import { signHs256, verifyHs256 } from './jwt';
 import type { MockEnv, MockReply, MockRequest, VendorHandler } from './types';
 
 export interface DatarheiMockOptions {
-  /** Accept Auth0 access tokens at POST /api/login (and list "auth0" in `auths`). Default true. */
+  /** Accept Auth0 access tokens at POST /api/login (and list "auth0" in `auths`). Default true (see above). */
   auth0?: boolean;
+  /**
+   * A careless server (tests of the client's scrubbing): a refused login quotes the password or the Auth0 token it
+   * was sent in its `details`. Default false.
+   */
+  echoSecret?: boolean;
+}
+
+/** One request as the mock received it (header names in lower case, as Node gives them). */
+export interface DatarheiReceived {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
 }
 
 interface DatarheiState {
   username: string;
   password: string;
   auth0: boolean;
+  echoSecret: boolean;
   startedAt: number;
+  /** Newest last, at most {@link MAX_RECEIVED}. */
+  received: DatarheiReceived[];
 }
+
+const MAX_RECEIVED = 50;
 
 const states = new WeakMap<MockEnv, DatarheiState>();
 
@@ -42,6 +67,18 @@ export function changeDatarheiPassword(env: MockEnv, password: string): void {
 /** Turns the Auth0 login on or off at run time (off: `auths` is `["localjwt"]`, exactly as in the transcript). */
 export function setDatarheiAuth0(env: MockEnv, enabled: boolean): void {
   stateOf(env).auth0 = enabled;
+}
+
+/** Changes the mock's options at run time (tests). */
+export function setDatarheiOptions(env: MockEnv, opts: DatarheiMockOptions): void {
+  const s = stateOf(env);
+  if (opts.auth0 !== undefined) s.auth0 = opts.auth0;
+  if (opts.echoSecret !== undefined) s.echoSecret = opts.echoSecret;
+}
+
+/** The last requests the mock received, newest last (copies). */
+export function datarheiReceived(env: MockEnv): DatarheiReceived[] {
+  return stateOf(env).received.map((r) => ({ ...r, headers: { ...r.headers } }));
 }
 
 /**
@@ -89,7 +126,9 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
     username: ACCOUNTS.datarhei.username,
     password: ACCOUNTS.datarhei.password,
     auth0: opts.auth0 ?? true,
+    echoSecret: opts.echoSecret ?? false,
     startedAt: env.clock(),
+    received: [],
   };
   states.set(env, state);
 
@@ -170,12 +209,18 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
   const login = (req: MockRequest): MockReply => {
     const local = localCredentials(req.body);
     if (local) {
-      if (local.username !== state.username || local.password !== state.password) return badLogin(BAD_CREDENTIALS);
+      if (local.username !== state.username || local.password !== state.password) {
+        if (!state.echoSecret) return badLogin(BAD_CREDENTIALS);
+        return badLogin({ ...BAD_CREDENTIALS, details: [`${BAD_CREDENTIALS.details[0]}: bad password ${local.password}`] });
+      }
       return tokens(state.username);
     }
     const auth0 = auth0Login(req);
     if (auth0 && 'sub' in auth0) return tokens(auth0.sub);
-    if (auth0) return badLogin({ code: 401, message: 'Unauthorized', details: [`Invalid authorization credentials: ${auth0.error}`] });
+    if (auth0) {
+      const echo = state.echoSecret ? ` (${String(req.headers.authorization)})` : '';
+      return badLogin({ code: 401, message: 'Unauthorized', details: [`Invalid authorization credentials: ${auth0.error}${echo}`] });
+    }
     return badLogin(MISSING_CREDENTIALS);
   };
 
@@ -225,6 +270,8 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
   };
 
   return (req) => {
+    state.received.push({ method: req.method, path: req.path, headers: { ...req.headers }, body: req.body });
+    if (state.received.length > MAX_RECEIVED) state.received.splice(0, state.received.length - MAX_RECEIVED);
     const method = req.method.toUpperCase();
     const path = req.path.replace(/\/+$/, '') || '/';
     if (path === '/ping' && method === 'GET') return reply(200, 'pong', 'text/plain; charset=UTF-8');

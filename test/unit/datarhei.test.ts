@@ -7,9 +7,9 @@ import { decodeJwt } from '../../src/core/jwt';
 import type { ConnectionConfig, Session } from '../../src/core/types';
 import { datarheiAdapter as adapter } from '../../src/vendors/datarhei';
 import { ACCOUNTS } from '../mock-vendors/accounts';
-import { changeDatarheiPassword, mintAuth0Token, setDatarheiAuth0 } from '../mock-vendors/datarhei';
+import { changeDatarheiPassword, datarheiReceived, mintAuth0Token, setDatarheiAuth0, setDatarheiOptions } from '../mock-vendors/datarhei';
 import { signHs256, verifyHs256 } from '../mock-vendors/jwt';
-import type { MockVendors } from '../mock-vendors/server';
+import { type MockVendors, startMockVendors } from '../mock-vendors/server';
 import { ctxFor, useMockVendors, rejects, TRANSPORT_FAULTS } from './helpers';
 
 const A = ACCOUNTS.datarhei;
@@ -86,6 +86,7 @@ describe('datarhei Core mock: wire format of the real server', () => {
   });
 
   it('GET /api without a token: the short about, headers in the server order', async () => {
+    setDatarheiAuth0(mock().env, true);
     const r = await raw(url('/api'), 'GET');
     assert.equal(r.status, 200);
     assert.equal(r.statusMessage, 'OK');
@@ -101,6 +102,18 @@ describe('datarhei Core mock: wire format of the real server', () => {
     const r = await raw(url('/api'), 'GET');
     assert.equal(r.body, ABOUT_SHORT_TRANSCRIPT);
     assert.equal(r.headers['content-length'], '75');
+  });
+
+  it('startMockVendors({ datarheiAuth0: false }): GET /api is the transcript from the start (75 bytes)', async () => {
+    const m = await startMockVendors({ datarheiAuth0: false, lifetimes: { datarheiBadLoginDelayMs: 50 } });
+    try {
+      const r = await raw(`${m.baseUrl('datarhei')}/api`, 'GET');
+      assert.equal(r.body, ABOUT_SHORT_TRANSCRIPT);
+      assert.equal(r.headers['content-length'], '75');
+      assert.deepEqual(r.headerNames.slice(0, 4), ['Content-Type', 'Vary', 'Date', 'Content-Length']);
+    } finally {
+      await m.close();
+    }
   });
 
   it('GET /ping → text/plain "pong" (4 bytes)', async () => {
@@ -358,7 +371,7 @@ describe('datarhei Core adapter', () => {
   afterEach(() => {
     undo?.();
     undo = undefined;
-    setDatarheiAuth0(mock().env, true);
+    setDatarheiOptions(mock().env, { auth0: true, echoSecret: false });
   });
 
   it('describes itself: password and Auth0 logins, refresh, no logout', () => {
@@ -428,8 +441,18 @@ describe('datarhei Core adapter', () => {
   });
 
   it('Auth0 login: the tenant token as Bearer, no body → a session for the Auth0 subject', async () => {
+    setDatarheiAuth0(mock().env, true);
     const c = conn({ auth: 'auth0', username: undefined });
-    const s = await adapter.login(c, { secret: mintAuth0Token(Date.now(), 300) }, ctxFor(c));
+    const token = mintAuth0Token(Date.now(), 300);
+    const s = await adapter.login(c, { secret: token }, ctxFor(c));
+    const sent = datarheiReceived(mock().env).filter((r) => r.path === '/api/login').pop();
+    assert.ok(sent, 'the mock saw the login');
+    assert.equal(sent.method, 'POST');
+    assert.equal(sent.headers.authorization, `Bearer ${token}`);
+    assert.equal(sent.headers['content-type'], undefined, 'no Content-Type without a body');
+    assert.equal(sent.body, '');
+    assert.ok(sent.headers['content-length'] === undefined || sent.headers['content-length'] === '0', String(sent.headers['content-length']));
+    assert.equal(sent.headers['transfer-encoding'], undefined);
     assert.equal(s.authKind, 'auth0');
     assert.equal(s.jwt?.claims.sub, A.auth0.subject);
     assert.deepEqual(s.user, { name: A.auth0.subject });
@@ -439,7 +462,31 @@ describe('datarhei Core adapter', () => {
     assert.deepEqual(r.response.body, []);
   });
 
+  it('password login sends JSON with its Content-Type', async () => {
+    await login();
+    const sent = datarheiReceived(mock().env).filter((r) => r.path === '/api/login').pop();
+    assert.equal(sent?.headers['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(sent?.body ?? ''), { username: A.username, password: A.password });
+  });
+
+  it('a server that echoes the password or the Auth0 token: scrubbed from the error, the words kept', async () => {
+    setDatarheiOptions(mock().env, { auth0: true, echoSecret: true });
+    const e = await rejects(login({}, 'Hunter2-datarhei'), 'credentials');
+    assert.equal(e.details.serverMessage, 'Invalid authorization credentials: invalid username or password: bad password ‹redacted›');
+    assert.ok(!`${e.message} ${e.stack} ${describeError(e, conn())}`.includes('Hunter2-datarhei'));
+    assert.match(describeError(e, conn()), /; check the username and password\.$/);
+
+    const c = conn({ auth: 'auth0', username: undefined });
+    const expired = mintAuth0Token(Date.now() - 3_600_000, 300);
+    const e1 = await rejects(adapter.login(c, { secret: expired }, ctxFor(c)), 'credentials');
+    // The server's words are cut at 300 characters in the middle of the echoed token: the cut-off part is hidden too.
+    assert.match(e1.details.serverMessage ?? '', /token is expired \(Bearer ‹redacted›/);
+    assert.match(describeError(e1, c), /; get a fresh Auth0 token\.$/);
+    assert.ok(!`${e1.message} ${e1.details.serverMessage} ${e1.stack}`.includes(expired));
+  });
+
   it('Auth0 login with an expired token → credentials, the server says why', async () => {
+    setDatarheiAuth0(mock().env, true);
     const c = conn({ auth: 'auth0' });
     const e = await rejects(adapter.login(c, { secret: mintAuth0Token(Date.now() - 3_600_000, 300) }, ctxFor(c)), 'credentials');
     assert.equal(e.message, 'the Auth0 access token was rejected');
