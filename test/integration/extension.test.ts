@@ -45,7 +45,7 @@ describe('API Auth Explorer in VS Code', function () {
   const cfg = () => vscode.workspace.getConfiguration('authExplorer');
 
   before(async () => {
-    mock = await startMockVendors({ lifetimes: { datarheiBadLoginDelayMs: 50 } });
+    mock = await startMockVendors({ datarheiAuth0: true, lifetimes: { datarheiBadLoginDelayMs: 50 } });
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext);
     api = (await ext.activate()) as TestApi;

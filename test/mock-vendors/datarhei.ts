@@ -10,9 +10,8 @@
 // Not confirmed (chosen here): the 404 body for unknown routes, the Auth0 error texts, the /api/v3/config and
 // /api/v3/skills bodies (trimmed; the config never carries the password or the JWT secret).
 //
-// Auth0 is on by default although the transcript's server has it off (`"auths":["localjwt"]`, 75 bytes): the CLI
-// unit tests and the extension integration tests log in with Auth0 on the default mock. Tests that need the
-// transcript byte for byte turn it off (`setDatarheiAuth0(env, false)` or `startMockVendors({ datarheiAuth0: false })`).
+// Auth0 is off by default, as on the transcript's server (`"auths":["localjwt"]`, 75 bytes); tests that log in
+// with Auth0 turn it on (`setDatarheiAuth0(env, true)` or `startMockVendors({ datarheiAuth0: true })`).
 //
 // Test-only inspection: `datarheiReceived(env)` lists the last requests (method, path, headers, body) as received.
 import { randomUUID } from 'node:crypto';
@@ -22,7 +21,7 @@ import { signHs256, verifyHs256 } from './jwt';
 import type { MockEnv, MockReply, MockRequest, VendorHandler } from './types';
 
 export interface DatarheiMockOptions {
-  /** Accept Auth0 access tokens at POST /api/login (and list "auth0" in `auths`). Default true (see above). */
+  /** Accept Auth0 access tokens at POST /api/login (and list "auth0" in `auths`). Default false (see above). */
   auth0?: boolean;
   /**
    * A careless server (tests of the client's scrubbing): a refused login quotes the password or the Auth0 token it
@@ -125,7 +124,7 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
   const state: DatarheiState = {
     username: ACCOUNTS.datarhei.username,
     password: ACCOUNTS.datarhei.password,
-    auth0: opts.auth0 ?? true,
+    auth0: opts.auth0 ?? false,
     echoSecret: opts.echoSecret ?? false,
     startedAt: env.clock(),
     received: [],

@@ -41,8 +41,8 @@ export interface MockVendorsOptions {
   lifetimes?: Partial<Lifetimes>;
   clock?: () => number;
   /**
-   * datarhei: accept Auth0 tokens (and list "auth0" in `GET /api`). Default true, because the CLI and integration
-   * tests log in with Auth0 on the default mock; false gives the transcript's `"auths":["localjwt"]`.
+   * datarhei: accept Auth0 tokens (and list "auth0" in `GET /api`). Default false, as on the transcript's server
+   * (`"auths":["localjwt"]`).
    */
   datarheiAuth0?: boolean;
 }

@@ -50,7 +50,7 @@ function cli(args: string[], opts: { stdin?: string; env?: Record<string, string
 
 describe('api-auth CLI', function () {
   this.timeout(30_000);
-  const mock = useMockVendors();
+  const mock = useMockVendors({ datarheiAuth0: true });
   let dir: string;
   let config: string;
   /** Where the invalid entry sits in with-broken.json (after all the valid ones). */
