@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
 import { describeProblem, parseConnections } from './core/config';
-import { AuthError, type AuthErrorKind, describeError, isAuthError, truncate } from './core/errors';
+import { AuthError, type AuthErrorKind, type DescribedConnection, describeError, isAuthError, truncate } from './core/errors';
 import { decodeJwt, describeClaims } from './core/jwt';
 import { SessionManager } from './core/manager';
 import { REDACTED, redactHeaders } from './core/redact';
@@ -90,9 +90,11 @@ interface Options {
   params?: string;
   /** Every form of the secret read so far (raw, base64, Basic), scrubbed from everything printed. */
   secrets: string[];
+  /** The connection the command acts on, once found: its failure line names it and fits its credential kind. */
+  found: { conn?: ConnectionConfig };
 }
 
-async function main(argv: string[], secrets: string[]): Promise<number> {
+async function main(argv: string[], secrets: string[], found: { conn?: ConnectionConfig }): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -129,6 +131,7 @@ async function main(argv: string[], secrets: string[]): Promise<number> {
     data: values.data,
     params: values.params,
     secrets,
+    found,
   };
   const [command, ...args] = positionals;
   switch (command) {
@@ -179,6 +182,7 @@ function findConnection(opts: Options, id: string | undefined): ConnectionConfig
   if (!conn) {
     throw new UsageError(`no connection "${id}" in ${opts.config} (known: ${conns.map((c) => c.id).join(', ') || 'none'})`);
   }
+  opts.found.conn = conn;
   return conn;
 }
 
@@ -607,8 +611,9 @@ function connectionFromArgs(argv: string[]): { id: string; label?: string } {
 
 export async function run(argv: string[]): Promise<number> {
   const secrets: string[] = [];
+  const found: { conn?: ConnectionConfig } = {};
   try {
-    return await main(argv, secrets);
+    return await main(argv, secrets, found);
   } catch (e) {
     if (e instanceof Interrupted) return EXIT.interrupted; // the prompt has ended its line already
     if (e instanceof UsageError) {
@@ -619,7 +624,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`api-auth: ${scrub(e.message, secrets)}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`api-auth: ${scrub(describeFailure(e, connectionFromArgs(argv)), secrets)}\n`);
+    process.stderr.write(`api-auth: ${scrub(describeFailure(e, found.conn ?? connectionFromArgs(argv)), secrets)}\n`);
     return isAuthError(e) ? EXIT_BY_KIND[e.kind] : EXIT.protocol;
   }
 }
@@ -628,7 +633,7 @@ export async function run(argv: string[]): Promise<number> {
  * The one line for a failure. A two-factor demand that reaches here could not be answered at a prompt (no terminal,
  * or --secret-stdin) or the code given was rejected: the way forward from a command line is --totp.
  */
-function describeFailure(e: unknown, conn: { id: string }): string {
+function describeFailure(e: unknown, conn: DescribedConnection): string {
   if (isAuthError(e) && e.kind === 'twoFactorRequired') {
     const server = e.details.serverMessage ? ` (server said: "${truncate(e.details.serverMessage, 200)}")` : '';
     return twoFactorLine(conn.id, `${e.message.replace(/[.\s]+$/, '')}${server}`);

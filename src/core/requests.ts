@@ -31,6 +31,24 @@ export function prettyXml(text: string): string {
   }
 }
 
+/**
+ * A vendor's sample call made concrete for a connection: the placeholder strings `{partner}` (the connection's
+ * partner name) and `{partnerId}` (the logged-in user's partner id, from the login answer) are filled in.
+ */
+export function fillSample(req: ExploreRequest, conn: ConnectionConfig, session?: Session): ExploreRequest {
+  const partnerId = Number(session?.user?.detail?.PartnerId);
+  const fill = (v: unknown): unknown => {
+    if (v === '{partner}') return conn.partner ?? '';
+    if (v === '{partnerId}') return Number.isFinite(partnerId) ? partnerId : 0;
+    if (Array.isArray(v)) return v.map(fill);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+    return v;
+  };
+  return req.kind === 'rpc'
+    ? { ...req, ...(req.params === undefined ? {} : { params: fill(req.params) }) }
+    : { ...req, ...(req.body === undefined ? {} : { body: fill(req.body) }) };
+}
+
 /** Larger bodies are cut, with a note saying so. */
 export const MAX_BODY_CHARS = 512 * 1024;
 

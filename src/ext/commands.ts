@@ -6,6 +6,7 @@ import { authLine, curlCommand } from '../core/curl';
 import { AuthError, type AuthErrorKind, describeError, isAuthError } from '../core/errors';
 import { formatRemaining, timeLeftMs } from '../core/session';
 import { AUTH_KINDS, type AuthKind, type ConnectionConfig, type ExploreRequest, type Session, VENDORS, type VendorId } from '../core/types';
+import { fillSample } from '../core/requests';
 import { adapterFor } from '../vendors';
 import type { ConnectionStore, Scope } from './connections';
 import { type CommandId, Commands, EXTENSION_ID } from './constants';
@@ -198,7 +199,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
     let { session } = found;
     // What is copied must work when pasted: an expired (or about to be refreshed) token is renewed first.
     if (d.sessions.manager.needsRenewal(conn, session)) session = await withConn(conn, () => d.sessions.refresh(conn));
-    const text = what === 'token' ? session.token : what === 'header' ? authLine(session) : curlCommand(conn, session, d.lastRequest(conn.id) ?? defaultRequest(conn));
+    const text = what === 'token' ? session.token : what === 'header' ? authLine(session) : curlCommand(conn, session, d.lastRequest(conn.id) ?? defaultRequest(conn, session));
     await vscode.env.clipboard.writeText(text);
     const name = what === 'token' ? 'Token' : what === 'header' ? 'Auth header' : 'curl command';
     void vscode.window.setStatusBarMessage(`$(clippy) ${name} of ${conn.label || conn.id} copied`, 3000);
@@ -296,9 +297,10 @@ export function connectionFromArg(arg: unknown, store: ConnectionStore): Connect
   return undefined;
 }
 
-/** The request a curl line shows: the vendor's first read-only sample call. */
-export function defaultRequest(conn: ConnectionConfig): ExploreRequest {
-  return adapterFor(conn.vendor).sampleRequests[0] ?? { kind: 'rest', method: 'GET', path: '/' };
+/** The request a curl line shows: the vendor's first read-only sample call, made concrete for the session. */
+export function defaultRequest(conn: ConnectionConfig, session?: Session): ExploreRequest {
+  const sample = adapterFor(conn.vendor).sampleRequests[0];
+  return sample ? fillSample(sample, conn, session) : { kind: 'rest', method: 'GET', path: '/' };
 }
 
 // ---- Add Connection ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Send Request: pick a call, send it through the engine (auth attached and renewed), show the answer read-only.
 import * as vscode from 'vscode';
 import { AuthError, truncate } from '../core/errors';
-import { describe, renderResponse, responseFormat, sessionSecrets, stripSecrets } from '../core/requests';
+import { describe, fillSample, renderResponse, responseFormat, sessionSecrets, stripSecrets } from '../core/requests';
 import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/types';
 import { adapterFor } from '../vendors';
 import type { Log } from './log';
@@ -91,7 +91,11 @@ export class Explorer implements vscode.Disposable {
       for (const r of recent) items.push({ label: `$(history) ${describe(r)}`, detail: bodyPreview(r), req: r });
     }
     items.push({ label: 'Read-only calls', kind: vscode.QuickPickItemKind.Separator });
-    for (const r of adapter.sampleRequests) items.push({ label: `$(play) ${describe(r)}`, detail: bodyPreview(r), req: r });
+    const session = this.sessions.get(conn.id);
+    for (const sample of adapter.sampleRequests) {
+      const r = fillSample(sample, conn, session);
+      items.push({ label: `$(play) ${describe(r)}`, detail: bodyPreview(r), req: r });
+    }
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
     items.push({ label: conn.vendor === 'cove' ? '$(edit) Other JSON-RPC method…' : '$(edit) Other request…' });
     const chosen = await vscode.window.showQuickPick(items, {

@@ -184,14 +184,15 @@ export const coveAdapter: VendorAdapter = {
   },
 
   sampleRequests: [
-    { kind: 'rpc', method: 'EnumeratePartners', params: { parentPartnerId: 0, fetchRecursively: false, fields: [0, 1, 3, 4, 5, 8] } },
-    { kind: 'rpc', method: 'GetPartnerInfo', params: { name: 'Your customer name' } },
+    // `{partnerId}` and `{partner}` are filled in from the login answer and the connection (fillSample).
+    { kind: 'rpc', method: 'EnumeratePartners', params: { parentPartnerId: '{partnerId}', fetchRecursively: false, fields: [0, 1, 3, 4, 5, 8] } },
+    { kind: 'rpc', method: 'GetPartnerInfo', params: { name: '{partner}' } },
     {
       kind: 'rpc',
       method: 'EnumerateAccountStatistics',
-      params: { query: { PartnerId: 0, StartRecordNumber: 0, RecordsCount: 50, Columns: ['I1', 'I8', 'I14', 'I78', 'TL'] } },
+      params: { query: { PartnerId: '{partnerId}', StartRecordNumber: 0, RecordsCount: 50, Columns: ['I1', 'I8', 'I14', 'I78', 'TL'] } },
     },
-    { kind: 'rpc', method: 'EnumerateUsers', params: { partnerIds: [0] } },
+    { kind: 'rpc', method: 'EnumerateUsers', params: { partnerIds: ['{partnerId}'] } },
     { kind: 'rpc', method: 'EnumerateColumns', params: {} },
   ],
 };

@@ -161,7 +161,10 @@ export function createHandler(env: MockEnv): VendorHandler {
       return p ? { result: { result: p } } : { error: { code: -32603, message: 'Partner not found' } };
     },
     EnumeratePartners: (params) => {
-      // A missing or zero parent means the caller's own partner.
+      // A missing or zero parent means the caller's own partner (unconfirmed); anything but a number is refused.
+      if (params.parentPartnerId !== undefined && typeof params.parentPartnerId !== 'number') {
+        return { error: { code: -32602, message: 'Invalid params: parentPartnerId must be a number' } };
+      }
       const parent = typeof params.parentPartnerId === 'number' && params.parentPartnerId > 0 ? params.parentPartnerId : PARTNER_ID;
       return { result: { result: PARTNERS.filter((p) => p.ParentId === parent) } };
     },

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { curlCommand, shellQuote, wireRequest } from '../../src/core/curl';
 import { isAuthError } from '../../src/core/errors';
 import { SessionManager } from '../../src/core/manager';
+import { fillSample } from '../../src/core/requests';
 import type { ConnectionConfig, ExploreRequest, Session } from '../../src/core/types';
 import { adapterFor } from '../../src/vendors';
 import { ACCOUNTS } from '../mock-vendors/accounts';
@@ -208,12 +209,8 @@ function datarheiProves(req: ExploreRequest, body: string): void {
   else assert.fail(`no proof for ${p}`);
 }
 
-// Cove's `GetPartnerInfo` sample carries a placeholder name ("Your customer name") that no server knows; it is
-// skipped here and replaced by the same call with the connection's own partner name.
-const coveRequests = [
-  ...samples('cove').filter((r) => !(r.kind === 'rpc' && r.method === 'GetPartnerInfo')),
-  { kind: 'rpc', method: 'GetPartnerInfo', params: { name: ACCOUNTS.cove.partner } } as ExploreRequest,
-];
+// Cove's samples carry `{partner}` / `{partnerId}`, filled in per session below (fillSample), as Send Request does.
+const coveRequests = samples('cove');
 
 // An extra Commvault call with a body: the mock ignores WhoAmI's body but records it, and the relay compares the
 // bytes with the adapter's (JSON for a JSON connection, XML for an XML one).
@@ -358,10 +355,11 @@ describe('Copy as curl: the line runs with the system curl and sends what the ad
         assert.equal(line.includes(` --cacert ${shellQuote(CERT)} `), c.secure === 'caFile');
       });
 
-      for (const req of c.requests) {
-        it(`${describeReq(req)}: 200 with the authenticated answer, same request as the adapter's`, async () => {
+      for (const sample of c.requests) {
+        it(`${describeReq(sample)}: 200 with the authenticated answer, same request as the adapter's`, async () => {
           const relay = c.secure ? secure : plain;
           const before = manager.get(conn.id) as Session;
+          const req = fillSample(sample, conn, before);
           const line = curlCommand(conn, before, req);
 
           // The adapter's request (through the session manager), recorded by the relay.

@@ -3,7 +3,8 @@
 // of the loopback vendor servers.
 import * as assert from 'node:assert/strict';
 import { SessionManager } from '../../src/core/manager';
-import { MAX_BODY_CHARS, renderResponse, responseFormat, sessionSecrets } from '../../src/core/requests';
+import { fillSample, MAX_BODY_CHARS, renderResponse, responseFormat, sessionSecrets } from '../../src/core/requests';
+import { adapterFor } from '../../src/vendors';
 import type { ApiResponse, ConnectionConfig } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { useMockVendors } from './helpers';
@@ -57,6 +58,25 @@ describe('Send Request answers as documents', () => {
     assert.match(rest.trim(), /^<\w[\s\S]*>$/, 'XML after the comment');
     assert.match(rest, /\n {2}</, 'indented');
     assert.ok(!text.includes(session.token.replace(/^QSDK /, '')), 'no Authtoken anywhere');
+  });
+
+  it('Cove samples are filled in from the login answer and the connection, and the server accepts them', async () => {
+    const conn: ConnectionConfig = { id: 'cove2', vendor: 'cove', baseUrl: mock().baseUrl('cove'), partner: ACCOUNTS.cove.partner, username: ACCOUNTS.cove.username };
+    secrets.set('cove2', ACCOUNTS.cove.password);
+    const m = manager();
+    const session = await m.login(conn);
+    const partnerId = session.user?.detail?.PartnerId;
+    assert.equal(typeof partnerId, 'number');
+    for (const sample of adapterFor('cove').sampleRequests) {
+      const req = fillSample(sample, conn, m.get(conn.id));
+      assert.ok(!JSON.stringify(req).includes('{partner'), `${JSON.stringify(req)} has no placeholder left`);
+      const { response } = await m.request(conn, req);
+      assert.ok(!(response.body as { error?: unknown }).error, `${sample.kind === 'rpc' ? sample.method : ''}: ${JSON.stringify(response.body)}`);
+    }
+    const partners = fillSample(adapterFor('cove').sampleRequests[0], conn, session);
+    assert.deepEqual(partners.kind === 'rpc' && (partners.params as { parentPartnerId: unknown }).parentPartnerId, partnerId);
+    const info = fillSample(adapterFor('cove').sampleRequests[1], conn, session);
+    assert.deepEqual(info.kind === 'rpc' && info.params, { name: ACCOUNTS.cove.partner });
   });
 
   it('caps a large body with a note in the document syntax', () => {
