@@ -328,8 +328,8 @@ export function promptHidden(question: string, input: KeyInput = process.stdin, 
 }
 
 /** The line for a login that needs a two-factor code the CLI cannot ask for, or that was not entered. */
-function twoFactorLine(id: string, why: string): string {
-  return `Connection "${id}": ${why}; retry with --totp CODE (the current code from your authenticator app).`;
+function twoFactorLine(conn: DescribedConnection, why: string): string {
+  return `Connection "${conn.label || conn.id}": ${why}; retry with --totp CODE (the current code from your authenticator app).`;
 }
 
 /** A manager whose secret is read once (stdin can only be read once) and reused for re-logins. */
@@ -347,7 +347,7 @@ function managerFor(conn: ConnectionConfig, opts: Options): { manager: SessionMa
         ? async (_c, attempt) => {
             const code = (await promptHidden(`${conn.label ?? conn.id} — two-factor code${attempt > 1 ? ' (try again)' : ''}: `))?.trim();
             // Cancelled (empty line or Ctrl+D): the login still needs a code, so this is exit 4, not a usage error.
-            if (!code) throw new CliError(EXIT.twoFactor, twoFactorLine(conn.id, 'no two-factor code entered'));
+            if (!code) throw new CliError(EXIT.twoFactor, twoFactorLine(conn, 'no two-factor code entered'));
             return code;
           }
         : undefined,
@@ -535,7 +535,7 @@ async function sendAndPrint(conn: ConnectionConfig, opts: Options, req: ExploreR
     const data = rpcError.data === undefined ? '' : ` (Cove code ${JSON.stringify(rpcError.data)})`;
     const said = rpcError.message ? ` (server said: "${truncate(rpcError.message, 200)}")` : '';
     process.stderr.write(
-      `api-auth: ${scrub(`Connection "${conn.id}": the call ${req.method} failed with JSON-RPC error ${JSON.stringify(rpcError.code ?? null)}${data}${said}; check the method name and its params.`, opts.secrets)}\n`,
+      `api-auth: ${scrub(`Connection "${conn.label || conn.id}": the call ${req.method} failed with JSON-RPC error ${JSON.stringify(rpcError.code ?? null)}${data}${said}; check the method name and its params.`, opts.secrets)}\n`,
     );
     return EXIT.protocol;
   }
@@ -636,7 +636,7 @@ export async function run(argv: string[]): Promise<number> {
 function describeFailure(e: unknown, conn: DescribedConnection): string {
   if (isAuthError(e) && e.kind === 'twoFactorRequired') {
     const server = e.details.serverMessage ? ` (server said: "${truncate(e.details.serverMessage, 200)}")` : '';
-    return twoFactorLine(conn.id, `${e.message.replace(/[.\s]+$/, '')}${server}`);
+    return twoFactorLine(conn, `${e.message.replace(/[.\s]+$/, '')}${server}`);
   }
   return describeError(e, conn);
 }

@@ -10,6 +10,7 @@
 // --grep: only the matching journeys; --headed: a visible browser (needs a display); --verbose: page console.
 // Env: API_AUTH_E2E_TIMEOUT_MS (whole run, default 300000), API_AUTH_KEEP_RUN_DIR=1 (keep code-server's run dir).
 // Prints `e2e: N passed, N failed` last; exits non-zero on a failure, on 0 tests, or on the timeout.
+import { createCleanups } from '../cleanups.mjs';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -46,20 +47,8 @@ const log = (line) => console.log(`[e2e] ${line}`);
 
 // ---------------------------------------------------------------------------------------------------- cleanup
 
-const cleanups = [];
-let cleaningUp = null;
-function cleanup() {
-  cleaningUp ??= (async () => {
-    for (const fn of cleanups.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        console.error(`[e2e] cleanup: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-  })();
-  return cleaningUp;
-}
+const cleanups = createCleanups('e2e');
+const cleanup = () => cleanups.run();
 
 let passed = 0;
 let failed = 0;
@@ -142,15 +131,15 @@ async function main() {
   // The demo, exactly as `npm start` runs it; only the workspace folder gets a stable name (it is the window title
   // in the screenshots).
   const wsParent = fs.mkdtempSync(path.join(os.tmpdir(), 'aae-e2e-'));
-  cleanups.push(() => fs.rmSync(wsParent, { recursive: true, force: true }));
+  cleanups.add(() => fs.rmSync(wsParent, { recursive: true, force: true }));
   const workspaceDir = path.join(wsParent, 'api-auth-demo');
   fs.mkdirSync(workspaceDir);
   const demo = await startDemo({ root, workspaceDir, log: (l) => log(l) });
-  cleanups.push(() => demo.stop());
+  cleanups.add(() => demo.stop());
   log(`demo started at ${secs()}`);
 
   const browser = await launchBrowser({ headless: !opts.headed, handleSignals: false });
-  cleanups.push(() => browser.close());
+  cleanups.add(() => browser.close());
   const { page, context } = browser;
   page.setDefaultTimeout(15_000);
 
@@ -162,7 +151,7 @@ async function main() {
     blocked.add(route.request().url());
     return route.abort('blockedbyclient');
   });
-  cleanups.push(() => {
+  cleanups.add(() => {
     if (blocked.size) log(`blocked ${blocked.size} non-loopback request(s): ${[...blocked].slice(0, 5).join(', ')}`);
   });
   // The real clipboard of the browser (a plain workbench uses it): the journeys read it.
@@ -181,7 +170,7 @@ async function main() {
     context,
     demo,
     // Registered after the stop began (a journey still starting up): run at once.
-    addCleanup: (fn) => (cleaningUp ? Promise.resolve().then(fn) : cleanups.push(fn)),
+    addCleanup: (fn) => cleanups.add(fn),
     log: (l) => console.log(l),
   });
 

@@ -17,6 +17,7 @@
 // Pass/fail: VS Code calls codeAutomationExit(0|1) when run() settles; the totals come from
 // <workspace>/.harness/mocha-result.json (or the MOCHA_RESULT console line). Zero tests, a rejected run(),
 // a missing result or a timeout fail the run. The last line printed is `integration: N passed, N failed`.
+import { createCleanups } from '../cleanups.mjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,20 +46,8 @@ const opts = {
 
 // ---------------------------------------------------------------------------------------------------- cleanup
 
-const cleanups = [];
-let cleaningUp = null;
-function cleanup() {
-  cleaningUp ??= (async () => {
-    for (const fn of cleanups.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        console.error(`[integration] cleanup: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-  })();
-  return cleaningUp;
-}
+const cleanups = createCleanups('integration');
+const cleanup = () => cleanups.run();
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
     console.error(`\n[integration] ${sig}: stopping code-server and the browser`);
@@ -213,7 +202,7 @@ async function main() {
   if (!fs.existsSync(testsIndex)) throw new Error(`${testsIndex} is missing: build the tests (drop --no-build)`);
 
   const { workspaceDir, harnessDir } = createTestWorkspace({ bridge: true });
-  cleanups.push(() => fs.rmSync(workspaceDir, { recursive: true, force: true }));
+  cleanups.add(() => fs.rmSync(workspaceDir, { recursive: true, force: true }));
 
   const env = { API_AUTH_HARNESS_DIR: harnessDir };
   if (opts.grep) env.API_AUTH_TEST_GREP = opts.grep;
@@ -227,9 +216,9 @@ async function main() {
     // Keep the harness dir out of the Explorer (the object replaces the default files.exclude).
     userSettings: { 'files.exclude': { '**/.git': true, '**/.DS_Store': true, '**/Thumbs.db': true, '**/.harness': true } },
   });
-  cleanups.push(() => server.stop());
+  cleanups.add(() => server.stop());
   const browser = await launchBrowser({ headless: !opts.headed, handleSignals: false });
-  cleanups.push(() => browser.close());
+  cleanups.add(() => browser.close());
   const { page } = browser;
 
   let consoleResult;

@@ -9,6 +9,7 @@ import type { ConnectionConfig, ExploreRequest, Session } from './types';
 // Imported after the core modules on purpose: entering the engine's import graph at an adapter file (rather than
 // through core / the vendor registry) can leave the registry built before that adapter is defined.
 import { xmlBuilder } from '../vendors/commvault';
+import { bodyObject } from '../vendors/ipcortex';
 
 /** POSIX shell single-quoting. */
 export function shellQuote(s: string): string {
@@ -117,20 +118,6 @@ function ipcortexWire(conn: ConnectionConfig, session: Session, req: Extract<Exp
     authHeader = userCookie ?? 'Cookie';
   }
   return { method: httpMethod(req.method), url: joinUrl(conn.baseUrl, req.path), headers, data, authHeader };
-}
-
-function bodyObject(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null || body === '') return {};
-  if (isObject(body)) return { ...body };
-  if (typeof body === 'string') {
-    try {
-      const v = JSON.parse(body) as unknown;
-      if (isObject(v)) return v;
-    } catch {
-      // fall through
-    }
-  }
-  throw new AuthError('config', 'with the API key in the body, the request body must be a JSON object');
 }
 
 /**

@@ -69,7 +69,7 @@ function keyAttach(conn: ConnectionConfig, key: string): Attach {
 }
 
 /** The body as a JSON object to merge the key into; `config` error when the body is not one. */
-function bodyObject(body: unknown): Record<string, unknown> {
+export function bodyObject(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null || body === '') return {};
   if (isObject(body)) return { ...body };
   if (typeof body === 'string') {

@@ -214,7 +214,7 @@ describe('api-auth CLI', function () {
     assert.equal(r.code, 3);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr.split('\n').filter(Boolean).length, 1);
-    assert.match(r.stderr, /^api-auth: Connection "cove": wrong partner, username or password \(server said: "Unknown partner\/username or bad password"\); /);
+    assert.match(r.stderr, /^api-auth: Connection "Acme Cove": wrong partner, username or password \(server said: "Unknown partner\/username or bad password"\); /);
     assert.ok(!r.stderr.includes('Wrong-Pass-123'));
   });
 
@@ -413,7 +413,7 @@ describe('api-auth CLI', function () {
     assert.equal(text.code, 6, text.stderr);
     assert.equal(text.stdout, '');
     assert.equal(text.stderr.split('\n').filter(Boolean).length, 1, text.stderr);
-    assert.match(text.stderr, /^api-auth: Connection "cove": the call NoSuchMethod failed with JSON-RPC error -32601 \(server said: "Method not found"\); /);
+    assert.match(text.stderr, /^api-auth: Connection "Acme Cove": the call NoSuchMethod failed with JSON-RPC error -32601 \(server said: "Method not found"\); /);
     const json = await cli(['rpc', 'cove', 'NoSuchMethod', '--json', '--config', config, '--secret-stdin'], { stdin: ACCOUNTS.cove.password });
     assert.equal(json.code, 6, json.stderr);
     const out = JSON.parse(json.stdout) as { status: number; body: { error: { code: number; message: string } } };
