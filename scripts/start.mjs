@@ -2,6 +2,7 @@
 // servers and a real VS Code (code-server) on 127.0.0.1 with the extension and the demo connections; print the URL
 // and the demo passwords; run until Ctrl+C, then stop everything this started.
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNodeModules } from './bootstrap.mjs';
@@ -51,4 +52,19 @@ const shutdown = async () => {
 };
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
+// Should VS Code itself stop (crash, killed), say so with its last log lines and stop the rest, instead of
+// leaving a dead URL behind.
+void demo.server.ended.then(async (how) => {
+  if (stopping) return;
+  stopping = true;
+  let tail = '';
+  try {
+    tail = fs.readFileSync(demo.server.logFile, 'utf8').split('\n').slice(-15).join('\n');
+  } catch {
+    // the log went with the run folder
+  }
+  console.error(`\n[start] code-server stopped unexpectedly (${how}); its last log lines:\n${tail}`);
+  await demo.stop();
+  process.exit(1);
+});
 await new Promise(() => {});

@@ -193,7 +193,9 @@ export async function startCodeServer(options) {
         })();
         return stopping;
       };
-      return { port, url, runDir, logFile, pid: child.pid, workspaceDir, extensionDevelopmentPath, stop };
+      // Resolves with the exit code or signal when the server ends (whether stop() ended it or not).
+      const ended = exitPromise.then(() => exited);
+      return { port, url, runDir, logFile, pid: child.pid, workspaceDir, extensionDevelopmentPath, stop, ended };
     }
     await killGroup(child.pid, exitPromise, () => exited !== null);
     const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');

@@ -14,7 +14,7 @@ describe('Two-factor login (Code42)', () => {
     // A code typed in the last seconds of its window may reach the server in the next one (which accepts ±1 step).
     const state = await loginViaPalette(page, LABEL, demo.credentials['code42-2fa-demo'], {
       totp: () => totp.generate(),
-      beforeEnter: () => screenshot(page, 'two-factor.png'),
+      atCodePrompt: () => screenshot(page, 'two-factor.png'),
       store: 'Not Now',
     });
     assert.match(state, /^Code42 · \d{2}:\d{2} left$/, state);

@@ -176,12 +176,13 @@ export async function pick(page, label, { filter } = {}) {
 }
 
 /** Waits for the input box whose title contains `title`, types `text`, presses Enter (unless enter is false). */
-export async function answerInputBox(page, title, text, { enter = true } = {}) {
+export async function answerInputBox(page, title, text, { enter = true, beforeType } = {}) {
   const widget = page.locator(QUICK_WIDGET);
   await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible' });
   const input = page.locator(QUICK_INPUT);
+  await beforeType?.();
   await input.focus();
-  await page.keyboard.type(text);
+  await page.keyboard.type(typeof text === 'function' ? text() : text);
   if (enter) {
     await input.press('Enter');
     await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'hidden' });
@@ -288,16 +289,16 @@ export async function statusText(page) {
   return (await page.locator(STATUS_ITEM).innerText()).trim();
 }
 
-/** F1 → API Auth: Login → pick the connection → type its password (→ two-factor code) → Enter. */
-export async function loginViaPalette(page, label, secret, { totp, store = 'Not Now', beforeEnter } = {}) {
+/**
+ * F1 → API Auth: Login → pick the connection → type its password (→ two-factor code) → Enter. `atCodePrompt` runs
+ * while the two-factor prompt is up and still empty (a screenshot must never show a code: it is a secret).
+ */
+export async function loginViaPalette(page, label, secret, { totp, store = 'Not Now', atCodePrompt } = {}) {
   await runCommand(page, 'API Auth: Login');
   await pick(page, label, { filter: label });
   await answerInputBox(page, `Log in to ${label}`, secret);
-  if (totp) await answerInputBox(page, `${label}: two-factor code`, totp(), { enter: !beforeEnter });
-  if (beforeEnter) {
-    await beforeEnter();
-    await page.locator(QUICK_INPUT).press('Enter');
-  }
+  // The code is generated as it is typed, after the hook: as fresh as a person's.
+  if (totp) await answerInputBox(page, `${label}: two-factor code`, totp, { beforeType: atCodePrompt });
   const state = await waitLoggedIn(page, label);
   if (store) await answerNotification(page, `Logged in to "${label}"`, store);
   return state;
