@@ -32,11 +32,13 @@ const common = {
   legalComments: production ? 'none' : 'inline',
   plugins: [problemMatcher],
   // axios pulls form-data → mime-types → mime-db (≈140 KB) for multipart bodies we never send,
-  // follow-redirects for redirects we never follow (maxRedirects: 0), and debug for logs we never print.
+  // follow-redirects for redirects we never follow (maxRedirects: 0), https-proxy-agent for proxies we never use
+  // (proxy: false), and debug for logs we never print.
   alias: {
     'form-data': './src/shims/form-data.ts',
     'follow-redirects': './src/shims/follow-redirects.ts',
     debug: './src/shims/debug.ts',
+    'https-proxy-agent': './src/shims/https-proxy-agent.ts',
   },
 };
 

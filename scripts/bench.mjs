@@ -171,6 +171,8 @@ function makeVscodeStub() {
     workspace: {
       getConfiguration: () => config,
       onDidChangeConfiguration: event,
+      onDidGrantWorkspaceTrust: event,
+      isTrusted: true,
       registerTextDocumentContentProvider: () => disposable,
       workspaceFolders: undefined,
     },
