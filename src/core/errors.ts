@@ -25,6 +25,8 @@ export interface AuthErrorDetails {
   code?: string | number;
   /** Seconds until a locked account unlocks. */
   remainingLockSeconds?: number;
+  /** The way forward, where the kind's usual one does not fit (e.g. "log in again" right after a fresh login). */
+  nextStep?: string;
 }
 
 export class AuthError extends Error {
@@ -98,7 +100,7 @@ export function describeError(e: unknown, conn: DescribedConnection): string {
     return `Connection "${name}": unexpected error: ${stripPeriod(msg)}.`;
   }
   const server = e.details.serverMessage ? ` (server said: "${truncate(e.details.serverMessage, 200)}")` : '';
-  const next = e.kind === 'credentials' ? credentialAdvice(conn) : NEXT_STEP[e.kind];
+  const next = e.details.nextStep ?? (e.kind === 'credentials' ? credentialAdvice(conn) : NEXT_STEP[e.kind]);
   return `Connection "${name}": ${stripPeriod(e.message)}${server}; ${next}.`;
 }
 

@@ -24,6 +24,8 @@ export type SessionListener = (connectionId: string, session: Session | undefine
 /** Default lead for refreshing ahead of expiry (datarhei access tokens). */
 export const DEFAULT_REFRESH_LEAD_SECONDS = 30;
 const MAX_TOTP_ATTEMPTS = 3;
+/** What to do when the server refuses even a token it has just issued: logging in again cannot help. */
+const AFTER_FRESH_LOGIN = "check that this account may use this API and that the server's clock is right (its tokens may be expired on arrival)";
 /** Sends of one request at most: the first, one after a renewal, one after a full login. */
 const MAX_REQUEST_ATTEMPTS = 3;
 
@@ -207,7 +209,7 @@ export class SessionManager {
           const message = loggedInAgain
             ? 'the server rejected the new token too, right after a fresh login'
             : `the server kept rejecting the token after it was renewed (${attempt} attempts)`;
-          throw new AuthError('expired', message, e.details);
+          throw new AuthError('expired', message, { ...e.details, nextStep: AFTER_FRESH_LOGIN });
         }
         const current = this.sessions.get(conn.id);
         // Another caller may already have renewed: use its token rather than renewing again.

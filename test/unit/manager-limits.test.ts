@@ -81,7 +81,8 @@ describe('session manager: retry limit and refresh lead', () => {
       assert.equal(stat('commvault.call'), calls + 3);
       // The last call went out with the token of the last login, and nothing followed it.
       assert.equal(commvaultRecord(mock().env).lastAuthtoken, m.get(conn.id)?.token);
-      assert.match(describeError(err, conn), /^Connection "cv": the server rejected the new token too, right after a fresh login \(server said: "Access denied"\)/);
+      assert.match(describeError(err, conn), /^Connection "cv": the server rejected the new token too, right after a fresh login \(server said: "Access denied"\); check that this account may use this API/);
+      assert.doesNotMatch(describeError(err, conn), /log in again/, 'not the advice that just failed');
     });
 
     it('Cove: Login and call alternate (call, Login, call, Login, call) and no Login follows the last call', async () => {
