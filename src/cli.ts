@@ -506,10 +506,22 @@ function parseJsonOption(name: string, text: string): unknown {
   }
 }
 
+/**
+ * Logs in, sends one call, prints it. A one-shot call leaves no session open on the server: where the vendor has a
+ * logout (Commvault, IPCortex) the CLI logs out afterwards, as the server's session count is often limited. Use
+ * `api-auth login --json` for a token that stays valid.
+ */
 async function sendAndPrint(conn: ConnectionConfig, opts: Options, req: ExploreRequest): Promise<number> {
   const { manager, secret } = managerFor(conn, opts);
   await manager.login(conn, { secret: await secret(), ...(opts.totp ? { totp: opts.totp } : {}) });
-  const { response, session } = await manager.request(conn, req);
+  let result;
+  try {
+    result = await manager.request(conn, req);
+  } finally {
+    // Best effort: a failed logout changes nothing about the call's outcome.
+    await manager.logout(conn).catch(() => undefined);
+  }
+  const { response, session } = result;
   // The answer is scrubbed of the secret too (and, for Basic / API key sessions, of the credential), in case a
   // server echoes it.
   opts.secrets.push(...credentialSecrets(session));

@@ -285,8 +285,10 @@ describe('api-auth CLI', function () {
   }
 
   it('request --json Commvault JSON: POST /WhoAmI with the Authtoken, JSON answer, exit 0, no password anywhere', async () => {
+    const logouts = mock().env.stats.get('commvault.logout');
     const r = await request('cv-json', ACCOUNTS.commvault.password, ['POST', '/WhoAmI']);
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(mock().env.stats.get('commvault.logout'), logouts + 1, 'a one-shot call leaves no session open on the server');
     const out = JSON.parse(r.stdout) as RequestOut;
     assert.equal(out.status, 200);
     assert.equal((out.body as { userName: string }).userName, ACCOUNTS.commvault.username);
@@ -308,8 +310,10 @@ describe('api-auth CLI', function () {
   });
 
   it('request --json IPCortex with the session cookie: result success, exit 0', async () => {
+    const logouts = mock().env.stats.get('ipcortex.logout');
     const r = await request('ipc', ACCOUNTS.ipcortex.password, ['POST', '/rest/user/list', '--data', '{}']);
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(mock().env.stats.get('ipcortex.logout'), logouts + 1, 'the session cookie is logged out after the call');
     const out = JSON.parse(r.stdout) as RequestOut;
     assert.equal(out.status, 200);
     assert.equal((out.body as { result: string }).result, 'success');
