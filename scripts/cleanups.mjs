@@ -9,9 +9,6 @@ export function createCleanups(tag) {
       steps.push(fn);
       return undefined;
     },
-    get started() {
-      return running !== null;
-    },
     run() {
       running ??= (async () => {
         for (const fn of steps.reverse()) {

@@ -64,7 +64,7 @@ void demo.server.ended.then(async (how) => {
     // the log went with the run folder
   }
   console.error(`\n[start] code-server stopped unexpectedly (${how}); its last log lines:\n${tail}`);
-  await demo.stop();
+  await demo.stop().catch((e) => console.error(`[start] stopping the rest: ${e instanceof Error ? e.message : String(e)}`));
   process.exit(1);
 });
 await new Promise(() => {});

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
 import { describeProblem, parseConnections } from './core/config';
-import { AuthError, type AuthErrorKind, type DescribedConnection, describeError, isAuthError, truncate } from './core/errors';
+import { AuthError, type AuthErrorKind, type DescribedConnection, describeError, isAuthError, secretForms, truncate } from './core/errors';
 import { decodeJwt, describeClaims } from './core/jwt';
 import { SessionManager } from './core/manager';
 import { REDACTED, redactHeaders } from './core/redact';
@@ -337,7 +337,7 @@ function managerFor(conn: ConnectionConfig, opts: Options): { manager: SessionMa
   let cached: Promise<string> | undefined;
   const secret = (): Promise<string> =>
     (cached ??= readSecret(conn, opts).then((s) => {
-      opts.secrets.push(...secretForms(conn, s));
+      opts.secrets.push(...secretForms(s, conn.username));
       return s;
     }));
   const manager = new SessionManager({
@@ -381,20 +381,14 @@ export function credentialSecrets(s: Pick<Session, 'authKind' | 'attach' | 'toke
   return [...new Set(list.filter((x) => x.length > 0))].sort((a, b) => b.length - a.length);
 }
 
-/** Every secret in `text` replaced by ‹redacted›; secrets shorter than 4 characters are left (they would hit everything). */
+/**
+ * Every secret in `text` replaced by ‹redacted›; secrets shorter than 4 characters are left (they would hit everything).
+ * Exact strings only, unlike the engine's scrubText: `login --json` prints session tokens on purpose.
+ */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const x of [...secrets].sort((a, b) => b.length - a.length)) if (x.length >= 4) out = out.split(x).join(REDACTED);
   return out;
-}
-
-/** The forms a secret can take on the wire and in answers: as typed, base64 (Commvault), Basic (Code42), JSON-escaped. */
-function secretForms(conn: ConnectionConfig, secret: string): string[] {
-  const b64 = (x: string): string => Buffer.from(x, 'utf8').toString('base64');
-  const forms = [secret, secret.trim(), b64(secret)];
-  if (conn.username) forms.push(b64(`${conn.username}:${secret}`));
-  for (const f of [...forms]) forms.push(JSON.stringify(f).slice(1, -1));
-  return [...new Set(forms)];
 }
 
 /** Writes one line to standard output with every known secret scrubbed from it. */

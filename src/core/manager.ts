@@ -19,7 +19,11 @@ export interface ManagerDeps {
   trace?(line: string): void;
 }
 
-export type SessionListener = (connectionId: string, session: Session | undefined) => void;
+/**
+ * `madeFor`: the connection settings a new session was made with (login, renewal, call), when the change comes from
+ * the engine; a listener that binds sessions to their server must use it, not the settings of the moment.
+ */
+export type SessionListener = (connectionId: string, session: Session | undefined, madeFor?: ConnectionConfig) => void;
 
 /** Default lead for refreshing ahead of expiry (datarhei access tokens). */
 export const DEFAULT_REFRESH_LEAD_SECONDS = 30;
@@ -31,7 +35,7 @@ const MAX_REQUEST_ATTEMPTS = 3;
 
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
-  private readonly renewals = new Map<string, Promise<Session>>();
+  private readonly renewals = new Map<string, { p: Promise<Session>; interactive: boolean }>();
   private readonly clients = new Map<string, { key: string; http: AxiosInstance }>();
   private readonly listeners = new Set<SessionListener>();
   readonly clock: Clock;
@@ -53,10 +57,10 @@ export class SessionManager {
     return [...this.sessions.values()];
   }
 
-  /** Puts a session in place (restored from storage, or produced elsewhere). */
-  set(session: Session): void {
+  /** Puts a session in place (restored from storage, or produced elsewhere; `madeFor`: see SessionListener). */
+  set(session: Session, madeFor?: ConnectionConfig): void {
     this.sessions.set(session.connectionId, session);
-    this.emit(session.connectionId, session);
+    this.emit(session.connectionId, session, madeFor);
   }
 
   /** Forgets a session locally (no server call). */
@@ -97,7 +101,7 @@ export class SessionManager {
       try {
         const fresh = await adapter.login(conn, { secret, ...(totp ? { totp } : {}) }, this.context(conn, opts.signal));
         const session = this.continueHistory(fresh, opts.event ?? 'login');
-        this.set(session);
+        this.set(session, conn);
         return session;
       } catch (e) {
         if (!(isAuthError(e) && e.kind === 'twoFactorRequired') || !this.deps.askTotp || opts.interactive === false || attempt > MAX_TOTP_ATTEMPTS) throw e;
@@ -134,14 +138,22 @@ export class SessionManager {
    * stored secret. Concurrent callers share one renewal. A failed renewal leaves a still-valid session in place.
    */
   renew(conn: ConnectionConfig, opts: { forceLogin?: boolean; interactive?: boolean } = {}): Promise<Session> {
+    const interactive = opts.interactive ?? true;
     const running = this.renewals.get(conn.id);
-    if (running) return running;
-    const p = this.doRenew(conn, opts.forceLogin ?? false, opts.interactive ?? true).finally(() => {
+    if (running) {
+      // A caller who may be asked for a two-factor code does not inherit a background renewal's "could not ask".
+      if (running.interactive || !interactive) return running.p;
+      return running.p.catch((e: unknown) => {
+        if (isAuthError(e) && e.kind === 'twoFactorRequired') return this.renew(conn, opts);
+        throw e;
+      });
+    }
+    const p = this.doRenew(conn, opts.forceLogin ?? false, interactive).finally(() => {
       this.renewals.delete(conn.id);
       // Listeners showing "renewing…" learn that it ended, failed or not (a success has announced its session).
       this.emit(conn.id, this.sessions.get(conn.id));
     });
-    this.renewals.set(conn.id, p);
+    this.renewals.set(conn.id, { p, interactive });
     this.emit(conn.id, this.sessions.get(conn.id));
     return p;
   }
@@ -155,10 +167,10 @@ export class SessionManager {
   private async doRenew(conn: ConnectionConfig, forceLogin: boolean, interactive: boolean): Promise<Session> {
     const adapter = adapterFor(conn.vendor);
     const current = this.sessions.get(conn.id);
-    if (!forceLogin && current && adapter.refresh && this.canRefresh(conn)) {
+    if (!forceLogin && current && adapter.refresh && this.refreshCanWork(current, this.clock())) {
       try {
         const renewed = await adapter.refresh(conn, current, this.context(conn));
-        this.set(renewed);
+        this.set(renewed, conn);
         return renewed;
       } catch (e) {
         // A rejected refresh falls back to a full login; anything else (network…) is reported as is.
@@ -201,7 +213,7 @@ export class SessionManager {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await adapter.request(conn, session, req, this.context(conn, opts.signal));
-        const merged = this.applyResult(session, result.session);
+        const merged = this.applyResult(conn, session, result.session);
         return { ...result, session: merged };
       } catch (e) {
         if (!(isAuthError(e) && e.kind === 'expired')) throw e;
@@ -230,7 +242,7 @@ export class SessionManager {
    * calls each result only knows its own starting point, so the history entries it added are appended to the
    * current chain and the newest token wins.
    */
-  private applyResult(sent: Session, result: Session): Session {
+  private applyResult(conn: ConnectionConfig, sent: Session, result: Session): Session {
     const current = this.sessions.get(sent.connectionId);
     let merged: Session;
     if (!current || current === sent) {
@@ -246,14 +258,14 @@ export class SessionManager {
         merged = current; // a renewal replaced the token meanwhile; it is newer than what this call used
       }
     }
-    this.set(merged);
+    this.set(merged, conn);
     return merged;
   }
 
-  private emit(id: string, s: Session | undefined): void {
+  private emit(id: string, s: Session | undefined, madeFor?: ConnectionConfig): void {
     for (const l of this.listeners) {
       try {
-        l(id, s);
+        l(id, s, madeFor);
       } catch {
         // a listener's failure must not break the engine
       }

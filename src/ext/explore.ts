@@ -23,8 +23,10 @@ export class Explorer implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [];
   private counter = 0;
-  /** The last exchange (for tests and for Copy as curl of the last request). */
+  /** The last exchange (for tests). */
   last: SentRequest | undefined;
+  /** Per connection, the last request sent in this window, as sent (Copy as curl repeats it). */
+  private readonly lastSent = new Map<string, ExploreRequest>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -38,6 +40,11 @@ export class Explorer implements vscode.Disposable {
         provideTextDocumentContent: (uri) => this.docs.get(uri.toString()) ?? '(this response is no longer available)',
       }),
     );
+  }
+
+  /** The request Copy as curl shows: the last one sent on this connection in this window, if any. */
+  lastRequest(connectionId: string): ExploreRequest | undefined {
+    return this.lastSent.get(connectionId);
   }
 
   recent(connectionId: string): ExploreRequest[] {
@@ -78,6 +85,7 @@ export class Explorer implements vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
     this.log.info('explore', `${conn.id}: ${describe(req)} → ${result.response.status} in ${result.response.durationMs} ms`);
     this.last = { connectionId: conn.id, request: req, response: result.response, uri };
+    this.lastSent.set(conn.id, req);
     return this.last;
   }
 

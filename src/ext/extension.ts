@@ -89,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     panels,
     refreshTree: () => tree.refresh(),
     sendRequest: (conn) => explorer.send(conn),
-    lastRequest: (id) => (explorer.last?.connectionId === id ? explorer.last.request : explorer.recent(id)[0]),
+    lastRequest: (id) => explorer.lastRequest(id),
     confirm: (message, action) => ui.confirm(message, action),
   });
 

@@ -75,7 +75,7 @@ export class KeepAlive implements vscode.Disposable {
     } catch (e) {
       // The still-valid session stays. A transient failure is retried until the token expires; one that needs the
       // user (wrong password, two-factor code, settings) is said once, with the way forward.
-      const message = describeError(e, conn);
+      const message = this.log.redact(describeError(e, conn));
       this.log.warn('keepAlive', message);
       const s = this.sessions.get(id);
       if (isAuthError(e) && NEEDS_USER.has(e.kind)) {

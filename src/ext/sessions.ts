@@ -56,18 +56,26 @@ export class SessionService implements vscode.Disposable {
     });
     this.disposables.push(
       this.changed,
-      this.manager.onDidChange((id, session) => {
-        const conn = this.store.get(id);
+      this.manager.onDidChange((id, session, madeFor) => {
+        const current = this.store.get(id);
+        // The session belongs to the settings it was made with (a login may finish after the baseUrl was edited).
+        const owner = madeFor ?? current;
         if (session) {
           this.log.rememberToken(session.token);
           this.log.rememberToken(session.refreshToken ?? undefined);
-          if (conn && !this.bindings.has(id)) this.bindings.set(id, connectionBinding(conn));
+          if (madeFor) this.bindings.set(id, connectionBinding(madeFor));
+          else if (current && !this.bindings.has(id)) this.bindings.set(id, connectionBinding(current));
         } else {
           this.bindings.delete(id);
         }
         // A connection that left the settings keeps its stored session (an edit may bring it back); only
-        // Remove Connection and Logout delete it.
-        if (conn && !this.syncing.has(id)) void this.persist(conn, session);
+        // Remove Connection and Logout delete it. Unchanged sessions are not written again.
+        if (current && owner && !this.syncing.has(id)) {
+          const json = session ? JSON.stringify(session) : undefined;
+          if (!this.written.has(id) || this.written.get(id) !== json) void this.persist(owner, session);
+        }
+        // Made for settings that have changed since: dropped at once (its token must not reach the new server).
+        if (session && current && this.bindings.get(id) !== connectionBinding(current)) queueMicrotask(() => this.onConnectionsChanged());
         this.changed.fire(id);
       }),
       this.vault.onDidChange(({ connectionId, kind }) => {
@@ -165,7 +173,7 @@ export class SessionService implements vscode.Disposable {
   }
 
   private async secretFor(conn: ConnectionConfig): Promise<string | undefined> {
-    const secret = (await this.vault.getSecret(conn)) ?? this.memorySecrets.get(`${conn.id}\n${connectionBinding(conn)}`);
+    const secret = (await this.vault.getSecret(conn)) ?? this.memorySecrets.get(memoryKey(conn));
     this.log.remember(secret); // the log redacts it from here on, whatever echoes it
     return secret;
   }
@@ -203,7 +211,7 @@ export class SessionService implements vscode.Disposable {
       if (typed) {
         // Kept in memory for this window's re-logins; stored only if the user says so.
         const value = secret;
-        this.memorySecrets.set(`${conn.id}\n${connectionBinding(conn)}`, value);
+        this.memorySecrets.set(memoryKey(conn), value);
         void this.prompts
           .offerToStore(conn, label)
           .then(async (yes) => {
@@ -298,4 +306,9 @@ export class SessionService implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A typed secret is kept in memory for the connection's server and account only (as the vault binds stored ones). */
+function memoryKey(conn: ConnectionConfig): string {
+  return `${conn.id}\n${connectionBinding(conn)}`;
 }

@@ -473,6 +473,35 @@ describe('session manager: renewal policy per vendor', () => {
       assert.equal(stat('code42.login'), logins + 1);
       assert.notEqual(renewed.token, s.token);
     });
+
+    it('announces each new session with the connection settings it was made with', async () => {
+      const m = manager();
+      const conn = code42();
+      const seen: (string | undefined)[] = [];
+      m.onDidChange((_id, session, madeFor) => session && seen.push(madeFor?.baseUrl));
+      await m.login(conn);
+      await m.request(conn, { kind: 'rest', method: 'GET', path: '/api/User/my' });
+      assert.ok(seen.length >= 2, `${seen.length} announcements`);
+      assert.ok(seen.every((u) => u === conn.baseUrl), JSON.stringify(seen));
+    });
+
+    it('a request that joins a background (non-interactive) renewal still gets its two-factor prompt', async () => {
+      const totp = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 });
+      let asked = 0;
+      const m = manager(async () => {
+        asked++;
+        return totp.generate();
+      });
+      const conn = code42(ACCOUNTS.code42.mfa.username);
+      const s = await m.login(conn, { secret: ACCOUNTS.code42.mfa.password, totp: totp.generate() });
+      const background = m.renew(conn, { interactive: false }); // keep-alive's renewal, in flight
+      const foreground = m.renew(conn); // the user's, joining it
+      await rejects(background, 'twoFactorRequired');
+      const renewed = await foreground;
+      assert.equal(asked, 1, 'the interactive caller was asked once');
+      assert.notEqual(renewed.token, s.token);
+      assert.equal(m.get(conn.id)?.token, renewed.token);
+    });
   });
 
   describe('IPCortex', () => {
