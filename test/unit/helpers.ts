@@ -5,6 +5,17 @@ import { createHttpClient, type AdapterContext } from '../../src/core/http';
 import type { ConnectionConfig } from '../../src/core/types';
 import { startMockVendors, type MockVendors, type MockVendorsOptions } from '../mock-vendors/server';
 
+/** Lifetimes of a second or two, for the renewal-policy suites. */
+export const RENEWAL_LIFETIMES = {
+  coveVisaSec: 1,
+  commvaultIdleSec: 1,
+  code42TokenSec: 2,
+  // JWT times have whole-second precision: 2 s keeps a fresh token from looking expired at once.
+  datarheiAccessSec: 2,
+  datarheiRefreshSec: 4,
+  ipcortexIdleSec: 1,
+};
+
 /** Starts the mock servers before the suite and closes them after. Tests read `mock()` inside `it`. */
 export function useMockVendors(opts: MockVendorsOptions = {}): () => MockVendors {
   let mock: MockVendors | undefined;

@@ -14,16 +14,8 @@ import { commvaultRecord } from '../mock-vendors/commvault';
 import type { CoveReceived } from '../mock-vendors/cove';
 import type { Lifetimes } from '../mock-vendors/types';
 import { sleep } from '../mock-vendors/util';
-import { rejects, useMockVendors } from './helpers';
+import { RENEWAL_LIFETIMES as LIFETIMES, rejects, useMockVendors } from './helpers';
 
-const LIFETIMES = {
-  coveVisaSec: 1,
-  commvaultIdleSec: 1,
-  code42TokenSec: 2,
-  datarheiAccessSec: 2,
-  datarheiRefreshSec: 4,
-  ipcortexIdleSec: 1,
-};
 
 const WHOAMI: ExploreRequest = { kind: 'rest', method: 'POST', path: '/WhoAmI' };
 const PARTNERS: ExploreRequest = { kind: 'rpc', method: 'EnumeratePartners', params: { parentPartnerId: 0 } };

@@ -14,17 +14,7 @@ import { setCode42Options } from '../mock-vendors/code42';
 import { commvaultRecord } from '../mock-vendors/commvault';
 import type { CoveReceived } from '../mock-vendors/cove';
 import { sleep } from '../mock-vendors/util';
-import { useMockVendors, rejects } from './helpers';
-
-const LIFETIMES = {
-  coveVisaSec: 1,
-  commvaultIdleSec: 1,
-  code42TokenSec: 2,
-  // JWT times have whole-second precision: 2 s keeps a fresh token from looking expired at once.
-  datarheiAccessSec: 2,
-  datarheiRefreshSec: 4,
-  ipcortexIdleSec: 1,
-};
+import { RENEWAL_LIFETIMES as LIFETIMES, useMockVendors, rejects } from './helpers';
 
 describe('session manager: renewal policy per vendor', () => {
   const mock = useMockVendors({ lifetimes: LIFETIMES });
