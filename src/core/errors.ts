@@ -1,7 +1,6 @@
 // One typed error for every way a login or call can fail, and the one-sentence message users see.
-import { authOf } from './config';
 import { REDACTED, redactText } from './redact';
-import type { AuthKind, ConnectionConfig } from './types';
+import { type AuthKind, type ConnectionConfig, VENDORS } from './types';
 
 export type AuthErrorKind =
   | 'credentials' // wrong user / password / partner / API key
@@ -78,12 +77,10 @@ export type DescribedConnection = Pick<ConnectionConfig, 'id' | 'label'> & Parti
 /** "check the API key" / "check the partner name, username and password" …; the generic advice without a vendor. */
 export function credentialAdvice(conn: DescribedConnection): string {
   if (!conn.vendor) return NEXT_STEP.credentials;
-  let auth: AuthKind;
-  try {
-    auth = authOf({ vendor: conn.vendor, auth: conn.auth });
-  } catch {
-    return NEXT_STEP.credentials; // an unknown vendor (a bad entry): no better advice
-  }
+  // Without `auth`, the vendor's default login (its adapter's first auth kind): a password, or for Code42 a token
+  // fetched with the password, which has the same advice. An unknown vendor (a bad entry) gets no better advice.
+  const auth = conn.auth ?? (VENDORS.includes(conn.vendor) ? 'password' : undefined);
+  if (!auth) return NEXT_STEP.credentials;
   if (conn.vendor === 'cove' && auth === 'password') return 'check the partner name, username and password';
   return CREDENTIAL_ADVICE[auth] ?? NEXT_STEP.credentials;
 }

@@ -38,6 +38,15 @@ export interface HttpRequest {
   data?: string;
 }
 
+/**
+ * One request as an adapter puts it on the wire: what its `request` sends and what Copy as curl shows.
+ * `authHeader` names the header that carries the credential, if one does.
+ */
+export interface WireRequest extends HttpRequest {
+  headers: Record<string, string>;
+  authHeader?: string;
+}
+
 /** Builds the axios instance for one connection: timeout, TLS trust, no proxy, no redirects to other hosts. */
 export function createHttpClient(conn: Pick<ConnectionConfig, 'timeoutMs' | 'tls'>): AxiosInstance {
   const tls = conn.tls ?? {};
@@ -261,7 +270,7 @@ export function httpMethod(method: string): HttpRequest['method'] {
  * A JSON REST request for an explored call: the user's headers (minus any Authorization of their own), a JSON body,
  * and the session's auth header put last so it always wins.
  */
-export function jsonRestRequest(baseUrl: string, req: { method: string; path: string; body?: unknown; headers?: Record<string, string> }, auth: { name: string; value: string }): HttpRequest {
+export function jsonRestRequest(baseUrl: string, req: { method: string; path: string; body?: unknown; headers?: Record<string, string> }, auth: { name: string; value: string }): WireRequest {
   const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
   let data: string | undefined;
   if (req.body !== undefined) {
@@ -270,5 +279,5 @@ export function jsonRestRequest(baseUrl: string, req: { method: string; path: st
   }
   for (const h of Object.keys(headers)) if (h.toLowerCase() === auth.name.toLowerCase()) delete headers[h];
   headers[auth.name] = auth.value;
-  return { method: httpMethod(req.method), url: joinUrl(baseUrl, req.path), headers, data };
+  return { method: httpMethod(req.method), url: joinUrl(baseUrl, req.path), headers, data, authHeader: auth.name };
 }

@@ -13,7 +13,7 @@
 // Error bodies come in two shapes, both handled: v3 `{"error":[{"primaryErrorKey","description"}]}` and the legacy
 // list `[{"name","description"}]`.
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest } from '../core/http';
+import { type AdapterContext, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest, type WireRequest } from '../core/http';
 import { decodeJwt } from '../core/jwt';
 import { createSession, touch } from '../core/session';
 import type { ApiResponse, Attach, AuthKind, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
@@ -178,9 +178,13 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
   });
 }
 
-async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<{ response: ApiResponse; session: Session }> {
+function wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): WireRequest {
   if (req.kind !== 'rest') throw new AuthError('config', 'Code42 takes REST requests, not JSON-RPC');
-  const res = await send(ctx, jsonRestRequest(conn.baseUrl, req, session.attach));
+  return jsonRestRequest(conn.baseUrl, req, session.attach);
+}
+
+async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<{ response: ApiResponse; session: Session }> {
+  const res = await send(ctx, wire(conn, session, req));
   if (res.status === 401) {
     const problems = problemsOf(res.text);
     const details = { status: 401, serverMessage: serverMessage(problems) };
@@ -210,6 +214,7 @@ export const code42Adapter: VendorAdapter = {
   },
   login,
   request,
+  wire,
   sampleRequests: [
     { kind: 'rest', method: 'GET', path: USER_PATH },
     { kind: 'rest', method: 'GET', path: '/api/v1/Org/my' },

@@ -14,7 +14,7 @@
 // - the exact errList wording: whatever the server says is shown as its message.
 import { createHash } from 'node:crypto';
 import { AuthError, secretForms, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, type RawResponse, isObject, joinUrl, looksLikeHtml, parseJson, send, toApiResponse, httpMethod } from '../core/http';
+import { type AdapterContext, type RawResponse, isObject, joinUrl, looksLikeHtml, parseJson, send, toApiResponse, httpMethod, type WireRequest } from '../core/http';
 import { redactText } from '../core/redact';
 import { xml } from '../core/xml';
 import { createSession, replaceToken, touch } from '../core/session';
@@ -31,7 +31,7 @@ const MIME: Record<Format, string> = { json: 'application/json', xml: 'applicati
 
 const xmlParser = () => new (xml().XMLParser)({ ignoreAttributes: false, attributeNamePrefix: '' });
 /** Scalars become attributes, objects child elements (the shape Commvault's XML requests use). */
-export const xmlBuilder = () =>
+const xmlBuilder = () =>
   new (xml().XMLBuilder)({
     ignoreAttributes: false,
     attributeNamePrefix: '',
@@ -297,7 +297,8 @@ async function logout(conn: ConnectionConfig, session: Session, ctx: AdapterCont
   throw new AuthError('protocol', `the logout answered HTTP ${res.status}`, { status: res.status, serverMessage: serverWords(res, [session.token]) });
 }
 
-async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<CallResult> {
+/** JSON or XML both ways, `Authtoken` last so it always wins. */
+function wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): WireRequest {
   if (req.kind !== 'rest') throw new AuthError('config', 'Commvault calls are REST calls (method and path), not JSON-RPC');
   const method = httpMethod(req.method);
   // Keep the Authtoken on this server: paths are relative to the web-service root, never absolute URLs.
@@ -320,8 +321,11 @@ async function request(conn: ConnectionConfig, session: Session, req: ExploreReq
     headers[k] = v;
   }
   headers.Authtoken = session.token;
+  return { method, url: joinUrl(conn.baseUrl, req.path), headers, data, authHeader: 'Authtoken' };
+}
 
-  const res = await send(ctx, { method, url: joinUrl(conn.baseUrl, req.path), headers, data });
+async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<CallResult> {
+  const res = await send(ctx, wire(conn, session, req));
   if (res.status === 401) {
     throw new AuthError('expired', 'the server rejected the token (HTTP 401)', {
       status: 401,
@@ -357,6 +361,7 @@ export const commvaultAdapter: VendorAdapter = {
   refresh,
   logout,
   request,
+  wire,
   sampleRequests: [
     { kind: 'rest', method: 'POST', path: '/WhoAmI' },
     { kind: 'rest', method: 'GET', path: '/Client' },

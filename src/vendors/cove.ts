@@ -3,7 +3,7 @@
 // Every answer carries a new visa at the top level; each one is valid 15 minutes from its issue, so the session
 // keeps the newest and its expiry slides with every answer. Errors arrive with HTTP 200 as JSON-RPC errors.
 import { AuthError, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, isObject, parseJson, type RawResponse, send, toApiResponse } from '../core/http';
+import { type AdapterContext, isObject, parseJson, type RawResponse, send, toApiResponse, type WireRequest } from '../core/http';
 import { createSession, replaceToken } from '../core/session';
 import type { CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from './types';
@@ -155,17 +155,8 @@ export const coveAdapter: VendorAdapter = {
   // No logout: Cove documents no Logout method; forgetting the visa locally is the logout.
 
   async request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<CallResult> {
-    if (req.kind !== 'rpc') {
-      throw new AuthError('config', 'Cove is a JSON-RPC API: send a method name and params, not a REST path');
-    }
-    if (!req.method.trim()) throw new AuthError('config', 'a JSON-RPC method name is required');
+    const res = await send(ctx, coveAdapter.wire(conn, session, req));
     const id = nextId(session);
-    const res = await send(ctx, {
-      method: 'POST',
-      url: conn.baseUrl,
-      headers: JSON_HEADERS,
-      data: JSON.stringify({ jsonrpc: '2.0', id, visa: session.token, method: req.method, params: req.params ?? {} }),
-    });
     const what = `the call ${req.method}`;
     const answer = readAnswer(res, what);
     // JSON-RPC errors come back as a response, except two that have a typed meaning: a visa no longer accepted
@@ -181,6 +172,20 @@ export const coveAdapter: VendorAdapter = {
     }
     // Without a new visa (error answers) the current visa keeps its own expiry: nothing slides.
     return { response: toApiResponse(res, answer.body), session: next };
+  },
+
+  /** JSON-RPC with the newest visa at the top level and the session's next request id. */
+  wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): WireRequest {
+    if (req.kind !== 'rpc') {
+      throw new AuthError('config', 'Cove is a JSON-RPC API: send a method name and params, not a REST path');
+    }
+    if (!req.method.trim()) throw new AuthError('config', 'a JSON-RPC method name is required');
+    return {
+      method: 'POST',
+      url: conn.baseUrl,
+      headers: { ...JSON_HEADERS },
+      data: JSON.stringify({ jsonrpc: '2.0', id: nextId(session), visa: session.token, method: req.method, params: req.params ?? {} }),
+    };
   },
 
   sampleRequests: [

@@ -5,7 +5,7 @@
 // is not rotated). Calls: Bearer <access_token>. A wrong password is answered after a deliberate 5 s delay, which
 // the default 15 s timeout covers.
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, type HttpRequest, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest } from '../core/http';
+import { type AdapterContext, type HttpRequest, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest, type WireRequest } from '../core/http';
 import { decodeJwt } from '../core/jwt';
 import { createSession, isRefreshUsable, replaceToken, touch } from '../core/session';
 import type { ApiResponse, Attach, AuthKind, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
@@ -130,9 +130,13 @@ async function refresh(conn: ConnectionConfig, session: Session, ctx: AdapterCon
   });
 }
 
-async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<{ response: ApiResponse; session: Session }> {
+function wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): WireRequest {
   if (req.kind !== 'rest') throw new AuthError('config', 'datarhei Core takes REST requests, not JSON-RPC');
-  const res = await send(ctx, jsonRestRequest(conn.baseUrl, req, session.attach));
+  return jsonRestRequest(conn.baseUrl, req, session.attach);
+}
+
+async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<{ response: ApiResponse; session: Session }> {
+  const res = await send(ctx, wire(conn, session, req));
   if (res.status === 401) {
     throw new AuthError('expired', 'the access token was rejected', { status: 401, serverMessage: serverMessage(res) });
   }
@@ -155,6 +159,7 @@ export const datarheiAdapter: VendorAdapter = {
   login,
   refresh,
   request,
+  wire,
   sampleRequests: [
     { kind: 'rest', method: 'GET', path: '/api' },
     { kind: 'rest', method: 'GET', path: '/api/v3/process' },

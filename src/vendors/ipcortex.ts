@@ -2,7 +2,7 @@
 // (see /work/shared/PROTOCOLS.md §3). baseUrl is the PABX root; calls are `POST {base}/rest/<section>/<verb>`.
 import { parseSetCookie } from 'set-cookie-parser';
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, isObject, joinUrl, looksLikeHtml, parseJson, type RawResponse, send, toApiResponse } from '../core/http';
+import { type AdapterContext, httpMethod, isObject, joinUrl, looksLikeHtml, parseJson, type RawResponse, send, toApiResponse, type WireRequest } from '../core/http';
 import { createSession, touch } from '../core/session';
 import type { Attach, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from './types';
@@ -69,7 +69,7 @@ function keyAttach(conn: ConnectionConfig, key: string): Attach {
 }
 
 /** The body as a JSON object to merge the key into; `config` error when the body is not one. */
-export function bodyObject(body: unknown): Record<string, unknown> {
+function bodyObject(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null || body === '') return {};
   if (isObject(body)) return { ...body };
   if (typeof body === 'string') {
@@ -83,12 +83,9 @@ export function bodyObject(body: unknown): Record<string, unknown> {
   throw new AuthError('config', 'with the API key in the body, the request body must be a JSON object');
 }
 
-interface Prepared {
-  headers: Record<string, string>;
-  data: string | undefined;
-}
+type Prepared = Pick<WireRequest, 'headers' | 'data' | 'authHeader'>;
 
-/** Puts the session's credential on a request. */
+/** Puts the session's credential on a request: a header, the `Red60urne` cookie, or the API key merged into the JSON body. */
 function prepare(session: Pick<Session, 'attach'>, body: unknown, extraHeaders: Record<string, string> = {}): Prepared {
   const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
   let data: string | undefined;
@@ -105,7 +102,9 @@ function prepare(session: Pick<Session, 'attach'>, body: unknown, extraHeaders: 
   if (attach.kind === 'header') {
     for (const h of Object.keys(headers)) if (h.toLowerCase() === attach.name.toLowerCase()) delete headers[h];
     headers[attach.name] = attach.value;
-  } else if (attach.kind === 'cookie') {
+    return { headers, data, authHeader: attach.name };
+  }
+  if (attach.kind === 'cookie') {
     const userCookie = Object.keys(headers).find((h) => h.toLowerCase() === 'cookie');
     const mine = `${attach.name}=${attach.value}`;
     if (userCookie) {
@@ -113,6 +112,7 @@ function prepare(session: Pick<Session, 'attach'>, body: unknown, extraHeaders: 
     } else {
       headers.Cookie = mine;
     }
+    return { headers, data, authHeader: userCookie ?? 'Cookie' };
   }
   return { headers, data };
 }
@@ -247,13 +247,7 @@ export const ipcortexAdapter: VendorAdapter = {
   },
 
   async request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<CallResult> {
-    if (req.kind !== 'rest') throw new AuthError('config', 'IPCortex is a REST API: send a method and a path, not a JSON-RPC call');
-    const method = req.method.toUpperCase() as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
-    if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].includes(method)) {
-      throw new AuthError('config', `unsupported HTTP method "${truncate(req.method, 20)}"`);
-    }
-    const p = prepare(session, req.body, req.headers);
-    const res = await send(ctx, { method, url: joinUrl(conn.baseUrl, req.path), headers: p.headers, data: p.data });
+    const res = await send(ctx, ipcortexAdapter.wire(conn, session, req));
     const body = displayBody(res);
     if (isNotAuthenticated(res.status, body)) {
       throw new AuthError('expired', session.attach.kind === 'cookie' ? 'the session is no longer accepted' : 'the API key is no longer accepted', {
@@ -263,6 +257,12 @@ export const ipcortexAdapter: VendorAdapter = {
     }
     const next = res.status >= 200 && res.status < 300 ? touch(session, ctx.clock()) : session;
     return { response: toApiResponse(res, body), session: next };
+  },
+
+  wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): WireRequest {
+    if (req.kind !== 'rest') throw new AuthError('config', 'IPCortex is a REST API: send a method and a path, not a JSON-RPC call');
+    const method = httpMethod(req.method);
+    return { method, url: joinUrl(conn.baseUrl, req.path), ...prepare(session, req.body, req.headers) };
   },
 
   sampleRequests: [

@@ -1,6 +1,6 @@
 // The one interface every vendor adapter implements. Adapters do one exchange each; the renewal policy
 // (refresh ahead of expiry, re-login on rejection, single-flight) lives above them in the session manager.
-import type { AdapterContext } from '../core/http';
+import type { AdapterContext, WireRequest } from '../core/http';
 import type { AuthKind, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session, VendorId } from '../core/types';
 
 export interface VendorAdapter {
@@ -31,6 +31,12 @@ export interface VendorAdapter {
    * Any other HTTP status is returned, not thrown.
    */
   request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<CallResult>;
+
+  /**
+   * What `request` sends for `req` with `session`, without sending it (Copy as curl shows the same). Throws AuthError
+   * `config` for a request the vendor refuses (wrong kind, bad method, path or body).
+   */
+  wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): WireRequest;
 
   /** A few useful read-only calls for exploration. */
   readonly sampleRequests: readonly ExploreRequest[];

@@ -10,7 +10,8 @@ import { createHttpClient, send, TRACE_BODY_MAX, traceLine } from '../../src/cor
 import { decodeJwt, describeClaims, formatDuration } from '../../src/core/jwt';
 import { maskToken, redactHeaders, redactText } from '../../src/core/redact';
 import { createSession, formatRemaining, isExpired, pushHistory, replaceToken, timeLeftMs, touch } from '../../src/core/session';
-import type { Session } from '../../src/core/types';
+import { VENDORS, type Session } from '../../src/core/types';
+import { adapterFor } from '../../src/vendors';
 
 // Captured from a real datarhei Core v16.16 server (shared/datarhei-core-transcripts.txt, exchange 4).
 const DATARHEI_ACCESS =
@@ -174,6 +175,13 @@ describe('error sentences', () => {
     assert.equal(advice({ id: 'c' }), 'check the username and set the secret again.');
     // Other kinds keep their own advice.
     assert.match(describeError(new AuthError('twoFactorRequired', 'the two-factor code was rejected'), { id: 'c', vendor: 'code42' }), /enter the current code from your authenticator app\.$/);
+  });
+
+  it('without `auth`, advises as for the vendor’s default auth kind (its adapter’s first)', () => {
+    const e = new AuthError('credentials', 'rejected');
+    for (const vendor of VENDORS) {
+      assert.equal(describeError(e, { id: 'c', vendor }), describeError(e, { id: 'c', vendor, auth: adapterFor(vendor).authKinds[0] }), vendor);
+    }
   });
 });
 
