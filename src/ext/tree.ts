@@ -13,7 +13,7 @@ import type { Ticker } from './ticker';
 
 export type Node =
   | { type: 'connection'; conn: ConnectionConfig }
-  | { type: 'invalid'; index: number; where: string; text: string; name: string }
+  | { type: 'invalid'; index: number; where: string; text: string; reason: string; name: string }
   | { type: 'detail'; connId: string; key: string; label: string; description: string; tooltip?: string; icon: string }
   | { type: 'group'; connId: string; key: 'claims' | 'history' | 'refreshClaims'; label: string }
   | { type: 'claim'; connId: string; group: string; name: string; value: string; human: string | null; meaning: string }
@@ -77,6 +77,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         where: p.where ?? '',
         name: p.label || p.id || `entry ${p.index + 1}`,
         text: describeProblem(p),
+        reason: p.problems.join('; '),
       }));
       return [...conns, ...invalid];
     }
@@ -155,7 +156,8 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       case 'invalid': {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
         item.id = `invalid:${node.where}:${node.index}`;
-        item.description = 'invalid settings entry';
+        // The reason in view, not only on hover: "error: "keepalive" is not a known field (did you mean …)".
+        item.description = `error: ${node.reason}`;
         item.tooltip = new vscode.MarkdownString(`**Invalid connection entry**\n\n${escapeMd(node.text)}\n\nFix it in settings (\`authExplorer.connections\`).`);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.contextValue = 'invalidConnection';

@@ -132,6 +132,7 @@ describe('API Auth Explorer in VS Code', function () {
       const invalid = await until('an invalid node', () => rootNodes().find((n) => n.type === 'invalid'));
       const item = api.tree.getTreeItem(invalid);
       assert.strictEqual(item.label, 'broken');
+      assert.match(String(item.description), /^error: "vendor" must be one of/, 'the reason is in view, not only on hover');
       assert.match(String((item.tooltip as vscode.MarkdownString).value), /vendor.*must be one of/);
       assert.ok(nodeOf('ok-one'));
       await cfg().update('connections', undefined, vscode.ConfigurationTarget.Workspace);
