@@ -8,6 +8,7 @@ import { Secret, TOTP } from 'otpauth';
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../../src/core/types';
 import type { TestApi } from '../../src/ext/extension';
+import { SessionService } from '../../src/ext/sessions';
 import type { Node } from '../../src/ext/tree';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { mintAuth0Token } from '../mock-vendors/datarhei';
@@ -507,6 +508,29 @@ describe('API Auth Explorer in VS Code', function () {
       const other = { ...stored, token: `${stored.token}`, lastUsedAt: Date.now(), history: [...stored.history, { ...stored.history[0], event: 'refresh' as const }] };
       await api.vault.setSession(connOf('dr'), other);
       await until('the synced session', () => api.sessions.get('dr')?.history.length === other.history.length);
+    });
+
+    it('after a reload (a new session service over the same secret storage) the sessions come back, re-checked, and work', async () => {
+      // What activate() builds after a window reload: nothing in memory, only SecretStorage.
+      const fresh = new SessionService(api.store, api.vault, api.log, api.context.workspaceState, {
+        secret: async () => assert.fail('a restored session must not ask for the password'),
+        offerToStore: async () => false,
+        totp: async () => assert.fail('a restored session must not ask for a code'),
+      });
+      try {
+        assert.strictEqual(fresh.get('dr'), undefined, 'nothing before restore');
+        await fresh.restore();
+        for (const id of ['dr', 'cove', 'cv']) {
+          const restored = fresh.get(id);
+          assert.ok(restored, `${id} restored`);
+          assert.strictEqual(restored.token, api.sessions.get(id)?.token, `${id}: the same token`);
+          assert.strictEqual(restored.history.at(-1)?.event, 'restore', `${id}: marked as restored in its history`);
+        }
+        const { response } = await fresh.manager.request(connOf('dr'), { kind: 'rest', method: 'GET', path: '/api/v3/process' });
+        assert.strictEqual(response.status, 200, 'the restored token is accepted by the server');
+      } finally {
+        fresh.dispose();
+      }
     });
   });
 
