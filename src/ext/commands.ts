@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { authOf } from '../core/config';
 import { authLine, curlCommand } from '../core/curl';
-import { AuthError, type AuthErrorKind, describeError, isAuthError } from '../core/errors';
+import { AuthError, type AuthErrorKind, isAuthError } from '../core/errors';
 import { formatRemaining, timeLeftMs } from '../core/session';
 import { AUTH_KINDS, type AuthKind, type ConnectionConfig, type ExploreRequest, type Session, VENDORS, type VendorId } from '../core/types';
 import { fillSample } from '../core/requests';
@@ -68,7 +68,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
       const cause = e instanceof ConnectionError ? e.cause : e;
       if (isAuthError(cause) && cause.kind === 'cancelled') return undefined;
       const c = conn ?? (e instanceof ConnectionError ? e.conn : undefined);
-      const message = d.log.redact(c ? describeError(cause, c) : cause instanceof Error ? cause.message : String(cause));
+      const message = c ? d.log.describeError(cause, c) : d.log.redact(cause instanceof Error ? cause.message : String(cause));
       d.log.error('command', `${id}: ${message}`);
       const kind = isAuthError(cause) ? cause.kind : undefined;
       // The command ends now; the message's actions run whenever (if ever) the user picks one.

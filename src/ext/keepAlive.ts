@@ -1,7 +1,7 @@
 // Optional keep-alive (`keepAlive: true` on a connection): renew in the background shortly before expiry while the
 // window is open, so the countdown never reaches zero. One timer per connection at most; none without a session.
 import * as vscode from 'vscode';
-import { type AuthErrorKind, describeError, isAuthError } from '../core/errors';
+import { type AuthErrorKind, isAuthError } from '../core/errors';
 import { refreshLeadMs } from '../core/manager';
 import type { ConnectionStore } from './connections';
 import { Commands } from './constants';
@@ -75,7 +75,7 @@ export class KeepAlive implements vscode.Disposable {
     } catch (e) {
       // The still-valid session stays. A transient failure is retried until the token expires; one that needs the
       // user (wrong password, two-factor code, settings) is said once, with the way forward.
-      const message = this.log.redact(describeError(e, conn));
+      const message = this.log.describeError(e, conn);
       this.log.warn('keepAlive', message);
       const s = this.sessions.get(id);
       if (isAuthError(e) && NEEDS_USER.has(e.kind)) {

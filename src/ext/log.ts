@@ -1,5 +1,6 @@
 // The one log channel. Everything written passes through redaction first.
 import * as vscode from 'vscode';
+import { type DescribedConnection, describeError } from '../core/errors';
 import { redactText } from '../core/redact';
 
 const MAX_TOKENS = 200;
@@ -29,6 +30,11 @@ export class Log implements vscode.Disposable {
   /** Text with every known secret and token removed: for the log and for messages shown to the user. */
   redact(msg: string): string {
     return redactText(msg, [...this.known, ...this.tokens]);
+  }
+
+  /** The one sentence shown to the user for a failure on a connection, redacted like the log. */
+  describeError(e: unknown, conn: DescribedConnection): string {
+    return this.redact(describeError(e, conn));
   }
 
   private clean(component: string, msg: string): string {

@@ -58,8 +58,6 @@ export class SessionService implements vscode.Disposable {
       this.changed,
       this.manager.onDidChange((id, session, madeFor) => {
         const current = this.store.get(id);
-        // The session belongs to the settings it was made with (a login may finish after the baseUrl was edited).
-        const owner = madeFor ?? current;
         if (session) {
           this.log.rememberToken(session.token);
           this.log.rememberToken(session.refreshToken ?? undefined);
@@ -70,9 +68,10 @@ export class SessionService implements vscode.Disposable {
         }
         // A connection that left the settings keeps its stored session (an edit may bring it back); only
         // Remove Connection and Logout delete it. Unchanged sessions are not written again.
-        if (current && owner && !this.syncing.has(id)) {
+        // The session is stored for the settings it was made with (a login may finish after the baseUrl was edited).
+        if (current && !this.syncing.has(id)) {
           const json = session ? JSON.stringify(session) : undefined;
-          if (!this.written.has(id) || this.written.get(id) !== json) void this.persist(owner, session);
+          if (!this.written.has(id) || this.written.get(id) !== json) void this.persist(madeFor ?? current, session, json);
         }
         // Made for settings that have changed since: dropped at once (its token must not reach the new server).
         if (session && current && this.bindings.get(id) !== connectionBinding(current)) queueMicrotask(() => this.onConnectionsChanged());
@@ -123,9 +122,9 @@ export class SessionService implements vscode.Disposable {
     }
   }
 
-  private async persist(conn: ConnectionConfig, session: Session | undefined): Promise<void> {
+  private async persist(conn: ConnectionConfig, session: Session | undefined, json: string | undefined): Promise<void> {
     try {
-      this.written.set(conn.id, session ? JSON.stringify(session) : undefined);
+      this.written.set(conn.id, json);
       if (session) await this.vault.setSession(conn, session);
       else await this.vault.delete(conn.id, 'session');
     } catch (e) {
@@ -284,7 +283,7 @@ export class SessionService implements vscode.Disposable {
       this.setUi(conn.id, undefined);
       return;
     }
-    const message = this.log.redact(describeError(e, conn));
+    const message = this.log.describeError(e, conn);
     this.log.error('session', message);
     this.setUi(conn.id, { kind: 'error', message, error: e });
   }
