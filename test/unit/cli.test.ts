@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import { credentialSecrets, sessionJson } from '../../src/cli';
 import { REDACTED } from '../../src/core/redact';
-import type { ConnectionConfig, Session } from '../../src/core/types';
+import { createSession, pushHistory } from '../../src/core/session';
+import type { ConnectionConfig } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { mintAuth0Token } from '../mock-vendors/datarhei';
 import { useMockVendors } from './helpers';
@@ -150,28 +151,20 @@ describe('api-auth CLI', function () {
 
   it('sessionJson masks the key in the token, the attach value and the whole history of an API-key session', () => {
     const key = 'ipck-0123456789abcdefghijklmnopqrstuvwxyz';
-    const s = {
-      connectionId: 'k',
-      vendor: 'ipcortex',
-      authKind: 'apiKey',
-      token: key,
-      attach: { kind: 'header', name: 'Authorization', value: `token auth=${key}` },
-      issuedAt: 0,
-      expiresAt: null,
-      expiresBecause: 'per-request',
-      slidingWindowMs: null,
-      lastUsedAt: 0,
-      refreshToken: null,
-      refreshExpiresAt: null,
-      jwt: null,
-      refreshJwt: null,
-      history: [
-        { at: 0, event: 'login', method: 'POST /rest/user/list', token: key, replaced: null, expiresAt: null },
-        { at: 1, event: 'relogin', method: 'POST /rest/user/list', token: key, replaced: key, expiresAt: null },
-      ],
-      user: null,
-      vendorState: {},
-    } as Session;
+    const s = pushHistory(
+      createSession({
+        connectionId: 'k',
+        vendor: 'ipcortex',
+        authKind: 'apiKey',
+        token: key,
+        attach: { kind: 'header', name: 'Authorization', value: `token auth=${key}` },
+        now: 0,
+        method: 'POST /rest/user/list',
+        perRequest: true,
+      }),
+      { at: 1, event: 'relogin', method: 'POST /rest/user/list', token: key, replaced: key, expiresAt: null },
+    );
+    assert.equal(s.history.length, 2);
     assert.deepEqual(credentialSecrets(s), [key]);
     const out = JSON.stringify(sessionJson({ id: 'k', vendor: 'ipcortex', baseUrl: 'http://127.0.0.1:9' }, s));
     assert.ok(!out.includes(key));

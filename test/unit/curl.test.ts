@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { curlCommand, shellQuote, wireRequest } from '../../src/core/curl';
 import { isAuthError } from '../../src/core/errors';
 import { SessionManager } from '../../src/core/manager';
+import { createSession } from '../../src/core/session';
 import { fillSample } from '../../src/core/requests';
 import type { ConnectionConfig, ExploreRequest, Session } from '../../src/core/types';
 import { adapterFor } from '../../src/vendors';
@@ -397,27 +398,10 @@ describe('Copy as curl: the line runs with the system curl and sends what the ad
 });
 
 describe('curlCommand: shape of the line', () => {
-  const session = (over: Partial<Session>): Session =>
-    ({
-      connectionId: 'x',
-      vendor: 'datarhei',
-      authKind: 'password',
-      token: 'tok',
-      attach: { kind: 'header', name: 'Authorization', value: 'Bearer tok' },
-      issuedAt: 0,
-      expiresAt: null,
-      expiresBecause: 'unknown',
-      slidingWindowMs: null,
-      lastUsedAt: 0,
-      refreshToken: null,
-      refreshExpiresAt: null,
-      jwt: null,
-      refreshJwt: null,
-      history: [],
-      user: null,
-      vendorState: {},
-      ...over,
-    }) as Session;
+  const session = (over: Partial<Session>): Session => ({
+    ...createSession({ connectionId: 'x', vendor: 'datarhei', authKind: 'password', token: 'tok', attach: { kind: 'header', name: 'Authorization', value: 'Bearer tok' }, now: 0, method: 'POST /api/login' }),
+    ...over,
+  });
   const dr: ConnectionConfig = { id: 'dr', vendor: 'datarhei', baseUrl: 'https://core.example/', username: 'admin' };
 
   it('GET stays GET even with a body (curl would make --data a POST); HEAD is -I', () => {
