@@ -123,7 +123,9 @@ function render(): void {
   app.replaceChildren(...children);
   app.removeAttribute('aria-busy');
   for (const id of open) document.getElementById(id)?.setAttribute('open', '');
-  if (focused) document.getElementById(focused)?.focus();
+  // Give the focus back to the control that had it, but only while the page has the focus: a re-render while the
+  // user is in the Command Palette or an editor must not pull the focus into the webview (that closes a quick pick).
+  if (focused && document.hasFocus()) document.getElementById(focused)?.focus();
   page.phase = '';
   showToken();
   syncBusy();
