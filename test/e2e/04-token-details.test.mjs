@@ -29,8 +29,7 @@ describe('Token Details (datarhei Core)', () => {
 
   it('shows exi (600 s = 10 min), exp (ISO time) and the time left', async () => {
     const { page } = ctx;
-    await runCommand(page, 'API Auth: Show Token Details');
-    await pick(page, LABEL, { filter: 'datarhei' });
+    await runCommand(page, 'API Auth: Show Token Details', { then: (o) => pick(page, LABEL, { filter: 'datarhei', ...o }) });
     frame = await tokenDetailsFrame(page, LABEL);
     const exi = frame.locator('#claims-table tr[data-claim="exi"]');
     await exi.waitFor();

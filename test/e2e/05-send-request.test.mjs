@@ -17,8 +17,7 @@ describe('Send Request (Cove)', () => {
     await runCommand(page, 'View: Close All Editors');
     await page.locator('.part.editor .tab').first().waitFor({ state: 'detached' });
 
-    await runCommand(page, 'API Auth: Show Token Details');
-    await pick(page, LABEL, { filter: 'Cove' });
+    await runCommand(page, 'API Auth: Show Token Details', { then: (o) => pick(page, LABEL, { filter: 'Cove', ...o }) });
     const frame = await tokenDetailsFrame(page, LABEL);
     const history = frame.locator('#history li[data-event]');
     await history.first().waitFor();
@@ -26,8 +25,8 @@ describe('Send Request (Cove)', () => {
     assert.ok(before >= 1, 'at least the login');
     assert.equal(await history.last().getAttribute('data-event'), 'login');
 
-    await runCommand(page, 'API Auth: Send Request…');
-    await pick(page, LABEL, { filter: 'Cove' });
+    // The webview that just opened may take the focus back late, which closes the connection pick.
+    await runCommand(page, 'API Auth: Send Request…', { then: (o) => pick(page, LABEL, { filter: 'Cove', ...o }) });
     await pick(page, 'EnumeratePartners');
     const response = page.locator('.part.editor .editor-instance .view-lines', { hasText: 'EnumeratePartners' });
     await response.first().waitFor({ timeout: 20_000 });

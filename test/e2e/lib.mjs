@@ -137,11 +137,11 @@ export async function screenshot(page, name, { keepHover = false } = {}) {
 // ---------------------------------------------------------------------------------------------------- quick input
 
 /** F1, type the command's title, pick it. */
-export async function runCommand(page, title) {
+export async function runCommand(page, title, { then } = {}) {
   const input = page.locator(QUICK_INPUT);
   // Focus in a webview can come back late and close a quick pick that just opened (the next one the command shows,
-  // too): start from the side bar (Ctrl+0, "Focus into Primary Side Bar"). Should the palette still close as it
-  // opens, a person presses F1 once more.
+  // too): start from the side bar (Ctrl+0, "Focus into Primary Side Bar"). Should the palette, or the first prompt
+  // of the command (`then`), still close as it opens, a person runs the command once more.
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Escape'); // nothing half-open in the way
     await page.keyboard.press('Control+0');
@@ -151,10 +151,15 @@ export async function runCommand(page, title) {
     try {
       await input.fill(`>${title}`, { timeout: 4000 });
       await quickPickRow(page, title).click({ timeout: 4000 });
+      if (then) await then({ timeout: 4000 });
       return;
     } catch (err) {
       if (attempt >= 3) throw err;
-      ctx.log(`      (the command palette closed before "${title}" was picked; again)`);
+      const focus = await page.evaluate(() => {
+        const e = document.activeElement;
+        return e ? `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${[...e.classList].slice(0, 3).join('.')}` : 'nothing';
+      }).catch(() => 'unknown');
+      ctx.log(`      (the command palette or its first prompt closed before "${title}" was answered, focus on ${focus}; again)`);
     }
   }
 }
@@ -168,11 +173,11 @@ export function quickPickRow(page, label) {
 }
 
 /** Waits for the quick pick titled/placeholdered `hint`, types `filter` (optional), clicks the row `label`. */
-export async function pick(page, label, { filter } = {}) {
+export async function pick(page, label, { filter, timeout } = {}) {
   const input = page.locator(QUICK_INPUT);
-  await input.waitFor({ state: 'visible' });
-  if (filter !== undefined) await input.fill(filter);
-  await quickPickRow(page, label).click();
+  await input.waitFor({ state: 'visible', timeout });
+  if (filter !== undefined) await input.fill(filter, { timeout });
+  await quickPickRow(page, label).click({ timeout });
 }
 
 /** Waits for the input box whose title contains `title`, types `text`, presses Enter (unless enter is false). */
@@ -294,8 +299,7 @@ export async function statusText(page) {
  * while the two-factor prompt is up and still empty (a screenshot must never show a code: it is a secret).
  */
 export async function loginViaPalette(page, label, secret, { totp, store = 'Not Now', atCodePrompt } = {}) {
-  await runCommand(page, 'API Auth: Login');
-  await pick(page, label, { filter: label });
+  await runCommand(page, 'API Auth: Login', { then: (o) => pick(page, label, { filter: label, ...o }) });
   await answerInputBox(page, `Log in to ${label}`, secret);
   // The code is generated as it is typed, after the hook: as fresh as a person's.
   if (totp) await answerInputBox(page, `${label}: two-factor code`, totp, { beforeType: atCodePrompt });
