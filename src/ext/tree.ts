@@ -19,6 +19,8 @@ export type Node =
   | { type: 'claim'; connId: string; group: string; name: string; value: string; human: string | null; meaning: string }
   | { type: 'history'; connId: string; index: number; entry: HistoryEntry };
 
+type ConnectionNode = Extract<Node, { type: 'connection' }>;
+
 export const VENDOR_ICONS: Record<string, string> = {
   cove: 'cloud',
   commvault: 'database',
@@ -33,11 +35,17 @@ export function warnThresholdMs(): number {
 }
 
 export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined | void>();
+  private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined | void>();
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<Node>;
   private readonly disposables: vscode.Disposable[] = [];
   private tick: vscode.Disposable | undefined;
+  /**
+   * One node object per connection row, handed to VS Code every time: VS Code knows tree elements by identity, so a
+   * tick can refresh just the rows that count down. Refreshing the whole tree every second re-rendered every row, and
+   * no hover tooltip in the tree stayed open.
+   */
+  private readonly rows = new Map<string, ConnectionNode>();
 
   constructor(
     private readonly store: ConnectionStore,
@@ -57,7 +65,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
 
   /** Tick only while the view is visible: the countdown in descriptions is only worth computing when seen. */
   private updateTicking(): void {
-    if (this.view.visible && !this.tick) this.tick = this.ticker.onTick(() => this.changed.fire());
+    if (this.view.visible && !this.tick) this.tick = this.ticker.onTick(() => this.refreshCountdowns());
     else if (!this.view.visible && this.tick) {
       this.tick.dispose();
       this.tick = undefined;
@@ -68,9 +76,32 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     this.changed.fire();
   }
 
+  /** Once a second: the rows of sessions with an expiry (VS Code renders their children again with them). */
+  private refreshCountdowns(): void {
+    const counting = [...this.rows.values()].filter((row) => {
+      const s = this.sessions.get(row.conn.id);
+      return s && (s.expiresAt !== null || s.refreshExpiresAt);
+    });
+    if (counting.length) this.changed.fire(counting);
+  }
+
+  /** The row node of `conn`: the same object as last time, with the connection's current settings. */
+  private rowOf(conn: ConnectionConfig): ConnectionNode {
+    const row = this.rows.get(conn.id);
+    if (row) {
+      row.conn = conn;
+      return row;
+    }
+    const created: ConnectionNode = { type: 'connection', conn };
+    this.rows.set(conn.id, created);
+    return created;
+  }
+
   getChildren(node?: Node): Node[] {
     if (!node) {
-      const conns: Node[] = this.store.all().map((conn) => ({ type: 'connection', conn }));
+      const all = this.store.all();
+      for (const id of this.rows.keys()) if (!all.some((c) => c.id === id)) this.rows.delete(id);
+      const conns: Node[] = all.map((conn) => this.rowOf(conn));
       const invalid: Node[] = this.store.invalid().map((p) => ({
         type: 'invalid',
         index: p.index,
@@ -146,7 +177,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     if (!conn) return undefined;
     if (node.type === 'claim') return { type: 'group', connId: node.connId, key: node.group as 'claims', label: '' };
     if (node.type === 'history') return { type: 'group', connId: node.connId, key: 'history', label: '' };
-    return { type: 'connection', conn };
+    return this.rowOf(conn);
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -216,6 +247,8 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     item.id = `conn:${conn.id}`;
     const flags = ['connection'];
     let state: string;
+    // The tooltip leaves the seconds out: a hover whose text changed every second would flicker.
+    let tooltipState: string | undefined;
     let icon: vscode.ThemeIcon;
     if (ui?.kind === 'loggingIn' && !s) {
       state = 'logging in…';
@@ -246,6 +279,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       } else {
         state = `${formatRemaining(left)} left`;
         const expiring = left <= warnThresholdMs();
+        tooltipState = expiring ? 'logged in, expiring soon' : 'logged in';
         if (expiring) flags.push('expiring');
         icon = expiring
           ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground'))
@@ -257,7 +291,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     item.description = `${vendor} · ${state}`;
     item.iconPath = icon;
     item.contextValue = `${flags.join(';')};`;
-    item.tooltip = this.tooltip(conn, s, state, ui);
+    item.tooltip = this.tooltip(conn, s, tooltipState ?? state, ui);
     return item;
   }
 

@@ -2,7 +2,7 @@
 // hover the status-bar countdown to see every live session. Takes the README's tree and status-bar screenshots.
 /* global describe, it, before */
 import * as assert from 'node:assert/strict';
-import { childRow, connectionRow, ctx, descendants, ensureLoggedIn, expand, openApiAuthView, screenshot, STATUS_ITEM } from './lib.mjs';
+import { childRow, connectionRow, ctx, descendants, ensureLoggedIn, expand, openApiAuthView, restMouse, screenshot, STATUS_ITEM } from './lib.mjs';
 
 describe('Connections tree with live sessions', () => {
   before(async () => {
@@ -42,6 +42,22 @@ describe('Connections tree with live sessions', () => {
     // Escape clears the tree's selection: no focus outline on a row in the screenshot.
     await page.keyboard.press('Escape');
     await screenshot(page, 'tree.png');
+  });
+
+  it('a row keeps its hover open while other rows count down, and the Expires row keeps counting', async () => {
+    const { page } = ctx;
+    await openApiAuthView(page);
+    await restMouse(page);
+    const expires = await childRow(page, await expand(page, connectionRow(page, 'datarhei Core')), 'Expires');
+    const first = await expires.locator('.label-description').innerText();
+    await connectionRow(page, 'Commvault (JSON)').locator('.label-name').hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'Commvault / SnapProtect' });
+    await hover.first().waitFor({ state: 'visible' });
+    // Over two ticks of the countdown: the tree refreshes the counting rows only, not the hovered one.
+    await page.waitForTimeout(2200);
+    assert.ok(await hover.first().isVisible(), 'the hover is still open after two ticks');
+    assert.notEqual(await expires.locator('.label-description').innerText(), first, 'the Expires row counted down meanwhile');
+    await restMouse(page);
   });
 
   it('the status-bar item tells every live session on hover', async () => {

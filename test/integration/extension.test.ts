@@ -242,6 +242,28 @@ describe('API Auth Explorer in VS Code', function () {
       assert.match(String(api.tree.getTreeItem(exi).description), /^600 — 10 min total lifetime$/);
     });
 
+    it('a tick refreshes only the rows that count down, never the whole tree (a hover in the tree stays open)', async () => {
+      await vscode.commands.executeCommand('authExplorer.connections.focus');
+      await until('the Connections view to be visible', () => api.tree.view.visible);
+      const fired: (Node | Node[] | undefined | void)[] = [];
+      const sub = api.tree.onDidChangeTreeData((e) => fired.push(e));
+      try {
+        await new Promise((r) => setTimeout(r, 2300));
+      } finally {
+        sub.dispose();
+      }
+      assert.ok(fired.length >= 2, `${fired.length} refreshes in 2.3 s`);
+      for (const e of fired) {
+        assert.ok(Array.isArray(e), 'a tick names its rows: it does not refresh the whole tree');
+        assert.ok(e.every((n) => n.type === 'connection'), 'only connection rows (their children come with them)');
+        const ids = e.map((n) => (n as Extract<Node, { type: 'connection' }>).conn.id);
+        assert.ok(ids.includes('dr') && ids.includes('c42'), `the counting-down rows: ${ids.join(', ')}`);
+        assert.ok(!ids.includes('ipc-key'), 'a session without an expiry does not count down');
+        // The very objects VS Code was given, or VS Code would not know them.
+        assert.strictEqual(e.find((n) => n.type === 'connection' && n.conn.id === 'dr'), nodeOf('dr'));
+      }
+    });
+
     it('Copy Token puts exactly the token on the clipboard; the header and curl lines carry it as the vendor wants', async () => {
       const s = api.sessions.get('dr');
       assert.ok(s);
