@@ -4,13 +4,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Secret, TOTP } from 'otpauth';
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../../src/core/types';
 import type { TestApi } from '../../src/ext/extension';
 import { SessionService } from '../../src/ext/sessions';
 import type { Node } from '../../src/ext/tree';
 import { ACCOUNTS } from '../mock-vendors/accounts';
+import { totpOf } from '../mock-vendors/code42';
 import { mintAuth0Token } from '../mock-vendors/datarhei';
 import { type MockVendors, startMockVendors } from '../mock-vendors/server';
 import { QUICK_INPUT, uiBridgeAvailable, uiStep, uiText } from './ui';
@@ -283,7 +283,7 @@ describe('API Auth Explorer in VS Code', function () {
       await addConnections([{ id: 'c42-mfa', label: 'Code42 2FA', vendor: 'code42', baseUrl: mock.baseUrl('code42'), username: ACCOUNTS.code42.mfa.username }]);
       await api.vault.setSecret(connOf('c42-mfa'), ACCOUNTS.code42.mfa.password);
       const done = vscode.commands.executeCommand('authExplorer.login', 'c42-mfa');
-      const code = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 }).generate();
+      const code = totpOf(ACCOUNTS.code42.mfa.totpSecret).generate();
       await uiStep({ action: 'waitFor', selector: QUICK_INPUT, state: 'visible' });
       await uiStep({ action: 'type', text: code });
       await done;
@@ -479,7 +479,7 @@ describe('API Auth Explorer in VS Code', function () {
       ]);
       await vscode.commands.executeCommand('notifications.clearAll');
       const conn = connOf('c42-keep');
-      const totp = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 }).generate();
+      const totp = totpOf(ACCOUNTS.code42.mfa.totpSecret).generate();
       await api.vault.setSecret(conn, ACCOUNTS.code42.mfa.password);
       const first = await api.sessions.manager.login(conn, { secret: ACCOUNTS.code42.mfa.password, totp });
       SECRETS.add(first.token);

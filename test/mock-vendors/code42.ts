@@ -68,6 +68,11 @@ const COULD_NOT_AUTHENTICATE = {
   ],
   warnings: null,
 };
+/** The authenticator of a two-factor account (6 digits, 30 s), as the server checks it and as tests answer it. */
+export function totpOf(base32Secret: string): TOTP {
+  return new TOTP({ secret: Secret.fromBase32(base32Secret), digits: 6, period: 30 });
+}
+
 const TOTP_REQUIRED = { error: [{ primaryErrorKey: 'TIME_BASED_ONE_TIME_PASSWORD_REQUIRED' }] };
 const TOTP_INVALID = { error: [{ primaryErrorKey: 'TIME_BASED_ONE_TIME_PASSWORD_INVALID' }] };
 
@@ -107,7 +112,7 @@ export function createHandler(env: MockEnv, opts: Code42MockOptions = {}): Vendo
     if (user.totpSecret) {
       const code = String(req.headers['totp-auth'] ?? '').trim();
       if (!code) return { fail: reply(401, TOTP_REQUIRED) };
-      const totp = new TOTP({ secret: Secret.fromBase32(user.totpSecret), digits: 6, period: 30 });
+      const totp = totpOf(user.totpSecret);
       if (totp.validate({ token: code, timestamp: env.clock(), window: 1 }) === null) return { fail: reply(401, TOTP_INVALID) };
     }
     return { user };

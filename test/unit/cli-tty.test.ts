@@ -6,10 +6,10 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Secret, TOTP } from 'otpauth';
 import { Interrupted, promptHidden } from '../../src/cli';
 import type { ConnectionConfig } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
+import { totpOf } from '../mock-vendors/code42';
 import { useMockVendors } from './helpers';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -190,7 +190,7 @@ describe('api-auth CLI on a terminal: hidden prompts', function () {
     await t.waitFor(question);
     await sleep(100);
     assert.equal(t.screen(), question);
-    const code = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 }).generate();
+    const code = totpOf(ACCOUNTS.code42.mfa.totpSecret).generate();
     await typeSlowly(t, code);
     await sleep(100);
     assert.equal(t.screen(), question, 'the code is echoed or the question was erased');

@@ -4,12 +4,12 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Secret, TOTP } from 'otpauth';
 import { credentialSecrets, sessionJson } from '../../src/cli';
 import { REDACTED } from '../../src/core/redact';
 import { createSession, pushHistory } from '../../src/core/session';
 import type { ConnectionConfig } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
+import { totpOf } from '../mock-vendors/code42';
 import { mintAuth0Token } from '../mock-vendors/datarhei';
 import { useMockVendors } from './helpers';
 
@@ -196,7 +196,7 @@ describe('api-auth CLI', function () {
     // No terminal to ask on: the way forward is the option, and the line says so.
     assert.match(without.stderr, /; retry with --totp CODE \(the current code from your authenticator app\)\.\n$/);
     assert.equal(without.stderr.split('\n').filter(Boolean).length, 1);
-    const code = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 }).generate();
+    const code = totpOf(ACCOUNTS.code42.mfa.totpSecret).generate();
     const withCode = await login('c42-mfa', ACCOUNTS.code42.mfa.password, ['--totp', code]);
     assert.equal(withCode.code, 0, withCode.stderr);
     assert.ok(!withCode.stderr.includes(code));

@@ -2,13 +2,12 @@
 // against the loopback mock.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { Secret, TOTP } from 'otpauth';
 import { describeError } from '../../src/core/errors';
 import { SessionManager } from '../../src/core/manager';
 import type { ConnectionConfig, Credentials, Session } from '../../src/core/types';
 import { code42Adapter as adapter } from '../../src/vendors/code42';
 import { ACCOUNTS } from '../mock-vendors/accounts';
-import { CODE42_SIGNING_KEY, setCode42Options } from '../mock-vendors/code42';
+import { CODE42_SIGNING_KEY, setCode42Options, totpOf } from '../mock-vendors/code42';
 import { signHs256 } from '../mock-vendors/jwt';
 import type { MockVendors } from '../mock-vendors/server';
 import { ctxFor, useMockVendors, rejects, TRANSPORT_FAULTS } from './helpers';
@@ -17,7 +16,7 @@ const U = ACCOUNTS.code42;
 const TOKEN_SEC = 2;
 
 function totpCode(at = Date.now()): string {
-  return new TOTP({ secret: Secret.fromBase32(U.mfa.totpSecret), digits: 6, period: 30 }).generate({ timestamp: at });
+  return totpOf(U.mfa.totpSecret).generate({ timestamp: at });
 }
 
 /** A 6-digit code that is none of the codes accepted now (window ±1). */

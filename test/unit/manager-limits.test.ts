@@ -3,13 +3,12 @@
 // is capped at half the token's lifetime so that a short-lived token is not refreshed on every request.
 import * as assert from 'node:assert/strict';
 import axios from 'axios';
-import { Secret, TOTP } from 'otpauth';
 import { describeError } from '../../src/core/errors';
 import { DEFAULT_REFRESH_LEAD_SECONDS, SessionManager, refreshLeadMs } from '../../src/core/manager';
 import { createSession } from '../../src/core/session';
 import type { ConnectionConfig, ExploreRequest, Session } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
-import { setCode42Options } from '../mock-vendors/code42';
+import { setCode42Options, totpOf } from '../mock-vendors/code42';
 import { commvaultRecord } from '../mock-vendors/commvault';
 import type { CoveReceived } from '../mock-vendors/cove';
 import type { Lifetimes } from '../mock-vendors/types';
@@ -97,7 +96,7 @@ describe('session manager: retry limit and refresh lead', () => {
     });
 
     it('Code42 two-factor: two re-logins and two code prompts, not three', async () => {
-      const totp = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 });
+      const totp = totpOf(ACCOUNTS.code42.mfa.totpSecret);
       let asked = 0;
       const m = manager(async () => {
         asked++;

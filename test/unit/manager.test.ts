@@ -4,13 +4,12 @@
 // password, a failed renewal keeping a still-valid session, and non-interactive renewals.
 import * as assert from 'node:assert/strict';
 import axios from 'axios';
-import { Secret, TOTP } from 'otpauth';
 import { describeError } from '../../src/core/errors';
 import { SessionManager } from '../../src/core/manager';
 import { isExpired } from '../../src/core/session';
 import type { ConnectionConfig, ExploreRequest } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
-import { setCode42Options } from '../mock-vendors/code42';
+import { setCode42Options, totpOf } from '../mock-vendors/code42';
 import { commvaultRecord } from '../mock-vendors/commvault';
 import type { CoveReceived } from '../mock-vendors/cove';
 import { sleep } from '../mock-vendors/util';
@@ -369,7 +368,7 @@ describe('session manager: renewal policy per vendor', () => {
     });
 
     it('asks for the two-factor code when the server requires it, at login and at re-login', async () => {
-      const totp = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 });
+      const totp = totpOf(ACCOUNTS.code42.mfa.totpSecret);
       let asked = 0;
       const m = manager(async () => {
         asked++;
@@ -441,7 +440,7 @@ describe('session manager: renewal policy per vendor', () => {
     });
 
     it('a non-interactive renewal of a two-factor account fails with twoFactorRequired and never asks for a code', async () => {
-      const totp = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 });
+      const totp = totpOf(ACCOUNTS.code42.mfa.totpSecret);
       let asked = 0;
       const m = manager(async () => {
         asked++;
@@ -476,7 +475,7 @@ describe('session manager: renewal policy per vendor', () => {
     });
 
     it('a request that joins a background (non-interactive) renewal still gets its two-factor prompt', async () => {
-      const totp = new TOTP({ secret: Secret.fromBase32(ACCOUNTS.code42.mfa.totpSecret), digits: 6, period: 30 });
+      const totp = totpOf(ACCOUNTS.code42.mfa.totpSecret);
       let asked = 0;
       const m = manager(async () => {
         asked++;
