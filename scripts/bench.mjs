@@ -70,7 +70,8 @@ if (fs.existsSync(metrics)) {
 
 // 4. engine round trips against the loopback vendors
 const { startMockVendors } = require(path.join(root, 'out/test/mock-vendors/server.js'));
-const { SessionManager } = require(path.join(root, 'out/src/core/manager.js'));
+const { SessionManager } = require(path.join(root, 'out/src/engine/manager.js'));
+const { ADAPTERS } = require(path.join(root, 'out/src/vendors/index.js'));
 const { ACCOUNTS } = require(path.join(root, 'out/test/mock-vendors/accounts.js'));
 const mock = await startMockVendors({ lifetimes: { datarheiBadLoginDelayMs: 0 } });
 const conns = [
@@ -82,7 +83,7 @@ const conns = [
   [{ id: 'dr', vendor: 'datarhei', baseUrl: mock.baseUrl('datarhei'), username: 'admin' }, ACCOUNTS.datarhei.password, { kind: 'rest', method: 'GET', path: '/api/v3/process' }],
 ];
 for (const [conn, secret, req] of conns) {
-  const m = new SessionManager({ getSecret: async () => secret });
+  const m = new SessionManager({ adapters: ADAPTERS, getSecret: async () => secret });
   const logins = [];
   const calls = [];
   for (let i = 0; i < 20; i++) {

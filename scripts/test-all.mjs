@@ -15,6 +15,7 @@ const npx = (...args) => ['npx', ['--no-install', ...args]];
 
 const steps = [
   { name: 'lint', cmd: npx('eslint', 'src', 'test', 'scripts') },
+  { name: 'layers', cmd: [process.execPath, ['scripts/check-imports.mjs']] },
   { name: 'typecheck', cmd: npx('tsc', '-p', '.', '--noEmit') },
   { name: 'compile-tests', pre: () => fs.rmSync(path.join(root, 'out'), { recursive: true, force: true }), cmd: npx('tsc', '-p', 'tsconfig.test.json') },
   { name: 'build', cmd: [process.execPath, ['esbuild.mjs', '--production']] },

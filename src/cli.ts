@@ -3,14 +3,15 @@ import type { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
-import { describeProblem, parseConnections } from './core/config';
+import { describeProblem, parseConnections } from './engine/config';
 import { AuthError, type AuthErrorKind, type DescribedConnection, describeError, isAuthError, secretForms, truncate } from './core/errors';
 import { decodeJwt, describeClaims } from './core/jwt';
-import { SessionManager } from './core/manager';
+import { SessionManager } from './engine/manager';
 import { REDACTED, redactHeaders } from './core/redact';
-import { EXPIRY_REASON_TEXT, formatRemaining, isExpired, timeLeftMs } from './core/session';
+import { EXPIRY_REASON_TEXT, isExpired, timeLeftMs } from './core/session';
 import type { Attach, ConnectionConfig, ExploreRequest, Session } from './core/types';
-import { adapterFor } from './vendors';
+import { formatRemaining } from './core/time';
+import { ADAPTERS } from './vendors';
 
 const USAGE = `api-auth — log in to vendor APIs (Cove, Commvault, IPCortex, Code42, datarhei Core)
 
@@ -170,7 +171,7 @@ function loadConnections(file: string): ConnectionConfig[] {
   }
   const list = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { connections?: unknown }).connections : undefined;
   if (list === undefined) throw new UsageError(`config file "${file}" has no "connections" list`);
-  const { connections, invalid } = parseConnections(list);
+  const { connections, invalid } = parseConnections(ADAPTERS, list);
   for (const p of invalid) process.stderr.write(`api-auth: warning: ${file}: ${describeProblem(p)} (entry ignored)\n`);
   return connections;
 }
@@ -189,7 +190,7 @@ function findConnection(opts: Options, id: string | undefined): ConnectionConfig
 // ---- secrets ------------------------------------------------------------------------------------
 
 async function readSecret(conn: ConnectionConfig, opts: Options): Promise<string> {
-  const label = adapterFor(conn.vendor).secretLabel(conn.auth ?? adapterFor(conn.vendor).authKinds[0]);
+  const label = ADAPTERS[conn.vendor].secretLabel(conn.auth ?? ADAPTERS[conn.vendor].authKinds[0]);
   if (opts.secretStdin) {
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
@@ -341,6 +342,7 @@ function managerFor(conn: ConnectionConfig, opts: Options): { manager: SessionMa
       return s;
     }));
   const manager = new SessionManager({
+    adapters: ADAPTERS,
     getSecret: secret,
     askTotp:
       canPrompt() && !opts.secretStdin
@@ -443,7 +445,7 @@ function summary(conn: ConnectionConfig, s: Session, now: number): string {
     expiry = EXPIRY_REASON_TEXT[s.expiresBecause];
   }
   const refresh = s.refreshExpiresAt ? `; refresh token until ${new Date(s.refreshExpiresAt).toISOString()}` : '';
-  return `Logged in to "${name}" (${adapterFor(s.vendor).displayName})${who}: ${expiry}${refresh}.`;
+  return `Logged in to "${name}" (${ADAPTERS[s.vendor].displayName})${who}: ${expiry}${refresh}.`;
 }
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -565,7 +567,7 @@ function listCommand(opts: Options): number {
     return EXIT.ok;
   }
   for (const c of conns) {
-    process.stdout.write(`${c.id}\t${adapterFor(c.vendor).displayName}\t${c.auth ?? adapterFor(c.vendor).authKinds[0]}\t${c.baseUrl}\n`);
+    process.stdout.write(`${c.id}\t${ADAPTERS[c.vendor].displayName}\t${c.auth ?? ADAPTERS[c.vendor].authKinds[0]}\t${c.baseUrl}\n`);
   }
   return EXIT.ok;
 }

@@ -1,6 +1,6 @@
 // One typed error for every way a login or call can fail, and the one-sentence message users see.
 import { REDACTED, redactText } from './redact';
-import { type AuthKind, type ConnectionConfig, VENDORS } from './types';
+import { type AuthKind, type ConnectionConfig, DEFAULT_AUTH, VENDORS } from './types';
 
 export type AuthErrorKind =
   | 'credentials' // wrong user / password / partner / API key
@@ -77,9 +77,8 @@ export type DescribedConnection = Pick<ConnectionConfig, 'id' | 'label'> & Parti
 /** "check the API key" / "check the partner name, username and password" …; the generic advice without a vendor. */
 export function credentialAdvice(conn: DescribedConnection): string {
   if (!conn.vendor) return NEXT_STEP.credentials;
-  // Without `auth`, the vendor's default login (its adapter's first auth kind): a password, or for Code42 a token
-  // fetched with the password, which has the same advice. An unknown vendor (a bad entry) gets no better advice.
-  const auth = conn.auth ?? (VENDORS.includes(conn.vendor) ? 'password' : undefined);
+  // Without `auth`, the vendor's default login. An unknown vendor (a bad entry) gets no better advice.
+  const auth = conn.auth ?? (VENDORS.includes(conn.vendor) ? DEFAULT_AUTH[conn.vendor] : undefined);
   if (!auth) return NEXT_STEP.credentials;
   if (conn.vendor === 'cove' && auth === 'password') return 'check the partner name, username and password';
   return CREDENTIAL_ADVICE[auth] ?? NEXT_STEP.credentials;

@@ -228,10 +228,6 @@ export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** JSON when the answer is (or looks like) JSON, else the text as it came. */
 export function bodyOf(res: Pick<RawResponse, 'contentType' | 'text'>): unknown {
   if (/json/i.test(res.contentType) || /^\s*[[{]/.test(res.text)) {

@@ -1,6 +1,9 @@
-// JWT decoding (jwt-decode) and the plain-language description of claims shared by CLI, tree and webview.
+// JWT decoding (jwt-decode) and the plain-language description of claims shared by the CLI, the tree and the view
+// model. The webview page does not import this file (it would bundle jwt-decode): it gets claims already described.
 import { jwtDecode } from 'jwt-decode';
+import { describeTime, formatDuration } from './time';
 import type { DecodedJwt } from './types';
+import { isFiniteNumber } from './util';
 
 /** Decodes header and payload; null when the string is not a JWT. Does not verify the signature. */
 export function decodeJwt(token: string): DecodedJwt | null {
@@ -21,13 +24,22 @@ export function expiryOf(jwt: DecodedJwt | null): number | null {
   return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
 }
 
+/** One claim (or header field) as every surface shows it: the raw value, its meaning, and its time or lifetime. */
 export interface ClaimRow {
   name: string;
   /** The raw value as JSON text. */
   raw: string;
-  /** What the claim means, in words. */
+  /** What the claim means, in words; '' when unknown. */
   meaning: string;
-  /** Human rendering: local time + ISO + relative for times, a duration for `exi`. */
+  /** For time claims (exp/iat/nbf…): ms since epoch, so a view can render local/ISO/relative times live. */
+  timeMs: number | null;
+  /** For datarhei's exi: the lifetime in ms. */
+  lifetimeMs: number | null;
+}
+
+/** A claim row with its times in words, relative to a given moment (CLI, tree). */
+export interface DescribedClaim extends ClaimRow {
+  /** Local time + ISO + relative for times, a duration for `exi`; null for other claims. */
   human: string | null;
 }
 
@@ -48,55 +60,30 @@ const MEANINGS: Record<string, string> = {
   kid: 'Key id — which key signed the token',
 };
 
-const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time', 'updated_at']);
+/** Claims holding a time in seconds since epoch. */
+export const TIME_CLAIMS: ReadonlySet<string> = new Set(['exp', 'nbf', 'iat', 'auth_time', 'updated_at']);
+/** datarhei's `exi`: the total lifetime in seconds, fixed at issue. */
+export const LIFETIME_CLAIMS: ReadonlySet<string> = new Set(['exi']);
 
 export function claimMeaning(name: string): string {
   return MEANINGS[name] ?? '';
 }
 
-/** Rows for every claim, in the token's order, with human times relative to `now`. */
-export function describeClaims(claims: Record<string, unknown>, now: number): ClaimRow[] {
-  return Object.entries(claims).map(([name, value]) => {
-    let human: string | null = null;
-    if (TIME_CLAIMS.has(name) && typeof value === 'number') {
-      human = describeTime(value * 1000, now);
-    } else if (name === 'exi' && typeof value === 'number') {
-      human = `${formatDuration(value * 1000)} total lifetime`;
-    }
-    return { name, raw: JSON.stringify(value), meaning: claimMeaning(name), human };
-  });
+/** Rows for every claim, in the token's order; `scrub` cleans each raw value (a claim could echo a secret). */
+export function claimRows(values: Record<string, unknown>, scrub: (s: string) => string = (s) => s): ClaimRow[] {
+  return Object.entries(values).map(([name, value]) => ({
+    name,
+    raw: scrub(JSON.stringify(value) ?? String(value)),
+    meaning: claimMeaning(name),
+    timeMs: TIME_CLAIMS.has(name) && isFiniteNumber(value) ? value * 1000 : null,
+    lifetimeMs: LIFETIME_CLAIMS.has(name) && isFiniteNumber(value) ? value * 1000 : null,
+  }));
 }
 
-/** "2026-11-23 18:10:28 (local) · 2026-11-23T18:10:28.000Z · in 9 min 58 s" */
-export function describeTime(ms: number, now: number): string {
-  const d = new Date(ms);
-  return `${formatLocal(d)} · ${d.toISOString()} · ${relative(ms, now)}`;
-}
-
-export function formatLocal(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
-export function relative(ms: number, now: number): string {
-  const diff = ms - now;
-  if (Math.abs(diff) < 1000) return 'now';
-  return diff > 0 ? `in ${formatDuration(diff)}` : `${formatDuration(-diff)} ago`;
-}
-
-/** 600000 → "10 min", 86400000 → "1 d", 61000 → "1 min 1 s". */
-export function formatDuration(ms: number): string {
-  let s = Math.round(Math.abs(ms) / 1000);
-  const d = Math.floor(s / 86400);
-  s -= d * 86400;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  const parts: string[] = [];
-  if (d) parts.push(`${d} d`);
-  if (h) parts.push(`${h} h`);
-  if (m) parts.push(`${m} min`);
-  if (s || parts.length === 0) parts.push(`${s} s`);
-  return parts.slice(0, 2).join(' ');
+/** {@link claimRows} with human times relative to `now`. */
+export function describeClaims(claims: Record<string, unknown>, now: number): DescribedClaim[] {
+  return claimRows(claims).map((r) => ({
+    ...r,
+    human: r.timeMs !== null ? describeTime(r.timeMs, now) : r.lifetimeMs !== null ? `${formatDuration(r.lifetimeMs)} total lifetime` : null,
+  }));
 }

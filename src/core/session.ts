@@ -146,18 +146,6 @@ export function isRefreshUsable(session: Pick<Session, 'refreshToken' | 'refresh
   return !!session.refreshToken && (session.refreshExpiresAt === null || session.refreshExpiresAt > now);
 }
 
-/** "mm:ss" below an hour, "h:mm:ss" above, "expired" at or below zero. */
-export function formatRemaining(ms: number | null): string {
-  if (ms === null) return 'no expiry';
-  if (ms <= 0) return 'expired';
-  const total = Math.ceil(ms / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${p(m)}:${p(s)}` : `${p(m)}:${p(s)}`;
-}
-
 export const EXPIRY_REASON_TEXT: Record<ExpiryReason, string> = {
   'exp-claim': 'the token’s exp claim',
   'sliding-idle': 'idle timeout, renewed by every call',

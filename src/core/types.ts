@@ -14,6 +14,20 @@ export const AUTH_KINDS = ['password', 'apiKey', 'basic', 'token', 'auth0'] as c
  */
 export type AuthKind = (typeof AUTH_KINDS)[number];
 
+/** Each vendor's default login (its adapter's first auth kind; a unit test holds the two together). */
+export const DEFAULT_AUTH: Readonly<Record<VendorId, AuthKind>> = {
+  cove: 'password',
+  commvault: 'password',
+  ipcortex: 'password',
+  code42: 'token',
+  datarhei: 'password',
+};
+
+/** The connection's auth kind: as configured, else its vendor's default. */
+export function authOf(conn: Pick<ConnectionConfig, 'vendor' | 'auth'>): AuthKind {
+  return conn.auth ?? DEFAULT_AUTH[conn.vendor];
+}
+
 /** One configured connection: the `authExplorer.connections` setting and the CLI's `api-auth.json` share it. */
 export interface ConnectionConfig {
   id: string;

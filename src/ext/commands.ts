@@ -1,13 +1,11 @@
 // Every command, registered in one place. From the tree a command gets the item; from the palette it asks.
 // Failures go through `guarded`: one sentence naming the connection and cause, with actions; cancel is silent.
 import * as vscode from 'vscode';
-import { authOf } from '../core/config';
-import { authLine, curlCommand } from '../core/curl';
+import { authLine, curlCommand } from '../engine/curl';
 import { AuthError, type AuthErrorKind, isAuthError } from '../core/errors';
-import { formatRemaining, timeLeftMs } from '../core/session';
-import { AUTH_KINDS, type AuthKind, type ConnectionConfig, type ExploreRequest, type Session, VENDORS, type VendorId } from '../core/types';
-import { fillSample } from '../core/requests';
-import { adapterFor } from '../vendors';
+import { timeLeftMs } from '../core/session';
+import { AUTH_KINDS, type AuthKind, authOf, type ConnectionConfig, type ExploreRequest, type Session, type VendorId, VENDORS } from '../core/types';
+import { fillSample } from '../engine/requests';
 import type { ConnectionStore, Scope } from './connections';
 import { type CommandId, Commands, EXTENSION_ID } from './constants';
 import type { Log } from './log';
@@ -16,6 +14,8 @@ import type { StatusBar } from './statusBar';
 import type { Node } from './tree';
 import type { Vault } from './vault';
 import type { TokenDetailsPanels } from './webview/panel';
+import { formatRemaining } from '../core/time';
+import { ADAPTERS } from '../vendors';
 
 export interface CommandDeps {
   store: ConnectionStore;
@@ -105,7 +105,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
         const left = s ? timeLeftMs(s, now) : null;
         return {
           label: c.label || c.id,
-          description: adapterFor(c.vendor).displayName,
+          description: ADAPTERS[c.vendor].displayName,
           detail: s ? (left === null ? 'logged in' : `logged in · ${formatRemaining(left)} left`) : 'not logged in',
           id: c.id,
         };
@@ -161,7 +161,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
 
   async function setSecret(arg: unknown): Promise<void> {
     const conn = await pick(arg, 'Set the secret of which connection?');
-    const label = adapterFor(conn.vendor).secretLabel(authOf(conn));
+    const label = ADAPTERS[conn.vendor].secretLabel(authOf(conn));
     const value = await vscode.window.showInputBox({
       title: `${conn.label || conn.id}: ${label}`,
       prompt: `Stored only in VS Code's secret storage (the OS keychain), never in settings.`,
@@ -199,7 +199,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
     let { session } = found;
     // What is copied must work when pasted: an expired (or about to be refreshed) token is renewed first.
     if (d.sessions.manager.needsRenewal(conn, session)) session = await withConn(conn, () => d.sessions.refresh(conn));
-    const text = what === 'token' ? session.token : what === 'header' ? authLine(session) : curlCommand(conn, session, d.lastRequest(conn.id) ?? defaultRequest(conn, session));
+    const text = what === 'token' ? session.token : what === 'header' ? authLine(session) : curlCommand(conn, ADAPTERS[conn.vendor].wire(conn, session, d.lastRequest(conn.id) ?? defaultRequest(conn, session)));
     await vscode.env.clipboard.writeText(text);
     const name = what === 'token' ? 'Token' : what === 'header' ? 'Auth header' : 'curl command';
     void vscode.window.setStatusBarMessage(`$(clippy) ${name} of ${conn.label || conn.id} copied`, 3000);
@@ -272,7 +272,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
       { label: '$(arrow-swap) Follow another connection…', run: () => vscode.commands.executeCommand(Commands.setActive) },
       { label: '$(sign-out) Log out', run: () => vscode.commands.executeCommand(Commands.logout, conn.id) },
     ];
-    const chosen = await vscode.window.showQuickPick(items, { placeHolder: `${conn.label || conn.id} (${adapterFor(conn.vendor).displayName})` });
+    const chosen = await vscode.window.showQuickPick(items, { placeHolder: `${conn.label || conn.id} (${ADAPTERS[conn.vendor].displayName})` });
     if (chosen) await chosen.run();
   });
 }
@@ -299,7 +299,7 @@ export function connectionFromArg(arg: unknown, store: ConnectionStore): Connect
 
 /** The request a curl line shows: the vendor's first read-only sample call, made concrete for the session. */
 export function defaultRequest(conn: ConnectionConfig, session?: Session): ExploreRequest {
-  const sample = adapterFor(conn.vendor).sampleRequests[0];
+  const sample = ADAPTERS[conn.vendor].sampleRequests[0];
   return sample ? fillSample(sample, conn, session) : { kind: 'rest', method: 'GET', path: '/' };
 }
 
@@ -337,12 +337,12 @@ async function addConnection(d: CommandDeps): Promise<void> {
   const title = 'Add API Connection';
   const vendor = (
     await choose(
-      VENDORS.map((v) => ({ label: adapterFor(v).displayName, detail: VENDOR_HINTS[v].detail, vendor: v })),
+      VENDORS.map((v) => ({ label: ADAPTERS[v].displayName, detail: VENDOR_HINTS[v].detail, vendor: v })),
       'Which vendor API?',
       `${title} (1/4)`,
     )
   ).vendor;
-  const adapter = adapterFor(vendor);
+  const adapter = ADAPTERS[vendor];
   const taken = d.store.allIds();
   const label = await ask({ title: `${title} (2/4)`, prompt: 'A name for this connection', value: `${adapter.displayName}`, validateInput: (v) => (v.trim() ? undefined : 'A name is needed.') });
   let suggested = slug(label) || vendor;

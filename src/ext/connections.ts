@@ -1,7 +1,8 @@
 // The `authExplorer.connections` setting: read, validated, watched, and edited in the scope that holds an entry.
 import * as vscode from 'vscode';
-import { type ConfigProblem, describeProblem, parseConnections } from '../core/config';
+import { type ConfigProblem, describeProblem, parseConnections } from '../engine/config';
 import type { ConnectionConfig } from '../core/types';
+import { ADAPTERS } from '../vendors';
 import { SETTING_CONNECTIONS, SETTING_SECTION } from './constants';
 
 export type Scope = 'user' | 'workspace';
@@ -40,9 +41,9 @@ export class ConnectionStore implements vscode.Disposable {
     const info = this.inspect();
     // An untrusted workspace's settings could send the user's secrets to a server of its choosing: ignored
     // until the workspace is trusted (package.json: restrictedConfigurations).
-    const workspace = parseConnections(vscode.workspace.isTrusted ? info?.workspaceValue : undefined);
+    const workspace = parseConnections(ADAPTERS, vscode.workspace.isTrusted ? info?.workspaceValue : undefined);
     const ignored = !vscode.workspace.isTrusted && Array.isArray(info?.workspaceValue) && info.workspaceValue.length > 0;
-    const user = parseConnections(info?.globalValue);
+    const user = parseConnections(ADAPTERS, info?.globalValue);
     const wsIds = new Set([...workspace.connections.map((c) => c.id), ...workspace.invalid.map((p) => p.id).filter((id) => id !== null)]);
     const shadowed = user.connections.filter((c) => wsIds.has(c.id));
     this.list = [...workspace.connections, ...user.connections.filter((c) => !wsIds.has(c.id))];

@@ -1,11 +1,11 @@
 // Send Request: pick a call, send it through the engine (auth attached and renewed), show the answer read-only.
 import * as vscode from 'vscode';
 import { AuthError, truncate } from '../core/errors';
-import { describe, fillSample, renderResponse, responseFormat, sessionSecrets, stripSecrets } from '../core/requests';
+import { describe, fillSample, renderResponse, responseFormat, sessionSecrets, stripSecrets } from '../engine/requests';
 import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/types';
-import { adapterFor } from '../vendors';
 import type { Log } from './log';
 import type { SessionService } from './sessions';
+import { ADAPTERS } from '../vendors';
 
 export const RESPONSE_SCHEME = 'api-auth-response';
 const RECENT_KEY = 'authExplorer.recentRequests';
@@ -90,7 +90,7 @@ export class Explorer implements vscode.Disposable {
   }
 
   private async askRequest(conn: ConnectionConfig): Promise<ExploreRequest> {
-    const adapter = adapterFor(conn.vendor);
+    const adapter = ADAPTERS[conn.vendor];
     type Item = vscode.QuickPickItem & { req?: ExploreRequest };
     const items: Item[] = [];
     const recent = this.recent(conn.id);

@@ -1,7 +1,8 @@
 // Wiring only: log → config → secrets vault → session service → views → commands. Everything disposable goes
 // into context.subscriptions as soon as it exists. No network and no secret reads happen during activation.
 import * as vscode from 'vscode';
-import { buildTokenView } from '../core/view';
+import { buildTokenView } from '../engine/view';
+import { ADAPTERS } from '../vendors';
 import { registerCommands } from './commands';
 import { ConnectionStore } from './connections';
 import { Commands } from './constants';
@@ -61,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
       const ui = sessions.uiState(id);
       const session = sessions.get(id);
       const state = ui?.kind === 'loggingIn' ? 'loggingIn' : ui?.kind === 'error' && !session ? 'error' : session ? (session.expiresAt !== null && session.expiresAt <= now() ? 'expired' : 'loggedIn') : 'loggedOut';
-      return buildTokenView({ conn, session, state, error: ui?.kind === 'error' ? ui.message : null, now: now() });
+      return buildTokenView({ conn, vendorName: ADAPTERS[conn.vendor].displayName, session, state, error: ui?.kind === 'error' ? ui.message : null, now: now() });
     },
     onDidChange: sessions.onDidChange,
     token: (id) => sessions.get(id)?.token,

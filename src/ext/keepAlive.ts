@@ -2,7 +2,7 @@
 // window is open, so the countdown never reaches zero. One timer per connection at most; none without a session.
 import * as vscode from 'vscode';
 import { type AuthErrorKind, isAuthError } from '../core/errors';
-import { refreshLeadMs } from '../core/manager';
+import { refreshLeadMs } from '../engine/manager';
 import type { ConnectionStore } from './connections';
 import { Commands } from './constants';
 import type { Log } from './log';

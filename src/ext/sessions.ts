@@ -1,15 +1,15 @@
 // The extension's session service: the engine's SessionManager plus per-connection UI state, persistence of
 // sessions in SecretStorage (restored after a reload, synced across windows) and the active connection.
 import * as vscode from 'vscode';
-import { authOf, connectionBinding } from '../core/config';
+import { connectionBinding } from '../engine/config';
 import { AuthError, describeError, isAuthError } from '../core/errors';
-import { SessionManager } from '../core/manager';
+import { SessionManager } from '../engine/manager';
 import { isExpired, isRefreshUsable, pushHistory } from '../core/session';
-import type { ConnectionConfig, Session } from '../core/types';
-import { adapterFor } from '../vendors';
+import { authOf, type ConnectionConfig, type Session } from '../core/types';
 import type { ConnectionStore } from './connections';
 import type { Log } from './log';
 import type { Vault } from './vault';
+import { ADAPTERS } from '../vendors';
 
 export type UiState = { kind: 'loggingIn' } | { kind: 'error'; message: string; error: unknown };
 
@@ -50,6 +50,7 @@ export class SessionService implements vscode.Disposable {
     private readonly prompts: Prompts,
   ) {
     this.manager = new SessionManager({
+      adapters: ADAPTERS,
       getSecret: (conn) => this.secretFor(conn),
       askTotp: (conn, attempt) => this.prompts.totp(conn, attempt),
       trace: (line) => this.log.trace('http', line),
@@ -193,7 +194,7 @@ export class SessionService implements vscode.Disposable {
     await this.restore();
     this.setUi(conn.id, { kind: 'loggingIn' });
     try {
-      const label = adapterFor(conn.vendor).secretLabel(authOf(conn));
+      const label = ADAPTERS[conn.vendor].secretLabel(authOf(conn));
       let secret = await this.secretFor(conn);
       let typed = false;
       if (secret === undefined) {

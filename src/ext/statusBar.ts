@@ -1,13 +1,14 @@
 // The status-bar countdown: the active (or soonest-expiring) session, recomputed from expiresAt − now each tick.
 import * as vscode from 'vscode';
-import { formatRemaining, isExpired, timeLeftMs } from '../core/session';
+import { isExpired, timeLeftMs } from '../core/session';
 import type { Session } from '../core/types';
-import { adapterFor } from '../vendors';
 import type { ConnectionStore } from './connections';
 import { Commands, STATUS_ITEM_ID } from './constants';
 import type { SessionService } from './sessions';
 import type { Ticker } from './ticker';
 import { VENDOR_ICONS, warnThresholdMs } from './tree';
+import { formatRemaining } from '../core/time';
+import { ADAPTERS } from '../vendors';
 
 export class StatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
@@ -91,7 +92,7 @@ export class StatusBar implements vscode.Disposable {
       if (!s) continue;
       const left = timeLeftMs(s, now);
       const when = left === null ? 'no expiry' : isExpired(s, now) ? 'expired' : `${formatRemaining(left)} left`;
-      md.appendMarkdown(`$(${VENDOR_ICONS[conn.vendor] ?? 'key'}) ${(conn.label || conn.id).replace(/[\\`*_[\]]/g, '\\$&')} (${adapterFor(conn.vendor).displayName}): ${when}\n\n`);
+      md.appendMarkdown(`$(${VENDOR_ICONS[conn.vendor] ?? 'key'}) ${(conn.label || conn.id).replace(/[\\`*_[\]]/g, '\\$&')} (${ADAPTERS[conn.vendor].displayName}): ${when}\n\n`);
     }
     md.appendMarkdown('Click for refresh, login, copy and details.');
     return md;

@@ -1,15 +1,16 @@
 // The Connections tree. getChildren reads only in-memory state: no network, no secret reads, no popups.
 import * as vscode from 'vscode';
-import { describeProblem } from '../core/config';
-import { describeClaims, formatDuration, formatLocal } from '../core/jwt';
+import { describeProblem } from '../engine/config';
+import { describeClaims } from '../core/jwt';
 import { maskToken } from '../core/redact';
-import { EXPIRY_REASON_TEXT, formatRemaining, isExpired, timeLeftMs } from '../core/session';
+import { EXPIRY_REASON_TEXT, isExpired, timeLeftMs } from '../core/session';
 import type { ConnectionConfig, HistoryEntry, Session } from '../core/types';
-import { adapterFor } from '../vendors';
 import type { ConnectionStore } from './connections';
 import { Commands, VIEW_CONNECTIONS } from './constants';
 import type { SessionService } from './sessions';
 import type { Ticker } from './ticker';
+import { formatDuration, formatLocal, formatRemaining } from '../core/time';
+import { ADAPTERS } from '../vendors';
 
 export type Node =
   | { type: 'connection'; conn: ConnectionConfig }
@@ -241,7 +242,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     const s = this.sessions.get(conn.id);
     const ui = this.sessions.uiState(conn.id);
     const now = Date.now();
-    const vendor = adapterFor(conn.vendor).displayName;
+    const vendor = ADAPTERS[conn.vendor].displayName;
     const label = conn.label || conn.id;
     const item = new vscode.TreeItem(label, s ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `conn:${conn.id}`;
@@ -287,7 +288,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       }
     }
     if (this.sessions.activeId() === conn.id) flags.push('active');
-    if (s?.refreshToken || adapterFor(conn.vendor).refresh) flags.push('refreshable');
+    if (s?.refreshToken || ADAPTERS[conn.vendor].refresh) flags.push('refreshable');
     item.description = `${vendor} · ${state}`;
     item.iconPath = icon;
     item.contextValue = `${flags.join(';')};`;
@@ -298,7 +299,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   private tooltip(conn: ConnectionConfig, s: Session | undefined, state: string, ui: ReturnType<SessionService['uiState']>): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**$(${VENDOR_ICONS[conn.vendor] ?? 'plug'}) ${escapeMd(conn.label || conn.id)}**\n\n`);
-    md.appendMarkdown(`${escapeMd(adapterFor(conn.vendor).displayName)} · \`${escapeMd(conn.baseUrl)}\`\n\n`);
+    md.appendMarkdown(`${escapeMd(ADAPTERS[conn.vendor].displayName)} · \`${escapeMd(conn.baseUrl)}\`\n\n`);
     if (conn.username) md.appendMarkdown(`User: ${escapeMd(conn.username)}${conn.partner ? ` · partner: ${escapeMd(conn.partner)}` : ''}\n\n`);
     md.appendMarkdown(`State: ${escapeMd(state)}\n\n`);
     if (s) {

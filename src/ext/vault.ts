@@ -3,7 +3,7 @@
 // is shared by all workspaces, and a connection id reused elsewhere (another workspace, an edited baseUrl) must
 // never receive a password or token that was stored for a different server.
 import * as vscode from 'vscode';
-import { connectionBinding } from '../core/config';
+import { connectionBinding } from '../engine/config';
 import type { ConnectionConfig, Session } from '../core/types';
 
 export type SecretKind = 'secret' | 'session';

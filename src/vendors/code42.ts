@@ -13,11 +13,12 @@
 // Error bodies come in two shapes, both handled: v3 `{"error":[{"primaryErrorKey","description"}]}` and the legacy
 // list `[{"name","description"}]`.
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest, type WireRequest } from '../core/http';
+import { type AdapterContext, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest, type WireRequest } from '../core/http';
 import { decodeJwt } from '../core/jwt';
 import { createSession, touch } from '../core/session';
 import type { ApiResponse, Attach, AuthKind, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
-import type { VendorAdapter } from './types';
+import type { VendorAdapter } from '../core/adapter';
+import { isRecord } from '../core/util';
 
 export const CODE42_DEFAULT_TOKEN_PATH = '/c42api/v3/auth/jwt';
 const USER_PATH = '/api/User/my';
@@ -37,8 +38,8 @@ function problemsOf(text: string): Code42Problem[] {
   } catch {
     return [];
   }
-  const list = Array.isArray(v) ? v : isObject(v) && Array.isArray(v.error) ? v.error : [];
-  return list.filter(isObject).map((e) => {
+  const list = Array.isArray(v) ? v : isRecord(v) && Array.isArray(v.error) ? v.error : [];
+  return list.filter(isRecord).map((e) => {
     const key = typeof e.primaryErrorKey === 'string' ? e.primaryErrorKey : typeof e.name === 'string' ? e.name : undefined;
     const description = typeof e.description === 'string' && e.description ? e.description : undefined;
     return { key, description };
@@ -134,7 +135,7 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
     if (refusal) throw refusal;
     if (res.status !== 200) throw unexpected(res, what);
     const body = parseJson(res, what);
-    const data = isObject(body) && isObject(body.data) ? body.data : null;
+    const data = isRecord(body) && isRecord(body.data) ? body.data : null;
     const name = data && typeof data.username === 'string' ? data.username : conn.username;
     const id = data && (typeof data.userId === 'number' || typeof data.userId === 'string') ? data.userId : undefined;
     const attach: Attach = { kind: 'header', name: 'Authorization', value: basicValue(conn.username, creds.secret) };
@@ -159,7 +160,7 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
   if (refusal) throw refusal;
   if (res.status !== 200) throw unexpected(res, what);
   const body = parseJson(res, what);
-  const token = isObject(body) && isObject(body.data) && typeof body.data.v3_user_token === 'string' ? body.data.v3_user_token : '';
+  const token = isRecord(body) && isRecord(body.data) && typeof body.data.v3_user_token === 'string' ? body.data.v3_user_token : '';
   if (!token) {
     throw new AuthError('protocol', `the answer to ${what} has no v3_user_token`, { status: res.status, serverMessage: serverMessage(problemsOf(res.text)) });
   }

@@ -14,12 +14,13 @@
 // - the exact errList wording: whatever the server says is shown as its message.
 import { createHash } from 'node:crypto';
 import { AuthError, secretForms, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, type RawResponse, isObject, joinUrl, looksLikeHtml, parseJson, send, toApiResponse, httpMethod, type WireRequest } from '../core/http';
+import { type AdapterContext, type RawResponse, joinUrl, looksLikeHtml, parseJson, send, toApiResponse, httpMethod, type WireRequest } from '../core/http';
 import { redactText } from '../core/redact';
 import { xml } from '../core/xml';
 import { createSession, replaceToken, touch } from '../core/session';
 import type { CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
-import type { VendorAdapter } from './types';
+import type { VendorAdapter } from '../core/adapter';
+import { isRecord } from '../core/util';
 
 /** The idle window the documentation gives (30 minutes); `conn.lifetimeSeconds` overrides it. */
 export const COMMVAULT_IDLE_SECONDS = 1800;
@@ -74,7 +75,7 @@ function parseAnswer(res: RawResponse, what: string, format: Format): Record<str
   const trimmed = res.text.trim();
   if (/^[[{]/.test(trimmed) || (format === 'json' && !trimmed.startsWith('<'))) {
     const v = parseJson(res, what);
-    if (!isObject(v)) throw new AuthError('protocol', `the answer to ${what} is not a JSON object (HTTP ${res.status})`, { status: res.status });
+    if (!isRecord(v)) throw new AuthError('protocol', `the answer to ${what} is not a JSON object (HTTP ${res.status})`, { status: res.status });
     return v;
   }
   if (!trimmed.startsWith('<') || xml().XMLValidator.validate(trimmed) !== true) {
@@ -84,9 +85,9 @@ function parseAnswer(res: RawResponse, what: string, format: Format): Record<str
     });
   }
   const doc: unknown = xmlParser().parse(trimmed);
-  const rootName = isObject(doc) ? Object.keys(doc).find((k) => !k.startsWith('?')) : undefined;
-  const root = rootName && isObject(doc) ? doc[rootName] : undefined;
-  if (isObject(root)) return root;
+  const rootName = isRecord(doc) ? Object.keys(doc).find((k) => !k.startsWith('?')) : undefined;
+  const root = rootName && isRecord(doc) ? doc[rootName] : undefined;
+  if (isRecord(root)) return root;
   // An element with text only (`<Resp>text</Resp>`) or an empty one.
   return typeof root === 'string' ? { text: root } : {};
 }
@@ -111,7 +112,7 @@ function bool(v: unknown): boolean {
 /** The first entry of `errList` (array in JSON, one object or an array in XML), or a top-level error pair. */
 function firstError(body: Record<string, unknown>): { message?: string; code?: string | number } {
   const list = body.errList;
-  const first = Array.isArray(list) ? list.find(isObject) : isObject(list) ? list : undefined;
+  const first = Array.isArray(list) ? list.find(isRecord) : isRecord(list) ? list : undefined;
   const src = first ?? body;
   const message = str(src.errLogMessage) ?? str(src.errorMessage) ?? str(src.errorString);
   const rawCode = src.errorCode;
@@ -222,7 +223,7 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
   const token = normalizeToken(rawToken);
   const now = ctx.clock();
   const forceChange = bool(body.forcePasswordChange);
-  const org = isObject(body.ownerOrganization) ? body.ownerOrganization : undefined;
+  const org = isRecord(body.ownerOrganization) ? body.ownerOrganization : undefined;
   const detail: Record<string, unknown> = {};
   const put = (k: string, v: unknown): void => {
     if (v !== undefined && v !== '') detail[k] = v;
@@ -310,7 +311,7 @@ function wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): Wi
   if (typeof req.body === 'string') data = req.body;
   else if (req.body !== undefined && req.body !== null) {
     if (format === 'json') data = JSON.stringify(req.body);
-    else if (isObject(req.body)) data = xmlBuilder().build(req.body);
+    else if (isRecord(req.body)) data = xmlBuilder().build(req.body);
     else throw new AuthError('config', 'an XML request body must be an object (root element → content) or XML text');
   }
   const headers: Record<string, string> = { Accept: MIME[format] };

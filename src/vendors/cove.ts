@@ -3,10 +3,11 @@
 // Every answer carries a new visa at the top level; each one is valid 15 minutes from its issue, so the session
 // keeps the newest and its expiry slides with every answer. Errors arrive with HTTP 200 as JSON-RPC errors.
 import { AuthError, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, isObject, parseJson, type RawResponse, send, toApiResponse, type WireRequest } from '../core/http';
+import { type AdapterContext, parseJson, type RawResponse, send, toApiResponse, type WireRequest } from '../core/http';
 import { createSession, replaceToken } from '../core/session';
 import type { CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
-import type { VendorAdapter } from './types';
+import type { VendorAdapter } from '../core/adapter';
+import { isRecord } from '../core/util';
 
 /** Cove's documented visa lifetime: 15 minutes from the answer that carried it. */
 export const COVE_VISA_SECONDS = 900;
@@ -40,12 +41,12 @@ const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/
 /** Reads a JSON-RPC answer; throws `protocol` when the body is not one. */
 function readAnswer(res: RawResponse, what: string): RpcAnswer {
   const body = parseJson(res, what);
-  if (!isObject(body) || (!('result' in body) && !('error' in body))) {
+  if (!isRecord(body) || (!('result' in body) && !('error' in body))) {
     throw new AuthError('protocol', `the answer to ${what} is not a JSON-RPC response (HTTP ${res.status})`, { status: res.status });
   }
   let error: RpcError | null = null;
   if (body.error !== undefined && body.error !== null) {
-    const e = isObject(body.error) ? body.error : {};
+    const e = isRecord(body.error) ? body.error : {};
     error = {
       code: typeof e.code === 'number' ? e.code : null,
       data: e.data,
@@ -113,8 +114,8 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
   if (answer.error) throw errorFor(answer.error, 'Login', res.status);
   // The visa is a top-level field beside `result`, not inside it.
   if (!answer.visa) throw new AuthError('protocol', 'the Cove Login answer has no visa', { status: res.status });
-  const outer = isObject(answer.result) ? answer.result : {};
-  const rec = isObject(outer.result) ? outer.result : outer;
+  const outer = isRecord(answer.result) ? answer.result : {};
+  const rec = isRecord(outer.result) ? outer.result : outer;
   const name = typeof rec.FullName === 'string' && rec.FullName ? rec.FullName : (conn.username ?? undefined);
   const userId = typeof rec.Id === 'number' || typeof rec.Id === 'string' ? rec.Id : undefined;
   return createSession({

@@ -5,11 +5,12 @@
 // is not rotated). Calls: Bearer <access_token>. A wrong password is answered after a deliberate 5 s delay, which
 // the default 15 s timeout covers.
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, type HttpRequest, isObject, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest, type WireRequest } from '../core/http';
+import { type AdapterContext, type HttpRequest, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest, type WireRequest } from '../core/http';
 import { decodeJwt } from '../core/jwt';
 import { createSession, isRefreshUsable, replaceToken, touch } from '../core/session';
 import type { ApiResponse, Attach, AuthKind, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
-import type { VendorAdapter } from './types';
+import type { VendorAdapter } from '../core/adapter';
+import { isRecord } from '../core/util';
 
 const LOGIN_PATH = '/api/login';
 const REFRESH_PATH = '/api/login/refresh';
@@ -20,7 +21,7 @@ const bearer = (token: string): Attach => ({ kind: 'header', name: 'Authorizatio
 function serverMessage(res: RawResponse): string | undefined {
   try {
     const v: unknown = JSON.parse(res.text);
-    if (isObject(v)) {
+    if (isRecord(v)) {
       const details = Array.isArray(v.details) ? v.details.filter((d): d is string => typeof d === 'string' && d.length > 0) : [];
       if (details.length) return truncate(details.join('; '), 300);
       if (typeof v.message === 'string' && v.message) return truncate(v.message, 300);
@@ -42,7 +43,7 @@ function unexpected(res: RawResponse, what: string): AuthError {
 }
 
 function stringField(v: unknown, name: string, what: string, status: number): string {
-  const s = isObject(v) ? v[name] : undefined;
+  const s = isRecord(v) ? v[name] : undefined;
   if (typeof s !== 'string' || !s) throw new AuthError('protocol', `the answer to ${what} has no ${name}`, { status });
   return s;
 }
@@ -119,7 +120,7 @@ async function refresh(conn: ConnectionConfig, session: Session, ctx: AdapterCon
   const body = parseJson(res, what);
   const access = stringField(body, 'access_token', what, res.status);
   // Core does not rotate the refresh token; take a new one only if a server ever sends it.
-  const rotated = isObject(body) && typeof body.refresh_token === 'string' && body.refresh_token ? body.refresh_token : undefined;
+  const rotated = isRecord(body) && typeof body.refresh_token === 'string' && body.refresh_token ? body.refresh_token : undefined;
   return replaceToken(session, {
     token: access,
     now: ctx.clock(),

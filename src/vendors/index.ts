@@ -1,13 +1,12 @@
 // The registry of vendor adapters: one small object per vendor behind one interface.
-import type { VendorId } from '../core/types';
+import type { Adapters } from '../core/adapter';
 import { code42Adapter } from './code42';
 import { commvaultAdapter } from './commvault';
 import { coveAdapter } from './cove';
 import { datarheiAdapter } from './datarhei';
 import { ipcortexAdapter } from './ipcortex';
-import type { VendorAdapter } from './types';
 
-export const ADAPTERS: Readonly<Record<VendorId, VendorAdapter>> = {
+export const ADAPTERS: Adapters = {
   cove: coveAdapter,
   commvault: commvaultAdapter,
   ipcortex: ipcortexAdapter,
@@ -15,8 +14,4 @@ export const ADAPTERS: Readonly<Record<VendorId, VendorAdapter>> = {
   datarhei: datarheiAdapter,
 };
 
-export function adapterFor(vendor: VendorId): VendorAdapter {
-  return ADAPTERS[vendor];
-}
-
-export type { VendorAdapter } from './types';
+export type { Adapters, VendorAdapter } from '../core/adapter';

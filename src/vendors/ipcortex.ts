@@ -2,10 +2,11 @@
 // (see /work/shared/PROTOCOLS.md §3). baseUrl is the PABX root; calls are `POST {base}/rest/<section>/<verb>`.
 import { parseSetCookie } from 'set-cookie-parser';
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, httpMethod, isObject, joinUrl, looksLikeHtml, parseJson, type RawResponse, send, toApiResponse, type WireRequest } from '../core/http';
+import { type AdapterContext, httpMethod, joinUrl, looksLikeHtml, parseJson, type RawResponse, send, toApiResponse, type WireRequest } from '../core/http';
 import { createSession, touch } from '../core/session';
 import type { Attach, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
-import type { VendorAdapter } from './types';
+import type { VendorAdapter } from '../core/adapter';
+import { isRecord } from '../core/util';
 
 export const IPCORTEX_COOKIE = 'Red60urne';
 const LOGIN_PATH = '/rest/auth/';
@@ -26,21 +27,21 @@ const NOT_AUTH_TEXT = /authenticat|not\s+logged\s*in|log\s*in\s+required|session
 
 /** The server's own words in a failure body, whatever field it uses (the failure fields are unconfirmed). */
 function serverMessageOf(body: unknown): string | undefined {
-  if (!isObject(body)) return undefined;
+  if (!isRecord(body)) return undefined;
   for (const k of ['message', 'error', 'reason', 'msg', 'detail', 'errmsg', 'description']) {
     const v = body[k];
     if (typeof v === 'string' && v.trim()) return truncate(v.trim(), 200);
-    if (isObject(v) && typeof v.message === 'string' && v.message.trim()) return truncate(v.message.trim(), 200);
+    if (isRecord(v) && typeof v.message === 'string' && v.message.trim()) return truncate(v.message.trim(), 200);
   }
   return undefined;
 }
 
 function isSuccess(body: unknown): boolean {
-  return isObject(body) && typeof body.result === 'string' && body.result.toLowerCase() === 'success';
+  return isRecord(body) && typeof body.result === 'string' && body.result.toLowerCase() === 'success';
 }
 
 function isFail(body: unknown): boolean {
-  return isObject(body) && typeof body.result === 'string' && body.result.toLowerCase() !== 'success';
+  return isRecord(body) && typeof body.result === 'string' && body.result.toLowerCase() !== 'success';
 }
 
 /** The answer refuses a call the user may not make (authenticated, but not allowed): HTTP 403 or such words. */
@@ -71,11 +72,11 @@ function keyAttach(conn: ConnectionConfig, key: string): Attach {
 /** The body as a JSON object to merge the key into; `config` error when the body is not one. */
 function bodyObject(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null || body === '') return {};
-  if (isObject(body)) return { ...body };
+  if (isRecord(body)) return { ...body };
   if (typeof body === 'string') {
     try {
       const v = JSON.parse(body) as unknown;
-      if (isObject(v)) return v;
+      if (isRecord(v)) return v;
     } catch {
       // fall through
     }
@@ -92,7 +93,7 @@ function prepare(session: Pick<Session, 'attach'>, body: unknown, extraHeaders: 
   const attach = session.attach;
   if (attach.kind === 'body') {
     const obj = bodyObject(body);
-    const auth = isObject(obj.auth) ? obj.auth : {};
+    const auth = isRecord(obj.auth) ? obj.auth : {};
     obj.auth = { ...auth, type: 'auth', key: attach.value };
     data = JSON.stringify(obj);
   } else if (body !== undefined) {
@@ -142,7 +143,7 @@ async function passwordLogin(conn: ConnectionConfig, creds: Credentials, ctx: Ad
     }
     throw new AuthError('protocol', `the IPCortex login answer has no "result" (HTTP ${res.status})`, { status: res.status });
   }
-  const user = isObject(body) && isObject(body.user) ? body.user : {};
+  const user = isRecord(body) && isRecord(body.user) ? body.user : {};
   // The session value may come in the body (`user.session`), as a Set-Cookie, or both; they should match, and
   // the body wins when they do not.
   const fromBody = typeof user.session === 'string' && user.session ? user.session : null;

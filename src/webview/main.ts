@@ -3,10 +3,9 @@
 // posts. Everything is built with DOM APIs and textContent, never innerHTML: claims come from servers.
 // Live parts (countdown, time-left bar, relative times) are recomputed from absolute times every second, using the
 // extension's clock (`now` of the last message) so a skewed page clock does not matter.
-import { formatDuration, formatLocal, relative } from '../core/jwt';
-import { formatRemaining } from '../core/session';
-import type { ClaimView, FromPage, HistoryView, PageState, SessionState, TokenView } from '../ext/webview/protocol';
-import { parseToPage } from '../ext/webview/protocol';
+import { formatDuration, formatLocal, formatRemaining, relative } from '../core/time';
+import type { ClaimView, FromPage, HistoryView, PageState, SessionState, TokenView } from '../shared/protocol';
+import { parseToPage } from '../shared/protocol';
 
 type TokenInfo = NonNullable<TokenView['token']>;
 type RefreshInfo = NonNullable<TokenView['refresh']>;

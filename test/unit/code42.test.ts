@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { describeError } from '../../src/core/errors';
-import { SessionManager } from '../../src/core/manager';
+import { ADAPTERS } from '../../src/vendors';
+import { SessionManager } from '../../src/engine/manager';
 import type { ConnectionConfig, Credentials, Session } from '../../src/core/types';
 import { code42Adapter as adapter } from '../../src/vendors/code42';
 import { ACCOUNTS } from '../mock-vendors/accounts';
@@ -285,7 +286,7 @@ describe('Code42', () => {
     it('2FA: after a wrong code the session manager asks again, and the right code logs in', async () => {
       const c = conn({ username: U.mfa.username });
       const attempts: number[] = [];
-      const m = new SessionManager({
+      const m = new SessionManager({ adapters: ADAPTERS,
         getSecret: async () => U.mfa.password,
         askTotp: async (_c, attempt) => {
           attempts.push(attempt);
@@ -300,7 +301,7 @@ describe('Code42', () => {
     it('2FA: wrong codes only → the manager gives up after its attempts with twoFactorRequired', async () => {
       const c = conn({ username: U.mfa.username });
       let asked = 0;
-      const m = new SessionManager({
+      const m = new SessionManager({ adapters: ADAPTERS,
         getSecret: async () => U.mfa.password,
         askTotp: async () => {
           asked++;

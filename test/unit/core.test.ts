@@ -4,14 +4,15 @@ import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import * as path from 'node:path';
-import { connectionBinding, describeProblem, parseConnections } from '../../src/core/config';
+import { connectionBinding, describeProblem, parseConnections } from '../../src/engine/config';
 import { AuthError, describeError, scrubError, scrubText, secretForms, truncate, withSecretsScrubbed } from '../../src/core/errors';
 import { createHttpClient, send, TRACE_BODY_MAX, traceLine } from '../../src/core/http';
-import { decodeJwt, describeClaims, formatDuration } from '../../src/core/jwt';
+import { decodeJwt, describeClaims } from '../../src/core/jwt';
 import { maskToken, redactHeaders, redactText } from '../../src/core/redact';
-import { createSession, formatRemaining, isExpired, pushHistory, replaceToken, timeLeftMs, touch } from '../../src/core/session';
-import { VENDORS, type Session } from '../../src/core/types';
-import { adapterFor } from '../../src/vendors';
+import { createSession, isExpired, pushHistory, replaceToken, timeLeftMs, touch } from '../../src/core/session';
+import { DEFAULT_AUTH, VENDORS, type Session } from '../../src/core/types';
+import { formatDuration, formatRemaining } from '../../src/core/time';
+import { ADAPTERS } from '../../src/vendors';
 
 // Captured from a real datarhei Core v16.16 server (shared/datarhei-core-transcripts.txt, exchange 4).
 const DATARHEI_ACCESS =
@@ -180,8 +181,12 @@ describe('error sentences', () => {
   it('without `auth`, advises as for the vendor’s default auth kind (its adapter’s first)', () => {
     const e = new AuthError('credentials', 'rejected');
     for (const vendor of VENDORS) {
-      assert.equal(describeError(e, { id: 'c', vendor }), describeError(e, { id: 'c', vendor, auth: adapterFor(vendor).authKinds[0] }), vendor);
+      assert.equal(describeError(e, { id: 'c', vendor }), describeError(e, { id: 'c', vendor, auth: ADAPTERS[vendor].authKinds[0] }), vendor);
     }
+  });
+
+  it('each vendor’s default auth kind (core’s DEFAULT_AUTH) is its adapter’s first', () => {
+    for (const vendor of VENDORS) assert.equal(DEFAULT_AUTH[vendor], ADAPTERS[vendor].authKinds[0], vendor);
   });
 });
 
@@ -308,7 +313,7 @@ describe('redaction', () => {
 
 describe('connection validation', () => {
   it('accepts a valid entry and reports each bad one with its reason, keeping the good ones', () => {
-    const { connections, invalid } = parseConnections([
+    const { connections, invalid } = parseConnections(ADAPTERS, [
       { id: 'dr', vendor: 'datarhei', baseUrl: 'http://127.0.0.1:8080', username: 'admin' },
       { id: 'bad vendor', vendor: 'nope', baseUrl: 'x' },
       { id: 'dr', vendor: 'datarhei', baseUrl: 'http://127.0.0.1:8080', username: 'admin' },
@@ -327,7 +332,7 @@ describe('connection validation', () => {
   });
 
   it('reports a misspelt field instead of ignoring it, with the field it resembles', () => {
-    const { connections, invalid } = parseConnections([
+    const { connections, invalid } = parseConnections(ADAPTERS, [
       { id: 'dr', vendor: 'datarhei', baseUrl: 'http://127.0.0.1:8080', username: 'admin', keepalive: true, tls: { reject_unauthorized: false } },
       { id: 'cv', vendor: 'commvault', baseUrl: 'https://cs/webconsole/api', username: 'admin', password: 'do-not-put-me-here' },
     ]);

@@ -13,16 +13,20 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { curlCommand, shellQuote, wireRequest } from '../../src/core/curl';
+import { curlCommand as curlOf, shellQuote } from '../../src/engine/curl';
 import { isAuthError } from '../../src/core/errors';
-import { SessionManager } from '../../src/core/manager';
+import { SessionManager } from '../../src/engine/manager';
 import { createSession } from '../../src/core/session';
-import { fillSample } from '../../src/core/requests';
+import { fillSample } from '../../src/engine/requests';
 import type { ConnectionConfig, ExploreRequest, Session } from '../../src/core/types';
-import { adapterFor } from '../../src/vendors';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { BASE_PATHS, type MockVendor, TLS_DIR } from '../mock-vendors/server';
 import { useMockVendors } from './helpers';
+import { ADAPTERS } from '../../src/vendors';
+
+/** What the adapter puts on the wire for `req`, and the curl line that sends the same. */
+const wireRequest = (conn: ConnectionConfig, s: Session, req: ExploreRequest) => ADAPTERS[conn.vendor].wire(conn, s, req);
+const curlCommand = (conn: ConnectionConfig, s: Session, req: ExploreRequest) => curlOf(conn, wireRequest(conn, s, req));
 
 const CERT = path.join(TLS_DIR, 'selfsigned-cert.pem');
 const KEY = path.join(TLS_DIR, 'selfsigned-key.pem');
@@ -139,7 +143,7 @@ interface Case {
 }
 
 function samples(vendor: MockVendor): ExploreRequest[] {
-  return [...adapterFor(vendor).sampleRequests];
+  return [...ADAPTERS[vendor].sampleRequests];
 }
 
 /** Cove: every answer is HTTP 200, so the proof is a result (no JSON-RPC error) with a fresh visa beside it. */
@@ -345,7 +349,7 @@ describe('Copy as curl: the line runs with the system curl and sends what the ad
       before(async () => {
         const relay = c.secure ? secure : plain;
         conn = { ...c.conn, vendor: c.vendor, baseUrl: `${relay.url}${BASE_PATHS[c.vendor]}` } as ConnectionConfig;
-        manager = new SessionManager({ getSecret: async () => c.secret });
+        manager = new SessionManager({ adapters: ADAPTERS, getSecret: async () => c.secret });
         await manager.login(conn, { secret: c.secret });
       });
 

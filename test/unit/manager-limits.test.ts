@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import axios from 'axios';
 import { describeError } from '../../src/core/errors';
-import { DEFAULT_REFRESH_LEAD_SECONDS, SessionManager, refreshLeadMs } from '../../src/core/manager';
+import { DEFAULT_REFRESH_LEAD_SECONDS, SessionManager, refreshLeadMs } from '../../src/engine/manager';
+import { ADAPTERS } from '../../src/vendors';
 import { createSession } from '../../src/core/session';
 import type { ConnectionConfig, ExploreRequest, Session } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
@@ -31,7 +32,7 @@ describe('session manager: retry limit and refresh lead', () => {
     ['dr', ACCOUNTS.datarhei.password],
   ]);
   const manager = (askTotp?: (c: ConnectionConfig, attempt: number) => Promise<string | undefined>) =>
-    new SessionManager({ getSecret: async (c) => secrets.get(c.id), ...(askTotp ? { askTotp } : {}) });
+    new SessionManager({ adapters: ADAPTERS, getSecret: async (c) => secrets.get(c.id), ...(askTotp ? { askTotp } : {}) });
 
   const commvault = (): ConnectionConfig => ({ id: 'cv', vendor: 'commvault', baseUrl: mock().baseUrl('commvault'), username: ACCOUNTS.commvault.username });
   const cove = (): ConnectionConfig => ({ id: 'cove', vendor: 'cove', baseUrl: mock().baseUrl('cove'), partner: ACCOUNTS.cove.partner, username: ACCOUNTS.cove.username });
@@ -185,7 +186,7 @@ describe('session manager: retry limit and refresh lead', () => {
         }),
         ...over,
       });
-      const m = new SessionManager({ getSecret: async () => undefined });
+      const m = new SessionManager({ adapters: ADAPTERS, getSecret: async () => undefined });
 
       it('a 10-minute token: renewed from 30 s before expiry, not earlier', () => {
         const s = session(600_000);

@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import axios from 'axios';
 import { describeError } from '../../src/core/errors';
-import { SessionManager } from '../../src/core/manager';
+import { ADAPTERS } from '../../src/vendors';
+import { SessionManager } from '../../src/engine/manager';
 import { isExpired } from '../../src/core/session';
 import type { ConnectionConfig, ExploreRequest } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
@@ -19,7 +20,7 @@ describe('session manager: renewal policy per vendor', () => {
   const mock = useMockVendors({ lifetimes: LIFETIMES });
   const secrets = new Map<string, string>();
   const manager = (askTotp?: (c: ConnectionConfig, attempt: number) => Promise<string | undefined>) =>
-    new SessionManager({ getSecret: async (c) => secrets.get(c.id), ...(askTotp ? { askTotp } : {}) });
+    new SessionManager({ adapters: ADAPTERS, getSecret: async (c) => secrets.get(c.id), ...(askTotp ? { askTotp } : {}) });
   const stat = (name: string) => mock().env.stats.get(name);
 
   const datarhei = (): ConnectionConfig => ({ id: 'dr', vendor: 'datarhei', baseUrl: mock().baseUrl('datarhei'), username: ACCOUNTS.datarhei.username, refreshLeadSeconds: 0 });

@@ -2,12 +2,12 @@
 // syntax, the session's tokens masked where the body repeats them, and the cap on large bodies — on real answers
 // of the loopback vendor servers.
 import * as assert from 'node:assert/strict';
-import { SessionManager } from '../../src/core/manager';
-import { fillSample, MAX_BODY_CHARS, renderResponse, responseFormat, sessionSecrets } from '../../src/core/requests';
-import { adapterFor } from '../../src/vendors';
+import { SessionManager } from '../../src/engine/manager';
+import { fillSample, MAX_BODY_CHARS, renderResponse, responseFormat, sessionSecrets } from '../../src/engine/requests';
 import type { ApiResponse, ConnectionConfig } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { useMockVendors } from './helpers';
+import { ADAPTERS } from '../../src/vendors';
 
 /** The document minus its `//` comment lines: what a JSON parser sees of a JSONC document. */
 function withoutLineComments(text: string): string {
@@ -20,7 +20,7 @@ function withoutLineComments(text: string): string {
 describe('Send Request answers as documents', () => {
   const mock = useMockVendors();
   const secrets = new Map<string, string>();
-  const manager = () => new SessionManager({ getSecret: async (c) => secrets.get(c.id) });
+  const manager = () => new SessionManager({ adapters: ADAPTERS, getSecret: async (c) => secrets.get(c.id) });
 
   it('Cove: valid JSONC with the head as comments, and the new visa in the body masked', async () => {
     const conn: ConnectionConfig = { id: 'cove', label: 'Cove lab', vendor: 'cove', baseUrl: mock().baseUrl('cove'), partner: ACCOUNTS.cove.partner, username: ACCOUNTS.cove.username };
@@ -67,15 +67,15 @@ describe('Send Request answers as documents', () => {
     const session = await m.login(conn);
     const partnerId = session.user?.detail?.PartnerId;
     assert.equal(typeof partnerId, 'number');
-    for (const sample of adapterFor('cove').sampleRequests) {
+    for (const sample of ADAPTERS['cove'].sampleRequests) {
       const req = fillSample(sample, conn, m.get(conn.id));
       assert.ok(!JSON.stringify(req).includes('{partner'), `${JSON.stringify(req)} has no placeholder left`);
       const { response } = await m.request(conn, req);
       assert.ok(!(response.body as { error?: unknown }).error, `${sample.kind === 'rpc' ? sample.method : ''}: ${JSON.stringify(response.body)}`);
     }
-    const partners = fillSample(adapterFor('cove').sampleRequests[0], conn, session);
+    const partners = fillSample(ADAPTERS['cove'].sampleRequests[0], conn, session);
     assert.deepEqual(partners.kind === 'rpc' && (partners.params as { parentPartnerId: unknown }).parentPartnerId, partnerId);
-    const info = fillSample(adapterFor('cove').sampleRequests[1], conn, session);
+    const info = fillSample(ADAPTERS['cove'].sampleRequests[1], conn, session);
     assert.deepEqual(info.kind === 'rpc' && info.params, { name: ACCOUNTS.cove.partner });
   });
 

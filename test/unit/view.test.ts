@@ -2,8 +2,9 @@
 import * as assert from 'node:assert/strict';
 import { createSession, replaceToken } from '../../src/core/session';
 import type { ConnectionConfig, Session } from '../../src/core/types';
-import { buildTokenView, lifetimeOf } from '../../src/core/view';
-import { parseFromPage, parseToPage } from '../../src/ext/webview/protocol';
+import { buildTokenView, lifetimeOf, type TokenViewInput } from '../../src/engine/view';
+import { ADAPTERS } from '../../src/vendors';
+import { parseFromPage, parseToPage } from '../../src/shared/protocol';
 
 // Captured from a real datarhei Core v16.16 server (shared/datarhei-core-transcripts.txt, exchange 4).
 const ACCESS =
@@ -40,9 +41,14 @@ function middleOf(token: string): string {
   return token.slice(12, -12);
 }
 
+/** The view as the extension builds it: with the vendor's display name from its adapter. */
+function tokenView(p: Omit<TokenViewInput, 'vendorName'>) {
+  return buildTokenView({ ...p, vendorName: ADAPTERS[p.conn.vendor].displayName });
+}
+
 describe('Token Details view (buildTokenView)', () => {
   it('describes the connection and masks the token without its middle', () => {
-    const view = buildTokenView({ conn, session: loggedIn(), state: 'loggedIn', error: null, now: ISSUED + 1000 });
+    const view = tokenView({ conn, session: loggedIn(), state: 'loggedIn', error: null, now: ISSUED + 1000 });
     assert.equal(view.connectionId, 'dr');
     assert.equal(view.label, 'datarhei lab');
     assert.equal(view.vendor, 'datarhei');
@@ -57,7 +63,7 @@ describe('Token Details view (buildTokenView)', () => {
   });
 
   it('takes the expiry from exp, says why, and uses exp − iat as the lifetime', () => {
-    const view = buildTokenView({ conn, session: loggedIn(), state: 'loggedIn', error: null, now: ISSUED });
+    const view = tokenView({ conn, session: loggedIn(), state: 'loggedIn', error: null, now: ISSUED });
     assert.ok(view.token);
     assert.equal(view.token.expiresAt, EXP);
     assert.equal(view.token.expiresBecause, 'exp-claim');
@@ -67,7 +73,7 @@ describe('Token Details view (buildTokenView)', () => {
   });
 
   it('gives time claims as ms and datarhei exi as a fixed lifetime', () => {
-    const view = buildTokenView({ conn, session: loggedIn(), state: 'loggedIn', error: null, now: ISSUED });
+    const view = tokenView({ conn, session: loggedIn(), state: 'loggedIn', error: null, now: ISSUED });
     const claims = view.token?.jwt?.claims ?? [];
     assert.deepEqual(
       claims.map((c) => c.name),
@@ -96,7 +102,7 @@ describe('Token Details view (buildTokenView)', () => {
   });
 
   it('shows the refresh token masked, with its own expiry and exi of one day', () => {
-    const view = buildTokenView({ conn, session: loggedIn(), state: 'loggedIn', error: null, now: ISSUED });
+    const view = tokenView({ conn, session: loggedIn(), state: 'loggedIn', error: null, now: ISSUED });
     assert.ok(view.refresh);
     assert.equal(view.refresh.masked, `${REFRESH.slice(0, 6)}…${REFRESH.slice(-6)}`);
     assert.equal(view.refresh.expiresAt, 1795543828_000);
@@ -105,7 +111,7 @@ describe('Token Details view (buildTokenView)', () => {
   });
 
   it('lists the history newest first, masked, with the token each one replaced', () => {
-    const view = buildTokenView({ conn, session: refreshed(), state: 'loggedIn', error: null, now: ISSUED + 6_000 });
+    const view = tokenView({ conn, session: refreshed(), state: 'loggedIn', error: null, now: ISSUED + 6_000 });
     assert.deepEqual(
       view.history.map((h) => [h.event, h.method, h.at]),
       [
@@ -121,7 +127,7 @@ describe('Token Details view (buildTokenView)', () => {
 
   it('never carries a full token or refresh token', () => {
     for (const session of [loggedIn(), refreshed()]) {
-      const json = JSON.stringify(buildTokenView({ conn, session, state: 'loggedIn', error: null, now: ISSUED }));
+      const json = JSON.stringify(tokenView({ conn, session, state: 'loggedIn', error: null, now: ISSUED }));
       for (const secret of [ACCESS, REFRESH, ACCESS2]) {
         assert.ok(!json.includes(secret), 'a full token is in the view');
         assert.ok(!json.includes(middleOf(secret)), 'the middle of a token is in the view');
@@ -132,19 +138,19 @@ describe('Token Details view (buildTokenView)', () => {
   });
 
   it('scrubs a secret echoed back in an error text', () => {
-    const view = buildTokenView({ conn, session: loggedIn(), state: 'error', error: `server refused ${REFRESH}`, now: ISSUED });
+    const view = tokenView({ conn, session: loggedIn(), state: 'error', error: `server refused ${REFRESH}`, now: ISSUED });
     assert.equal(view.state, 'error');
     assert.ok(view.error && !view.error.includes(REFRESH));
     assert.match(view.error ?? '', /server refused ‹redacted›/);
   });
 
   it('marks a logged-in session past its expiry as expired', () => {
-    const view = buildTokenView({ conn, session: loggedIn(), state: 'loggedIn', error: null, now: EXP + 1 });
+    const view = tokenView({ conn, session: loggedIn(), state: 'loggedIn', error: null, now: EXP + 1 });
     assert.equal(view.state, 'expired');
   });
 
   it('shows a logged-out connection with no token, refresh or history', () => {
-    const view = buildTokenView({ conn: { ...conn, label: undefined }, session: undefined, state: 'loggedOut', error: null, now: ISSUED });
+    const view = tokenView({ conn: { ...conn, label: undefined }, session: undefined, state: 'loggedOut', error: null, now: ISSUED });
     assert.equal(view.label, 'dr');
     assert.equal(view.authKind, 'password');
     assert.equal(view.token, null);
@@ -165,7 +171,7 @@ describe('Token Details view (buildTokenView)', () => {
       slidingWindowMs: 900_000,
     });
     assert.equal(lifetimeOf(session), 900_000);
-    const view = buildTokenView({
+    const view = tokenView({
       conn: { id: 'cove', vendor: 'cove', baseUrl: 'https://api.example/jsonapi' },
       session,
       state: 'loggedIn',

@@ -5,7 +5,7 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { redactText } from '../../core/redact';
-import { type FromPage, type PageState, type ToPage, type TokenView, parseFromPage } from './protocol';
+import { type FromPage, type PageState, type ToPage, type TokenView, parseFromPage } from '../../shared/protocol';
 
 export const DETAILS_VIEW_TYPE = 'authExplorer.tokenDetails';
 

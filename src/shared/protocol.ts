@@ -1,19 +1,12 @@
 // The typed message protocol between the Token Details webview and the extension. Shared by both sides:
-// `src/ext/webview/panel.ts` (extension) and `src/webview/main.ts` (page, bundled to media/webview.js).
+// `src/ext/webview/panel.ts` (extension) and `src/webview/main.ts` (page, bundled to media/webview.js). Type imports
+// only: the page bundles nothing from `core` but time formatting.
 // No secret ever travels in these messages except `revealed`, sent only when the user clicks Reveal.
-import type { AuthKind, ExpiryReason, HistoryEvent, VendorId } from '../../core/types';
+import type { ClaimRow } from '../core/jwt';
+import type { AuthKind, ExpiryReason, HistoryEvent, VendorId } from '../core/types';
 
-export interface ClaimView {
-  name: string;
-  /** JSON text of the value. */
-  raw: string;
-  /** Plain-language meaning; '' when unknown. */
-  meaning: string;
-  /** For time claims (exp/iat/nbf…): ms since epoch, so the page can render local/ISO/relative times live. */
-  timeMs: number | null;
-  /** For datarhei's exi: the lifetime in ms. */
-  lifetimeMs: number | null;
-}
+/** A claim or header field: see {@link ClaimRow}. */
+export type ClaimView = ClaimRow;
 
 export interface JwtView {
   header: ClaimView[];

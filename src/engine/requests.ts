@@ -1,7 +1,7 @@
 // Helpers around explored requests: what is remembered (never a secret) and how answers are displayed.
-import { maskToken, REDACTED, redactHeaders } from './redact';
-import type { ApiResponse, ConnectionConfig, ExploreRequest, Session } from './types';
-import { xml } from './xml';
+import { maskToken, REDACTED, redactHeaders } from '../core/redact';
+import type { ApiResponse, ConnectionConfig, ExploreRequest, Session } from '../core/types';
+import { xml } from '../core/xml';
 
 const SECRET_KEY = /^(password|passwd|secret|token|visa|key|apikey|api_key|access_token|refresh_token|sessionid|session)$/i;
 

@@ -1,7 +1,8 @@
 // Validation of connection entries. The extension's `authExplorer.connections` setting and the CLI's
 // `api-auth.json` share this: bad entries are reported with their reason, never dropped silently, never a crash.
-import { adapterFor } from '../vendors';
-import { AUTH_KINDS, type AuthKind, type ConnectionConfig, VENDORS, type VendorId } from './types';
+import type { Adapters } from '../core/adapter';
+import { AUTH_KINDS, type AuthKind, authOf, type ConnectionConfig, VENDORS, type VendorId } from '../core/types';
+import { isRecord } from '../core/util';
 
 export interface ConfigProblem {
   /** Position in the list (0-based). */
@@ -21,13 +22,8 @@ export interface ParsedConnections {
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** Default auth kind per vendor (the adapter's first). */
-export function authOf(conn: Pick<ConnectionConfig, 'vendor' | 'auth'>): AuthKind {
-  return conn.auth ?? adapterFor(conn.vendor).authKinds[0];
-}
-
-/** Validates a raw list (from settings JSON or a file). */
-export function parseConnections(raw: unknown): ParsedConnections {
+/** Validates a raw list (from settings JSON or a file) against the vendors' adapters. */
+export function parseConnections(adapters: Adapters, raw: unknown): ParsedConnections {
   const out: ParsedConnections = { connections: [], invalid: [] };
   if (raw === undefined || raw === null) return out;
   if (!Array.isArray(raw)) {
@@ -36,7 +32,7 @@ export function parseConnections(raw: unknown): ParsedConnections {
   }
   const seen = new Set<string>();
   raw.forEach((entry, index) => {
-    const problems = validateConnection(entry);
+    const problems = validateConnection(entry, adapters);
     const id = isRecord(entry) && typeof entry.id === 'string' ? entry.id : null;
     const label = isRecord(entry) && typeof entry.label === 'string' ? entry.label : null;
     if (id && seen.has(id)) problems.push(`the id "${id}" is used by an earlier connection`);
@@ -45,10 +41,6 @@ export function parseConnections(raw: unknown): ParsedConnections {
     else out.connections.push(normalize(entry as ConnectionConfig));
   });
   return out;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const STRING_FIELDS = ['label', 'username', 'partner', 'domain', 'commserver', 'deviceId', 'tokenPath'] as const;
@@ -88,7 +80,7 @@ export function connectionBinding(conn: ConnectionConfig): string {
 }
 
 /** Returns the problems of one entry as short phrases; empty when it is valid. */
-export function validateConnection(entry: unknown): string[] {
+export function validateConnection(entry: unknown, adapters: Adapters): string[] {
   if (!isRecord(entry)) return ['the entry is not an object'];
   const p: string[] = unknownFields(entry, KNOWN_FIELDS);
   if (typeof entry.id !== 'string' || !entry.id) p.push('"id" is missing');
@@ -132,7 +124,7 @@ export function validateConnection(entry: unknown): string[] {
   }
   if (p.length) return p;
   const vendor = entry.vendor as VendorId;
-  const adapter = adapterFor(vendor);
+  const adapter = adapters[vendor];
   if (entry.auth !== undefined) {
     if (typeof entry.auth !== 'string' || !(AUTH_KINDS as readonly string[]).includes(entry.auth)) {
       p.push(`"auth" must be one of ${adapter.authKinds.join(', ')}`);

@@ -1,7 +1,8 @@
-// The one interface every vendor adapter implements. Adapters do one exchange each; the renewal policy
-// (refresh ahead of expiry, re-login on rejection, single-flight) lives above them in the session manager.
-import type { AdapterContext, WireRequest } from '../core/http';
-import type { AuthKind, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session, VendorId } from '../core/types';
+// The one interface every vendor adapter implements (`src/vendors/`). Adapters do one exchange each; the renewal
+// policy (refresh ahead of expiry, re-login on rejection, single-flight) lives above them in the engine's session
+// manager, which is handed the registry of adapters (it does not import the vendors).
+import type { AdapterContext, WireRequest } from './http';
+import type { AuthKind, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session, VendorId } from './types';
 
 export interface VendorAdapter {
   readonly vendor: VendorId;
@@ -41,3 +42,6 @@ export interface VendorAdapter {
   /** A few useful read-only calls for exploration. */
   readonly sampleRequests: readonly ExploreRequest[];
 }
+
+/** The adapters by vendor: `src/vendors/index.ts` builds it; the engine, CLI and extension are handed it. */
+export type Adapters = Readonly<Record<VendorId, VendorAdapter>>;

@@ -3,14 +3,15 @@
 // vendor has it, else re-login with the stored secret) and "send a request, renewing and retrying as needed".
 // One in-flight renewal per connection is shared by every waiter. Used by the CLI and the extension alike.
 import type { AxiosInstance } from 'axios';
-import { adapterFor } from '../vendors';
-import { authOf } from './config';
-import { AuthError, isAuthError } from './errors';
-import { type AdapterContext, createHttpClient } from './http';
-import { MAX_HISTORY, isExpired, isRefreshUsable } from './session';
-import type { CallResult, Clock, ConnectionConfig, Credentials, ExploreRequest, HistoryEvent, Session } from './types';
+import type { Adapters, VendorAdapter } from '../core/adapter';
+import { AuthError, isAuthError } from '../core/errors';
+import { type AdapterContext, createHttpClient } from '../core/http';
+import { MAX_HISTORY, isExpired, isRefreshUsable } from '../core/session';
+import { authOf, type CallResult, type Clock, type ConnectionConfig, type Credentials, type ExploreRequest, type HistoryEvent, type Session } from '../core/types';
 
 export interface ManagerDeps {
+  /** The vendor adapters (`src/vendors`' ADAPTERS; the engine does not import them). */
+  adapters: Adapters;
   clock?: Clock;
   /** The stored secret (password, API key, Auth0 token) of a connection, or undefined when none is stored. */
   getSecret(conn: ConnectionConfig): Promise<string | undefined>;
@@ -47,6 +48,11 @@ export class SessionManager {
   onDidChange(listener: SessionListener): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** The adapter of a connection's vendor. */
+  adapter(conn: Pick<ConnectionConfig, 'vendor'>): VendorAdapter {
+    return this.deps.adapters[conn.vendor];
   }
 
   get(connectionId: string): Session | undefined {
@@ -88,7 +94,7 @@ export class SessionManager {
    * `previous` continues an existing history (a re-login).
    */
   async login(conn: ConnectionConfig, creds?: Credentials, opts: { signal?: AbortSignal; event?: HistoryEvent; interactive?: boolean } = {}): Promise<Session> {
-    const adapter = adapterFor(conn.vendor);
+    const adapter = this.adapter(conn);
     let secret = creds?.secret;
     if (secret === undefined) {
       secret = await this.deps.getSecret(conn);
@@ -125,7 +131,7 @@ export class SessionManager {
   async logout(conn: ConnectionConfig): Promise<void> {
     const session = this.sessions.get(conn.id);
     if (!session) return;
-    const adapter = adapterFor(conn.vendor);
+    const adapter = this.adapter(conn);
     try {
       if (adapter.logout && !isExpired(session, this.clock())) await adapter.logout(conn, session, this.context(conn));
     } finally {
@@ -161,11 +167,11 @@ export class SessionManager {
   /** Whether renew() would refresh (datarhei refresh token, Commvault renew) rather than log in again. */
   canRefresh(conn: ConnectionConfig, now = this.clock()): boolean {
     const current = this.sessions.get(conn.id);
-    return !!current && !!adapterFor(conn.vendor).refresh && this.refreshCanWork(current, now);
+    return !!current && !!this.adapter(conn).refresh && this.refreshCanWork(current, now);
   }
 
   private async doRenew(conn: ConnectionConfig, forceLogin: boolean, interactive: boolean): Promise<Session> {
-    const adapter = adapterFor(conn.vendor);
+    const adapter = this.adapter(conn);
     const current = this.sessions.get(conn.id);
     if (!forceLogin && current && adapter.refresh && this.refreshCanWork(current, this.clock())) {
       try {
@@ -205,7 +211,7 @@ export class SessionManager {
    * more code prompt for nothing).
    */
   async request(conn: ConnectionConfig, req: ExploreRequest, opts: { signal?: AbortSignal } = {}): Promise<CallResult> {
-    const adapter = adapterFor(conn.vendor);
+    const adapter = this.adapter(conn);
     let session = this.sessions.get(conn.id);
     if (!session) session = await this.renew(conn);
     else if (this.needsRenewal(conn, session)) session = await this.renew(conn);

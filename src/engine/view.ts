@@ -1,27 +1,23 @@
 // Maps a session to what the Token Details page shows (the protocol's TokenView). Pure: no `vscode`, no clock of its
 // own. Nothing secret leaves here: tokens are masked, and every string taken from the session is scrubbed of the
 // session's secrets as a last guard (a claim or an error text could, in theory, echo one back).
-import type { ClaimView, HistoryView, JwtView, SessionState, TokenView } from '../ext/webview/protocol';
-import { adapterFor } from '../vendors';
-import { authOf } from './config';
-import { claimMeaning } from './jwt';
-import { REDACTED, maskToken } from './redact';
-import { EXPIRY_REASON_TEXT, isExpired } from './session';
-import type { Attach, ConnectionConfig, DecodedJwt, Session } from './types';
+import { claimRows } from '../core/jwt';
+import { REDACTED, maskToken } from '../core/redact';
+import { EXPIRY_REASON_TEXT, isExpired } from '../core/session';
+import { type Attach, authOf, type ConnectionConfig, type DecodedJwt, type Session } from '../core/types';
+import { isFiniteNumber } from '../core/util';
+import type { HistoryView, JwtView, SessionState, TokenView } from '../shared/protocol';
 
 export interface TokenViewInput {
   conn: ConnectionConfig;
+  /** The vendor's display name (its adapter's). */
+  vendorName: string;
   session: Session | undefined;
   state: SessionState;
   /** One-sentence error when `state` is 'error'. */
   error: string | null;
   now: number;
 }
-
-/** Claims holding a time in seconds since epoch. */
-export const TIME_CLAIMS: ReadonlySet<string> = new Set(['exp', 'iat', 'nbf', 'auth_time', 'updated_at']);
-/** datarhei's `exi`: the total lifetime in seconds, fixed at issue. */
-export const LIFETIME_CLAIMS: ReadonlySet<string> = new Set(['exi']);
 
 export function buildTokenView(p: TokenViewInput): TokenView {
   const { conn, session } = p;
@@ -35,7 +31,7 @@ export function buildTokenView(p: TokenViewInput): TokenView {
     connectionId: conn.id,
     label: conn.label || conn.id,
     vendor: conn.vendor,
-    vendorName: adapterFor(conn.vendor).displayName,
+    vendorName: p.vendorName,
     authKind: session?.authKind ?? authOf(conn),
     state,
     error: p.error === null ? null : scrub(p.error),
@@ -89,18 +85,8 @@ export function lifetimeOf(session: Session): number | null {
   return null;
 }
 
-export function claimViews(values: Record<string, unknown>, scrub: (s: string) => string = (s) => s): ClaimView[] {
-  return Object.entries(values).map(([name, value]) => ({
-    name,
-    raw: scrub(JSON.stringify(value) ?? String(value)),
-    meaning: claimMeaning(name),
-    timeMs: TIME_CLAIMS.has(name) && isFiniteNumber(value) ? value * 1000 : null,
-    lifetimeMs: LIFETIME_CLAIMS.has(name) && isFiniteNumber(value) ? value * 1000 : null,
-  }));
-}
-
 function jwtView(jwt: DecodedJwt | null, scrub: (s: string) => string): JwtView | null {
-  return jwt ? { header: claimViews(jwt.header, scrub), claims: claimViews(jwt.claims, scrub) } : null;
+  return jwt ? { header: claimRows(jwt.header, scrub), claims: claimRows(jwt.claims, scrub) } : null;
 }
 
 /** Newest first. */
@@ -130,8 +116,4 @@ function scrubSecrets(s: string, secrets: readonly string[]): string {
   let out = s;
   for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join(REDACTED);
   return out;
-}
-
-function isFiniteNumber(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
 }

@@ -3,9 +3,8 @@
 // auth header / cookie / visa / API key, Accept and Content-Type, body bytes): both come from the adapter's `wire`,
 // so a pasted line behaves like the extension's own call. test/unit/curl.test.ts runs the lines against the mock
 // vendors and compares them with the adapter's requests.
-import { adapterFor } from '../vendors';
-import type { WireRequest } from './http';
-import type { ConnectionConfig, ExploreRequest, Session } from './types';
+import type { WireRequest } from '../core/http';
+import type { ConnectionConfig, Session } from '../core/types';
 
 /** POSIX shell single-quoting. */
 export function shellQuote(s: string): string {
@@ -29,20 +28,11 @@ export function authLine(session: Session): string {
 }
 
 /**
- * What the vendor's adapter sends for `req` with `session` (without sending it). Throws AuthError `config` for a
- * request the adapter would refuse (e.g. an XML body that is not an object, a body key with a non-object body).
- */
-export function wireRequest(conn: ConnectionConfig, session: Session, req: ExploreRequest): WireRequest {
-  return adapterFor(conn.vendor).wire(conn, session, req);
-}
-
-/**
- * A curl command that sends what the adapter would send for `req` (see {@link wireRequest}): `-k` when the
+ * A curl command that sends `w`, what the vendor's adapter puts on the wire (its `wire()`): `-k` when the
  * connection accepts untrusted certificates, `--cacert` for its CA file, the credential first (`-H` header or
  * `-b` cookie), then the other headers, the body as `--data-raw` (sent byte for byte, no `@file` reading), the URL.
  */
-export function curlCommand(conn: ConnectionConfig, session: Session, req: ExploreRequest): string {
-  const w = wireRequest(conn, session, req);
+export function curlCommand(conn: Pick<ConnectionConfig, 'tls'>, w: WireRequest): string {
   const parts = ['curl'];
   if (conn.tls?.rejectUnauthorized === false) parts.push('-k');
   if (conn.tls?.caFile) parts.push(`--cacert ${shellQuote(conn.tls.caFile)}`);
