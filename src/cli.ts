@@ -7,7 +7,7 @@ import { describeProblem, parseConnections } from './engine/config';
 import { AuthError, type AuthErrorKind, type DescribedConnection, describeError, isAuthError, secretForms, truncate } from './core/errors';
 import { decodeJwt, describeClaims } from './core/jwt';
 import { SessionManager } from './engine/manager';
-import { REDACTED, redactHeaders } from './core/redact';
+import { redactHeaders, scrubSecrets } from './core/redact';
 import { EXPIRY_REASON_TEXT, isExpired, timeLeftMs } from './core/session';
 import type { Attach, ConnectionConfig, ExploreRequest, Session } from './core/types';
 import { formatRemaining } from './core/time';
@@ -383,19 +383,9 @@ export function credentialSecrets(s: Pick<Session, 'authKind' | 'attach' | 'toke
   return [...new Set(list.filter((x) => x.length > 0))].sort((a, b) => b.length - a.length);
 }
 
-/**
- * Every secret in `text` replaced by ‹redacted›; secrets shorter than 4 characters are left (they would hit everything).
- * Exact strings only, unlike the engine's scrubText: `login --json` prints session tokens on purpose.
- */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const x of [...secrets].sort((a, b) => b.length - a.length)) if (x.length >= 4) out = out.split(x).join(REDACTED);
-  return out;
-}
-
 /** Writes one line to standard output with every known secret scrubbed from it. */
 function print(opts: Options, line: string): void {
-  process.stdout.write(`${scrub(line, opts.secrets)}\n`);
+  process.stdout.write(`${scrubSecrets(line, opts.secrets)}\n`);
 }
 
 /**
@@ -404,7 +394,7 @@ function print(opts: Options, line: string): void {
  */
 export function sessionJson(conn: ConnectionConfig, s: Session): Record<string, unknown> {
   const secrets = credentialSecrets(s);
-  const hide = <T extends string | null>(v: T): T => (v === null || secrets.length === 0 ? v : (scrub(v, secrets) as T));
+  const hide = <T extends string | null>(v: T): T => (v === null || secrets.length === 0 ? v : (scrubSecrets(v, secrets) as T));
   const attach: Attach = { ...s.attach, value: hide(s.attach.value) };
   return {
     connection: conn.id,
@@ -543,7 +533,7 @@ async function sendAndPrint(conn: ConnectionConfig, opts: Options, req: ExploreR
     const data = rpcError.data === undefined ? '' : ` (Cove code ${JSON.stringify(rpcError.data)})`;
     const said = rpcError.message ? ` (server said: "${truncate(rpcError.message, 200)}")` : '';
     process.stderr.write(
-      `api-auth: ${scrub(`Connection "${conn.label || conn.id}": the call ${req.method} failed with JSON-RPC error ${JSON.stringify(rpcError.code ?? null)}${data}${said}; check the method name and its params.`, opts.secrets)}\n`,
+      `api-auth: ${scrubSecrets(`Connection "${conn.label || conn.id}": the call ${req.method} failed with JSON-RPC error ${JSON.stringify(rpcError.code ?? null)}${data}${said}; check the method name and its params.`, opts.secrets)}\n`,
     );
     return EXIT.protocol;
   }
@@ -625,14 +615,14 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof Interrupted) return EXIT.interrupted; // the prompt has ended its line already
     if (e instanceof UsageError) {
-      process.stderr.write(`api-auth: ${scrub(e.message, secrets)}\n`);
+      process.stderr.write(`api-auth: ${scrubSecrets(e.message, secrets)}\n`);
       return EXIT.usage;
     }
     if (e instanceof CliError) {
-      process.stderr.write(`api-auth: ${scrub(e.message, secrets)}\n`);
+      process.stderr.write(`api-auth: ${scrubSecrets(e.message, secrets)}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`api-auth: ${scrub(describeFailure(e, found.conn ?? connectionFromArgs(argv)), secrets)}\n`);
+    process.stderr.write(`api-auth: ${scrubSecrets(describeFailure(e, found.conn ?? connectionFromArgs(argv)), secrets)}\n`);
     return isAuthError(e) ? EXIT_BY_KIND[e.kind] : EXIT.protocol;
   }
 }

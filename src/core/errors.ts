@@ -1,5 +1,5 @@
 // One typed error for every way a login or call can fail, and the one-sentence message users see.
-import { REDACTED, redactText } from './redact';
+import { redactText } from './redact';
 import { type AuthKind, type ConnectionConfig, DEFAULT_AUTH, VENDORS } from './types';
 
 export type AuthErrorKind =
@@ -118,43 +118,21 @@ export function secretForms(secret: string, username?: string): string[] {
   return [...forms].sort((a, b) => b.length - a.length);
 }
 
-/** The shortest piece of a secret worth hiding where a text was cut ("…") right inside it. */
-const MIN_CUT_PREFIX = 3;
-
-/**
- * Removes the secrets (and secret-looking values: JWTs, tokens, `"password":…`) from a text. Where the text was
- * already truncated ("…") in the middle of a secret, the cut-off start of it is removed too.
- */
-export function scrubText(s: string, secrets: readonly string[]): string {
-  const forms = [...secrets].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length);
-  let out = redactText(s, forms);
-  if (!out.includes('…')) return out;
-  out = out.replace(/([^…]*)…/g, (whole, head: string) => {
-    for (const f of forms) {
-      for (let n = Math.min(f.length - 1, head.length); n >= MIN_CUT_PREFIX; n--) {
-        if (head.endsWith(f.slice(0, n))) return `${head.slice(0, head.length - n)}${REDACTED}…`;
-      }
-    }
-    return whole;
-  });
-  return out;
-}
-
 /** The error with the secrets scrubbed from its message and the server's words; other values pass unchanged. */
 export function scrubError(e: unknown, secrets: readonly string[]): unknown {
   if (!secrets.length) return e;
   if (isAuthError(e)) {
-    const message = scrubText(e.message, secrets);
-    const serverMessage = e.details.serverMessage === undefined ? undefined : scrubText(e.details.serverMessage, secrets);
+    const message = redactText(e.message, secrets);
+    const serverMessage = e.details.serverMessage === undefined ? undefined : redactText(e.details.serverMessage, secrets);
     if (message === e.message && serverMessage === e.details.serverMessage) return e;
     // A new error: the old one's stack repeats the unscrubbed message.
     return new AuthError(e.kind, message, { ...e.details, ...(serverMessage !== undefined ? { serverMessage } : {}) });
   }
   if (e instanceof Error) {
-    const message = scrubText(e.message, secrets);
+    const message = redactText(e.message, secrets);
     if (message !== e.message) {
       e.message = message;
-      e.stack = e.stack === undefined ? undefined : scrubText(e.stack, secrets);
+      e.stack = e.stack === undefined ? undefined : redactText(e.stack, secrets);
     }
   }
   return e;

@@ -1,5 +1,6 @@
 // Session construction and expiry maths. Every function takes the time from its caller (a clock), so it is testable.
 import { decodeJwt, expiryOf } from './jwt';
+import { MIN_SECRET_LENGTH } from './redact';
 import type { Attach, AuthKind, ExpiryReason, HistoryEntry, HistoryEvent, Session, VendorId } from './types';
 
 export const MAX_HISTORY = 50;
@@ -144,6 +145,12 @@ export function isExpired(session: Pick<Session, 'expiresAt'>, now: number): boo
 
 export function isRefreshUsable(session: Pick<Session, 'refreshToken' | 'refreshExpiresAt'>, now: number): boolean {
   return !!session.refreshToken && (session.refreshExpiresAt === null || session.refreshExpiresAt > now);
+}
+
+/** Every token the session holds or held (current, refresh, the history's): masked or scrubbed wherever shown. */
+export function sessionSecrets(session: Session): string[] {
+  const all = [session.token, session.refreshToken ?? '', ...session.history.flatMap((h) => [h.token, h.replaced ?? ''])];
+  return [...new Set(all)].filter((t) => t.length >= MIN_SECRET_LENGTH);
 }
 
 export const EXPIRY_REASON_TEXT: Record<ExpiryReason, string> = {

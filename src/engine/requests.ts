@@ -64,11 +64,6 @@ export function responseFormat(res: ApiResponse): ResponseFormat {
   return /xml/i.test(res.contentType) ? 'xml' : 'txt';
 }
 
-/** Every token the session holds or held: they are masked wherever a response body repeats them. */
-export function sessionSecrets(session: Session): string[] {
-  return [session.token, session.refreshToken ?? '', ...session.history.flatMap((h) => [h.token, h.replaced ?? ''])].filter((t) => t.length >= 8);
-}
-
 /**
  * Status, timing and redacted headers as a comment block in the body's own syntax (so the JSON or XML stays valid
  * and shows no problems), then the pretty body, capped. Tokens of the session that the body repeats (Cove's new

@@ -2,8 +2,8 @@
 // own. Nothing secret leaves here: tokens are masked, and every string taken from the session is scrubbed of the
 // session's secrets as a last guard (a claim or an error text could, in theory, echo one back).
 import { claimRows } from '../core/jwt';
-import { REDACTED, maskToken } from '../core/redact';
-import { EXPIRY_REASON_TEXT, isExpired } from '../core/session';
+import { maskToken, scrubSecrets } from '../core/redact';
+import { EXPIRY_REASON_TEXT, isExpired, sessionSecrets } from '../core/session';
 import { type Attach, authOf, type ConnectionConfig, type DecodedJwt, type Session } from '../core/types';
 import { isFiniteNumber } from '../core/util';
 import type { HistoryView, JwtView, SessionState, TokenView } from '../shared/protocol';
@@ -21,7 +21,7 @@ export interface TokenViewInput {
 
 export function buildTokenView(p: TokenViewInput): TokenView {
   const { conn, session } = p;
-  const secrets = session ? [session.token, session.refreshToken ?? '', ...session.history.flatMap((h) => [h.token, h.replaced ?? ''])] : [];
+  const secrets = session ? sessionSecrets(session) : [];
   const scrub = (s: string): string => scrubSecrets(s, secrets);
 
   // A session past its expiry is shown as expired even if the caller has not noticed yet.
@@ -110,10 +110,4 @@ function userOf(conn: ConnectionConfig, session: Session | undefined, scrub: (s:
   if (name && id) return scrub(`${name} (${id})`);
   const one = name ?? id;
   return one ? scrub(one) : null;
-}
-
-function scrubSecrets(s: string, secrets: readonly string[]): string {
-  let out = s;
-  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join(REDACTED);
-  return out;
 }

@@ -1,7 +1,8 @@
 // Send Request: pick a call, send it through the engine (auth attached and renewed), show the answer read-only.
 import * as vscode from 'vscode';
 import { AuthError, truncate } from '../core/errors';
-import { describe, fillSample, renderResponse, responseFormat, sessionSecrets, stripSecrets } from '../engine/requests';
+import { sessionSecrets } from '../core/session';
+import { describe, fillSample, renderResponse, responseFormat, stripSecrets } from '../engine/requests';
 import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/types';
 import type { Log } from './log';
 import type { SessionService } from './sessions';

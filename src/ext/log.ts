@@ -1,7 +1,7 @@
 // The one log channel. Everything written passes through redaction first.
 import * as vscode from 'vscode';
 import { type DescribedConnection, describeError } from '../core/errors';
-import { redactText } from '../core/redact';
+import { MIN_SECRET_LENGTH, redactText } from '../core/redact';
 
 const MAX_TOKENS = 200;
 
@@ -17,11 +17,11 @@ export class Log implements vscode.Disposable {
   }
 
   remember(secret: string | undefined): void {
-    if (secret && secret.length >= 4) this.known.add(secret);
+    if (secret && secret.length >= MIN_SECRET_LENGTH) this.known.add(secret);
   }
 
   rememberToken(token: string | undefined): void {
-    if (!token || token.length < 4) return;
+    if (!token || token.length < MIN_SECRET_LENGTH) return;
     this.tokens.delete(token);
     this.tokens.add(token);
     if (this.tokens.size > MAX_TOKENS) this.tokens.delete(this.tokens.values().next().value as string);

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import * as path from 'node:path';
 import { connectionBinding, describeProblem, parseConnections } from '../../src/engine/config';
-import { AuthError, describeError, scrubError, scrubText, secretForms, truncate, withSecretsScrubbed } from '../../src/core/errors';
+import { AuthError, describeError, scrubError, secretForms, truncate, withSecretsScrubbed } from '../../src/core/errors';
 import { createHttpClient, send, TRACE_BODY_MAX, traceLine } from '../../src/core/http';
 import { decodeJwt, describeClaims } from '../../src/core/jwt';
 import { maskToken, redactHeaders, redactText } from '../../src/core/redact';
@@ -221,8 +221,8 @@ describe('secrets in server messages', () => {
     const secret = 'Hunter2-secret';
     const cut = truncate(`server said: bad password ${secret} and more`, 32);
     assert.ok(cut.endsWith('Hunte…'), cut);
-    assert.equal(scrubText(cut, [secret]), 'server said: bad password ‹redacted›…');
-    assert.equal(scrubText('nothing to hide…', [secret]), 'nothing to hide…');
+    assert.equal(redactText(cut, [secret]), 'server said: bad password ‹redacted›…');
+    assert.equal(redactText('nothing to hide…', [secret]), 'nothing to hide…');
   });
 
   it('withSecretsScrubbed passes results through and scrubs what is thrown', async () => {

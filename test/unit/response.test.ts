@@ -3,7 +3,8 @@
 // of the loopback vendor servers.
 import * as assert from 'node:assert/strict';
 import { SessionManager } from '../../src/engine/manager';
-import { fillSample, MAX_BODY_CHARS, renderResponse, responseFormat, sessionSecrets } from '../../src/engine/requests';
+import { fillSample, MAX_BODY_CHARS, renderResponse, responseFormat } from '../../src/engine/requests';
+import { sessionSecrets } from '../../src/core/session';
 import type { ApiResponse, ConnectionConfig } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { useMockVendors } from './helpers';
