@@ -1,7 +1,6 @@
 // Identifiers shared by package.json contributions and code. scripts/check-contributions.mjs keeps them in sync.
 
 export const EXTENSION_ID = 'api-auth-explorer.api-auth-explorer';
-export const VIEW_CONTAINER = 'authExplorer';
 export const VIEW_CONNECTIONS = 'authExplorer.connections';
 export const SETTING_SECTION = 'authExplorer';
 export const SETTING_CONNECTIONS = 'connections';

@@ -7,6 +7,7 @@ import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/type
 import type { Log } from './log';
 import type { SessionService } from './sessions';
 import { ADAPTERS } from '../vendors';
+import { Disposable } from '../core/lifecycle';
 
 export const RESPONSE_SCHEME = 'api-auth-response';
 const RECENT_KEY = 'authExplorer.recentRequests';
@@ -19,10 +20,9 @@ export interface SentRequest {
   uri: vscode.Uri;
 }
 
-export class Explorer implements vscode.Disposable {
+export class Explorer extends Disposable {
   private readonly docs = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  private readonly disposables: vscode.Disposable[] = [];
   private counter = 0;
   /** The last exchange (for tests). */
   last: SentRequest | undefined;
@@ -34,7 +34,8 @@ export class Explorer implements vscode.Disposable {
     private readonly sessions: SessionService,
     private readonly log: Log,
   ) {
-    this.disposables.push(
+    super();
+    this.register(
       this.changed,
       vscode.workspace.registerTextDocumentContentProvider(RESPONSE_SCHEME, {
         onDidChange: this.changed.event,
@@ -117,8 +118,8 @@ export class Explorer implements vscode.Disposable {
     return conn.vendor === 'cove' ? askRpc() : askRest(conn);
   }
 
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
+  override dispose(): void {
+    super.dispose();
   }
 }
 

@@ -7,14 +7,14 @@ import type { ConnectionStore } from './connections';
 import { Commands } from './constants';
 import type { Log } from './log';
 import type { SessionService } from './sessions';
+import { Disposable } from '../core/lifecycle';
 
 const RETRY_MS = 30_000;
 /** Failures a retry cannot fix: the user has to act. */
 const NEEDS_USER = new Set<AuthErrorKind>(['credentials', 'twoFactorRequired', 'locked', 'config']);
 
-export class KeepAlive implements vscode.Disposable {
+export class KeepAlive extends Disposable {
   private readonly timers = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> }>();
-  private readonly disposables: vscode.Disposable[] = [];
   /** Per connection, the token whose renewal needs the user: no more background tries until the token changes. */
   private readonly gaveUp = new Map<string, string>();
   /** Per connection, a retry after a transient failure: kept while the token stays the same. */
@@ -25,7 +25,8 @@ export class KeepAlive implements vscode.Disposable {
     private readonly sessions: SessionService,
     private readonly log: Log,
   ) {
-    this.disposables.push(
+    super();
+    this.register(
       sessions.onDidChange((id) => (id ? this.schedule(id) : this.scheduleAll())),
       store.onDidChange(() => this.scheduleAll()),
     );
@@ -97,8 +98,8 @@ export class KeepAlive implements vscode.Disposable {
     this.timers.delete(id);
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const id of [...this.timers.keys()]) this.clear(id);
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 }

@@ -10,6 +10,7 @@ import type { ConnectionStore } from './connections';
 import type { Log } from './log';
 import type { Vault } from './vault';
 import { ADAPTERS } from '../vendors';
+import { Disposable } from '../core/lifecycle';
 
 export type UiState = { kind: 'loggingIn' } | { kind: 'error'; message: string; error: unknown };
 
@@ -23,13 +24,12 @@ export interface Prompts {
 
 const ACTIVE_KEY = 'authExplorer.activeConnection';
 
-export class SessionService implements vscode.Disposable {
+export class SessionService extends Disposable {
   readonly manager: SessionManager;
   private readonly ui = new Map<string, UiState>();
   private readonly changed = new vscode.EventEmitter<string | undefined>();
   /** A connection's session or UI state changed (undefined: possibly all). */
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [];
   /** Secrets typed for one login but not stored: kept in memory for this window's re-logins only. */
   private readonly memorySecrets = new Map<string, string>();
   private restoring: Promise<void> | undefined;
@@ -49,13 +49,14 @@ export class SessionService implements vscode.Disposable {
     private readonly memento: vscode.Memento,
     private readonly prompts: Prompts,
   ) {
+    super();
     this.manager = new SessionManager({
       adapters: ADAPTERS,
       getSecret: (conn) => this.secretFor(conn),
       askTotp: (conn, attempt) => this.prompts.totp(conn, attempt),
       trace: (line) => this.log.trace('http', line),
     });
-    this.disposables.push(
+    this.register(
       this.changed,
       this.manager.onDidChange((id, session, madeFor) => {
         const current = this.store.get(id);
@@ -303,8 +304,8 @@ export class SessionService implements vscode.Disposable {
     if (!current || !this.manager.get(current)) void this.setActive(id);
   }
 
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
+  override dispose(): void {
+    super.dispose();
   }
 }
 

@@ -9,10 +9,10 @@ import type { Ticker } from './ticker';
 import { VENDOR_ICONS, warnThresholdMs } from './tree';
 import { formatRemaining } from '../core/time';
 import { ADAPTERS } from '../vendors';
+import { Disposable } from '../core/lifecycle';
 
-export class StatusBar implements vscode.Disposable {
+export class StatusBar extends Disposable {
   readonly item: vscode.StatusBarItem;
-  private readonly disposables: vscode.Disposable[] = [];
   private tick: vscode.Disposable | undefined;
   /** Connection shown (for the click menu and tests). */
   shownId: string | undefined;
@@ -22,10 +22,11 @@ export class StatusBar implements vscode.Disposable {
     private readonly sessions: SessionService,
     private readonly ticker: Ticker,
   ) {
+    super();
     this.item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'API Auth Explorer: token expiry';
     this.item.command = Commands.statusBarMenu;
-    this.disposables.push(
+    this.register(
       this.item,
       sessions.onDidChange(() => this.render()),
       store.onDidChange(() => this.render()),
@@ -98,8 +99,8 @@ export class StatusBar implements vscode.Disposable {
     return md;
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.tick?.dispose();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 }

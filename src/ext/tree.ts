@@ -11,6 +11,7 @@ import type { SessionService } from './sessions';
 import type { Ticker } from './ticker';
 import { formatDuration, formatLocal, formatRemaining } from '../core/time';
 import { ADAPTERS } from '../vendors';
+import { Disposable } from '../core/lifecycle';
 
 export type Node =
   | { type: 'connection'; conn: ConnectionConfig }
@@ -35,11 +36,10 @@ export function warnThresholdMs(): number {
   return (typeof s === 'number' && s >= 0 ? s : 60) * 1000;
 }
 
-export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+export class ConnectionsTree extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined | void>();
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<Node>;
-  private readonly disposables: vscode.Disposable[] = [];
   private tick: vscode.Disposable | undefined;
   /**
    * One node object per connection row, handed to VS Code every time: VS Code knows tree elements by identity, so a
@@ -53,8 +53,9 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     private readonly sessions: SessionService,
     private readonly ticker: Ticker,
   ) {
+    super();
     this.view = vscode.window.createTreeView(VIEW_CONNECTIONS, { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(
+    this.register(
       this.view,
       this.changed,
       store.onDidChange(() => this.refresh()),
@@ -311,9 +312,9 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     return md;
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.tick?.dispose();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 }
 

@@ -6,6 +6,7 @@ import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { redactText } from '../../core/redact';
 import { type FromPage, type PageState, type ToPage, type TokenView, parseFromPage } from '../../shared/protocol';
+import { Disposable } from '../../core/lifecycle';
 
 export const DETAILS_VIEW_TYPE = 'authExplorer.tokenDetails';
 
@@ -34,23 +35,19 @@ const COPIED: Record<'token' | 'header' | 'curl', string> = {
   curl: 'curl command copied to the clipboard.',
 };
 
-export class TokenDetailsPanels implements vscode.Disposable {
+export class TokenDetailsPanels extends Disposable {
   static readonly viewType = DETAILS_VIEW_TYPE;
 
   private readonly panels = new Map<string, DetailsPanel>();
   private readonly posted = new Map<string, PostedSession>();
-  private readonly didPost = new vscode.EventEmitter<{ connectionId: string } & PostedSession>();
-  /** A page received a `session` message (for tests: wait for it instead of polling). */
-  readonly onDidPost = this.didPost.event;
-  private readonly subscriptions: vscode.Disposable[] = [this.didPost];
-  private disposed = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly source: DetailsSource,
     private readonly clock: () => number = Date.now,
   ) {
-    this.subscriptions.push(
+    super();
+    this.register(
       source.onDidChange((connectionId) => {
         if (connectionId === undefined) for (const p of this.panels.values()) p.update();
         else this.panels.get(connectionId)?.update();
@@ -60,7 +57,7 @@ export class TokenDetailsPanels implements vscode.Disposable {
 
   /** Opens the connection's panel, or brings the existing one to the front. */
   show(connectionId: string, column?: vscode.ViewColumn): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     const existing = this.panels.get(connectionId);
     if (existing) {
       existing.panel.reveal(column ?? existing.panel.viewColumn);
@@ -85,7 +82,7 @@ export class TokenDetailsPanels implements vscode.Disposable {
   /** Adopts a panel VS Code restored. A panel without a usable state, or a second one for a connection, is closed. */
   revive(panel: vscode.WebviewPanel, state: unknown): void {
     const connectionId = connectionIdOf(state);
-    if (this.disposed || connectionId === undefined) {
+    if (this.isDisposed || connectionId === undefined) {
       panel.dispose();
       return;
     }
@@ -100,28 +97,17 @@ export class TokenDetailsPanels implements vscode.Disposable {
     this.adopt(panel, connectionId);
   }
 
-  /** Connections whose panel is open and visible. */
-  visibleConnectionIds(): string[] {
-    return [...this.panels.values()].filter((p) => p.panel.visible).map((p) => p.connectionId);
-  }
-
-  /** Connections with an open panel, visible or not. */
-  openConnectionIds(): string[] {
-    return [...this.panels.keys()];
-  }
-
   /** The last `session` message the connection's page received (undefined: none since the panel opened). */
   lastPosted(connectionId: string): PostedSession | undefined {
     return this.posted.get(connectionId);
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  override dispose(): void {
+    if (this.isDisposed) return;
     for (const p of [...this.panels.values()]) p.dispose();
     this.panels.clear();
     this.posted.clear();
-    for (const d of this.subscriptions.splice(0)) d.dispose();
+    super.dispose();
   }
 
   private webviewOptions(): vscode.WebviewOptions {
@@ -133,10 +119,7 @@ export class TokenDetailsPanels implements vscode.Disposable {
 
   private adopt(panel: vscode.WebviewPanel, connectionId: string): void {
     const p = new DetailsPanel(panel, connectionId, this.extensionUri, this.source, this.clock, {
-      posted: (msg) => {
-        this.posted.set(connectionId, msg);
-        this.didPost.fire({ connectionId, ...msg });
-      },
+      posted: (msg) => this.posted.set(connectionId, msg),
       closed: () => {
         if (this.panels.get(connectionId) === p) this.panels.delete(connectionId);
         this.posted.delete(connectionId);
@@ -152,11 +135,9 @@ interface PanelHost {
 }
 
 /** One panel for one connection. */
-class DetailsPanel implements vscode.Disposable {
+class DetailsPanel extends Disposable {
   /** The page has said `ready` since it was (re)loaded; messages before that would be lost. */
   private ready = false;
-  private disposed = false;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -166,8 +147,9 @@ class DetailsPanel implements vscode.Disposable {
     private readonly clock: () => number,
     private readonly host: PanelHost,
   ) {
+    super();
     const webview = panel.webview;
-    this.disposables.push(
+    this.register(
       panel.onDidDispose(() => this.dispose()),
       // Without retainContextWhenHidden a hidden page is torn down; it says `ready` again when shown.
       panel.onDidChangeViewState((e) => {
@@ -185,14 +167,14 @@ class DetailsPanel implements vscode.Disposable {
 
   /** Sends the current view, when the page is there to receive it. */
   update(): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     const view = this.source.view(this.connectionId) ?? null;
     this.panel.title = titleFor(view ?? undefined, this.connectionId);
     if (!this.ready) return;
     const msg: PostedSession = { view, now: this.clock() };
     this.post({ type: 'session', ...msg }).then(
       (delivered) => {
-        if (delivered && !this.disposed) this.host.posted(msg);
+        if (delivered && !this.isDisposed) this.host.posted(msg);
       },
       () => undefined,
     );
@@ -200,7 +182,7 @@ class DetailsPanel implements vscode.Disposable {
 
   private receive(raw: unknown): void {
     const msg: FromPage | undefined = parseFromPage(raw);
-    if (!msg || this.disposed) return;
+    if (!msg || this.isDisposed) return;
     const id = this.connectionId;
     switch (msg.type) {
       case 'ready':
@@ -239,7 +221,7 @@ class DetailsPanel implements vscode.Disposable {
   }
 
   private post(msg: ToPage): Thenable<boolean> {
-    if (this.disposed) return Promise.resolve(false);
+    if (this.isDisposed) return Promise.resolve(false);
     try {
       return this.panel.webview.postMessage(msg);
     } catch {
@@ -248,11 +230,10 @@ class DetailsPanel implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  override dispose(): void {
+    if (this.isDisposed) return;
     this.host.closed();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
     this.panel.dispose();
   }
 }
