@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Interrupted, promptHidden } from '../../src/cli';
+import { Interrupted, promptHidden } from '../../src/cli/prompt';
 import type { ConnectionConfig } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { totpOf } from '../mock-vendors/code42';

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { credentialSecrets, sessionJson } from '../../src/cli';
+import { credentialSecrets, sessionJson } from '../../src/cli/output';
 import { REDACTED } from '../../src/core/redact';
 import { createSession, pushHistory } from '../../src/core/session';
 import type { ConnectionConfig } from '../../src/core/types';

@@ -1,0 +1,55 @@
+// The command line: options and positionals parsed into a command, its arguments and the Options every command gets.
+import { parseArgs } from 'node:util';
+import type { ConnectionConfig } from '../core/types';
+import { UsageError } from './exit';
+
+export interface Options {
+  config: string;
+  json: boolean;
+  secretStdin: boolean;
+  totp?: string;
+  data?: string;
+  params?: string;
+  /** Every form of the secret read so far (raw, base64, Basic), scrubbed from everything printed. */
+  secrets: string[];
+  /** The connection the command acts on, once found: its failure line names it and fits its credential kind. */
+  found: { conn?: ConnectionConfig };
+}
+
+/** What the command line asks for: the help text, or a command (undefined when none was given) with its arguments. */
+export type Parsed = { help: true } | { help: false; command: string | undefined; args: string[]; opts: Options };
+
+export function parseCommandLine(argv: string[], secrets: string[], found: { conn?: ConnectionConfig }): Parsed {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', default: 'api-auth.json' },
+        json: { type: 'boolean', default: false },
+        'secret-stdin': { type: 'boolean', default: false },
+        totp: { type: 'string' },
+        data: { type: 'string' },
+        params: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') return { help: true };
+  const [command, ...args] = positionals;
+  const opts: Options = {
+    config: values.config ?? 'api-auth.json',
+    json: values.json ?? false,
+    secretStdin: values['secret-stdin'] ?? false,
+    totp: values.totp,
+    data: values.data,
+    params: values.params,
+    secrets,
+    found,
+  };
+  return { help: false, command, args, opts };
+}

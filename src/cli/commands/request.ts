@@ -1,0 +1,37 @@
+// `api-auth request ID METHOD PATH`: one REST call to a connection's baseUrl, checked before any secret is read.
+import { truncate } from '../../core/errors';
+import type { Options } from '../args';
+import { findConnection } from '../config';
+import { UsageError } from '../exit';
+import { parseJsonOption, sendAndPrint } from './send';
+
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
+/**
+ * Everything about a REST call that can be wrong without asking the server is checked before any secret is read:
+ * nobody should type a password for a call that was never going to be sent.
+ */
+export async function requestCommand(args: string[], opts: Options): Promise<number> {
+  const [id, method, path, ...extra] = args;
+  const conn = findConnection(opts, id);
+  if (!method || !path) throw new UsageError('usage: api-auth request ID METHOD PATH [--data JSON]');
+  if (conn.vendor === 'cove') throw new UsageError(`"${conn.id}" is a Cove connection: use api-auth rpc ${conn.id} METHOD [--params JSON]`);
+  if (extra.length) throw new UsageError(`unexpected argument "${truncate(extra[0], 40)}" after PATH (quote a --data body: --data '{"a":1}')`);
+  if (opts.params !== undefined) throw new UsageError('--params is for api-auth rpc; a REST request takes --data JSON');
+  const m = method.toUpperCase();
+  if (!HTTP_METHODS.includes(m)) throw new UsageError(`unsupported HTTP method "${truncate(method, 20)}" (use ${HTTP_METHODS.join(', ')})`);
+  checkPath(path);
+  const body = opts.data === undefined ? undefined : parseJsonOption('--data', opts.data);
+  return sendAndPrint(conn, opts, { kind: 'rest', method: m, path, ...(body === undefined ? {} : { body }) });
+}
+
+/** PATH is joined to the connection's baseUrl: a full URL would send the session's credentials elsewhere. */
+function checkPath(path: string): void {
+  const shown = truncate(path, 60);
+  if (!path.startsWith('/') || path.startsWith('//')) {
+    throw new UsageError(`PATH must start with "/" (a path under the connection's baseUrl, not a full URL), got "${shown}"`);
+  }
+  if (/\s/.test(path) || Array.from(path).some((c) => c < ' ' || c === '\x7f')) {
+    throw new UsageError(`PATH must not contain spaces or control characters (percent-encode them), got ${JSON.stringify(shown)}`);
+  }
+}

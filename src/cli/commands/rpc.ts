@@ -1,0 +1,21 @@
+// `api-auth rpc ID METHOD`: one JSON-RPC call to a Cove connection, checked before any secret is read.
+import { truncate } from '../../core/errors';
+import type { Options } from '../args';
+import { findConnection } from '../config';
+import { UsageError } from '../exit';
+import { parseJsonOption, sendAndPrint } from './send';
+
+export async function rpcCommand(args: string[], opts: Options): Promise<number> {
+  const [id, method, ...extra] = args;
+  const conn = findConnection(opts, id);
+  if (!method) throw new UsageError('usage: api-auth rpc ID METHOD [--params JSON]');
+  if (conn.vendor !== 'cove') throw new UsageError(`"${conn.id}" is not a JSON-RPC (Cove) connection: use api-auth request`);
+  if (extra.length) throw new UsageError(`unexpected argument "${truncate(extra[0], 40)}" after METHOD (pass the parameters as --params JSON)`);
+  if (opts.data !== undefined) throw new UsageError('--data is for api-auth request; a JSON-RPC call takes --params JSON');
+  if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(method)) throw new UsageError(`"${truncate(method, 40)}" is not a JSON-RPC method name (e.g. EnumeratePartners)`);
+  const params = opts.params === undefined ? {} : parseJsonOption('--params', opts.params);
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    throw new UsageError('--params must be a JSON object of named parameters, e.g. --params \'{"parentPartnerId":0}\'');
+  }
+  return sendAndPrint(conn, opts, { kind: 'rpc', method, params });
+}

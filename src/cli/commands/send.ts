@@ -1,0 +1,76 @@
+// What `request` and `rpc` share: reading a JSON option, and sending one call in a fresh session and printing it.
+import { truncate } from '../../core/errors';
+import { redactHeaders } from '../../core/redact';
+import type { ConnectionConfig, ExploreRequest } from '../../core/types';
+import type { Options } from '../args';
+import { EXIT, UsageError } from '../exit';
+import { managerFor } from '../manager';
+import { credentialSecrets, print, printError, sessionJson } from '../output';
+
+/** The value of --data or --params (`name`), parsed as JSON. */
+export function parseJsonOption(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${name} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Logs in, sends one call, prints it. A one-shot call leaves no session open on the server: where the vendor has a
+ * logout (Commvault, IPCortex) the CLI logs out afterwards, as the server's session count is often limited. Use
+ * `api-auth login --json` for a token that stays valid.
+ */
+export async function sendAndPrint(conn: ConnectionConfig, opts: Options, req: ExploreRequest): Promise<number> {
+  const { manager, login } = managerFor(conn, opts);
+  await login();
+  let result;
+  try {
+    result = await manager.request(conn, req);
+  } finally {
+    // Best effort: a failed logout changes nothing about the call's outcome.
+    await manager.logout(conn).catch(() => undefined);
+  }
+  const { response, session } = result;
+  // The answer is scrubbed of the secret too (and, for Basic / API key sessions, of the credential), in case a
+  // server echoes it.
+  opts.secrets.push(...credentialSecrets(session));
+  const rpcError = req.kind === 'rpc' ? jsonRpcError(response.body) : null;
+  if (opts.json) {
+    print(
+      opts.secrets,
+      JSON.stringify({
+        status: response.status,
+        statusText: response.statusText,
+        durationMs: response.durationMs,
+        headers: redactHeaders(response.headers),
+        body: response.body,
+        session: sessionJson(conn, session),
+      }),
+    );
+  } else if (!rpcError) {
+    print(opts.secrets, `HTTP ${response.status} ${response.statusText} (${response.durationMs} ms)`);
+    print(opts.secrets, typeof response.body === 'string' ? response.body : JSON.stringify(response.body, null, 2));
+  }
+  if (rpcError) {
+    // A JSON-RPC error arrives with HTTP 200: without this line (and exit 6) a script would take it for success.
+    const data = rpcError.data === undefined ? '' : ` (Cove code ${JSON.stringify(rpcError.data)})`;
+    const said = rpcError.message ? ` (server said: "${truncate(rpcError.message, 200)}")` : '';
+    printError(
+      opts.secrets,
+      `Connection "${conn.label || conn.id}": the call ${req.method} failed with JSON-RPC error ${JSON.stringify(rpcError.code ?? null)}${data}${said}; check the method name and its params.`,
+    );
+    return EXIT.protocol;
+  }
+  return response.status >= 400 ? EXIT.protocol : EXIT.ok;
+}
+
+/** The `error` member of a JSON-RPC answer, when it has one that is not null. */
+function jsonRpcError(body: unknown): { code?: unknown; data?: unknown; message?: string } | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const e = (body as { error?: unknown }).error;
+  if (e === undefined || e === null) return null;
+  if (typeof e !== 'object' || Array.isArray(e)) return { message: typeof e === 'string' ? e : JSON.stringify(e) };
+  const o = e as Record<string, unknown>;
+  return { code: o.code, ...(o.data === undefined ? {} : { data: o.data }), ...(typeof o.message === 'string' ? { message: o.message } : {}) };
+}

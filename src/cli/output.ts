@@ -1,0 +1,60 @@
+// What the CLI prints: lines scrubbed of every known secret, and a session as JSON with its credential masked.
+import { scrubSecrets } from '../core/redact';
+import type { Attach, ConnectionConfig, Session } from '../core/types';
+
+/** Writes one line to standard output with every known secret scrubbed from it. */
+export function print(secrets: readonly string[], line: string): void {
+  process.stdout.write(`${scrubSecrets(line, secrets)}\n`);
+}
+
+/** Writes one "api-auth: …" line to standard error with every known secret scrubbed from it. */
+export function printError(secrets: readonly string[], message: string): void {
+  process.stderr.write(`api-auth: ${scrubSecrets(message, secrets)}\n`);
+}
+
+export function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+/**
+ * The parts of a session that are the user's own secret rather than a token the server issued: for Basic
+ * (Code42) the base64 `user:password`, for an API key (IPCortex) the key. Empty for real session tokens.
+ */
+export function credentialSecrets(s: Pick<Session, 'authKind' | 'attach' | 'token'>): string[] {
+  if (s.authKind !== 'basic' && s.authKind !== 'apiKey') return [];
+  const bare = s.attach.value.replace(/^(?:Basic\s+|token\s+auth=)/i, '').trim();
+  const list = [bare, ...(s.authKind === 'apiKey' ? [s.token.trim()] : [])];
+  return [...new Set(list.filter((x) => x.length > 0))].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The session as JSON. Session tokens the server issued (JWT, visa, QSDK, cookie) are printed — that is what
+ * `login --json` is for; a credential that is the secret itself (Basic, API key) is printed masked.
+ */
+export function sessionJson(conn: ConnectionConfig, s: Session): Record<string, unknown> {
+  const secrets = credentialSecrets(s);
+  const hide = <T extends string | null>(v: T): T => (v === null || secrets.length === 0 ? v : (scrubSecrets(v, secrets) as T));
+  const attach: Attach = { ...s.attach, value: hide(s.attach.value) };
+  return {
+    connection: conn.id,
+    vendor: s.vendor,
+    token: hide(s.token),
+    attach,
+    issuedAt: iso(s.issuedAt),
+    expiresAt: iso(s.expiresAt),
+    expiresBecause: s.expiresBecause,
+    claims: s.jwt?.claims ?? null,
+    header: s.jwt?.header ?? null,
+    refreshToken: s.refreshToken,
+    refreshExpiresAt: iso(s.refreshExpiresAt),
+    user: s.user?.name ?? null,
+    history: s.history.map((h) => ({
+      at: iso(h.at),
+      event: h.event,
+      method: h.method,
+      token: hide(h.token),
+      replaced: hide(h.replaced),
+      expiresAt: iso(h.expiresAt),
+    })),
+  };
+}

@@ -1,0 +1,32 @@
+// The text of `api-auth --help` (also printed, to standard error, when no command is given).
+export const USAGE = `api-auth — log in to vendor APIs (Cove, Commvault, IPCortex, Code42, datarhei Core)
+
+Usage:
+  api-auth list                              list the connections in the config file
+  api-auth login ID [--json]                 log in and print the session
+  api-auth request ID METHOD PATH [--data JSON] [--json]
+                                             log in, send one REST request, print the answer
+  api-auth rpc ID METHOD [--params JSON] [--json]
+                                             log in, send one JSON-RPC call (Cove), print the answer
+  api-auth decode TOKEN|- [--json]           decode a JWT (header, claims, human times, exi)
+  api-auth help                              this text
+
+  METHOD is GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS; PATH starts with "/" and is joined to the
+  connection's baseUrl (a full URL is refused, so the credentials go only to the configured server).
+
+Options:
+  --config FILE     connections file {"connections":[…]} (default ./api-auth.json)
+  --secret-stdin    read the password / API key / Auth0 token from standard input
+                    (else $API_AUTH_SECRET, else a prompt without echo on a terminal)
+  --totp CODE       two-factor code (Code42); without it a terminal asks, else the login exits 4
+  --json            print one JSON object
+  -h, --help        this text
+
+Exit codes: 0 ok
+            2 usage or config error (also: no secret entered at the prompt)
+            3 credentials rejected (wrong password / API key, account locked, session no longer accepted)
+            4 two-factor code required or rejected (pass --totp CODE)
+            5 network / TLS / timeout
+            6 unexpected response: an HTTP error status, a JSON-RPC error, a call the account is not
+              allowed to make (authenticated but forbidden, e.g. Cove 13501), an answer that is not JSON
+            130 interrupted with Ctrl+C at a prompt`;
