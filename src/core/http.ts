@@ -30,8 +30,11 @@ export interface RawResponse {
   durationMs: number;
 }
 
+/** The HTTP methods a request may use ({@link httpMethod} accepts only these). */
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+  method: (typeof HTTP_METHODS)[number];
   url: string;
   headers?: RawAxiosRequestHeaders;
   /** A string is sent as is; anything else is JSON-encoded by the caller before. */
@@ -253,12 +256,10 @@ export function toApiResponse(res: RawResponse, body: unknown = bodyOf(res)): Ap
   };
 }
 
-const HTTP_METHODS = new Set<HttpRequest['method']>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
-
 /** A checked HTTP method from what a user typed. */
 export function httpMethod(method: string): HttpRequest['method'] {
   const m = method.toUpperCase() as HttpRequest['method'];
-  if (!HTTP_METHODS.has(m)) throw new AuthError('config', `unsupported HTTP method "${truncate(method, 20)}"`);
+  if (!HTTP_METHODS.includes(m)) throw new AuthError('config', `unsupported HTTP method "${truncate(method, 20)}"`);
   return m;
 }
 
