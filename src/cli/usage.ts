@@ -1,4 +1,8 @@
 // The text of `api-auth --help` (also printed, to standard error, when no command is given).
+import { HTTP_METHODS } from '../core/http';
+
+const METHODS = `${HTTP_METHODS.slice(0, -1).join(', ')} or ${HTTP_METHODS[HTTP_METHODS.length - 1]}`;
+
 export const USAGE = `api-auth — log in to vendor APIs (Cove, Commvault, IPCortex, Code42, datarhei Core)
 
 Usage:
@@ -11,7 +15,7 @@ Usage:
   api-auth decode TOKEN|- [--json]           decode a JWT (header, claims, human times, exi)
   api-auth help                              this text
 
-  METHOD is GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS; PATH starts with "/" and is joined to the
+  METHOD is ${METHODS}; PATH starts with "/" and is joined to the
   connection's baseUrl (a full URL is refused, so the credentials go only to the configured server).
 
 Options:

@@ -1,11 +1,10 @@
 // `api-auth request ID METHOD PATH`: one REST call to a connection's baseUrl, checked before any secret is read.
-import { truncate } from '../../core/errors';
+import { isAuthError, truncate } from '../../core/errors';
+import { HTTP_METHODS, httpMethod } from '../../core/http';
 import type { Options } from '../args';
 import { findConnection } from '../config';
 import { UsageError } from '../exit';
 import { parseJsonOption, sendAndPrint } from './send';
-
-const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 /**
  * Everything about a REST call that can be wrong without asking the server is checked before any secret is read:
@@ -18,11 +17,20 @@ export async function requestCommand(args: string[], opts: Options): Promise<num
   if (conn.vendor === 'cove') throw new UsageError(`"${conn.id}" is a Cove connection: use api-auth rpc ${conn.id} METHOD [--params JSON]`);
   if (extra.length) throw new UsageError(`unexpected argument "${truncate(extra[0], 40)}" after PATH (quote a --data body: --data '{"a":1}')`);
   if (opts.params !== undefined) throw new UsageError('--params is for api-auth rpc; a REST request takes --data JSON');
-  const m = method.toUpperCase();
-  if (!HTTP_METHODS.includes(m)) throw new UsageError(`unsupported HTTP method "${truncate(method, 20)}" (use ${HTTP_METHODS.join(', ')})`);
+  const m = checkMethod(method);
   checkPath(path);
   const body = opts.data === undefined ? undefined : parseJsonOption('--data', opts.data);
   return sendAndPrint(conn, opts, { kind: 'rest', method: m, path, ...(body === undefined ? {} : { body }) });
+}
+
+/** The method in capitals; one the HTTP layer does not send is a usage error that lists those it does. */
+function checkMethod(method: string): string {
+  try {
+    return httpMethod(method);
+  } catch (e) {
+    if (!isAuthError(e)) throw e;
+    throw new UsageError(`unsupported HTTP method "${truncate(method, 20)}" (use ${HTTP_METHODS.join(', ')})`);
+  }
 }
 
 /** PATH is joined to the connection's baseUrl: a full URL would send the session's credentials elsewhere. */
