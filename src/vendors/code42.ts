@@ -1,4 +1,4 @@
-// Code42 adapter — see ../../../shared/PROTOCOLS.md §4.
+// Code42 adapter (the protocol: docs/protocols.md §4).
 // token (default): GET {base}{tokenPath}?useBody=true with Basic (+ `totp-auth: <code>` when the org uses two-factor
 //   auth) → {"data":{"v3_user_token":"eyJ…"}}; then `Authorization: Bearer <token>` until `exp` (or 30 min).
 // basic: Basic credentials on every request; login only checks them with GET /api/User/my.
@@ -7,7 +7,7 @@
 // (TIME_BASED_ONE_TIME_PASSWORD_INVALID, or "required" although one was sent) is `twoFactorRequired` too, so that
 // callers ask for the current code again instead of reporting a wrong password.
 // Two-factor and Basic do not mix: a TOTP code lives 30 s, so it cannot ride on every Basic request of a session.
-// A Basic login of an account that requires two-factor is refused as `config` ("use auth token"), and the code is
+// A Basic login of an account that requires two-factor is refused as `config` (use `"auth": "token"`); the code is
 // never sent with Basic. (That such accounts need the code on every Basic request is what the mock does; it is
 // unconfirmed for real servers, but either way a Basic session of such an account would not outlive one code.)
 // Error bodies come in two shapes, both handled: v3 `{"error":[{"primaryErrorKey","description"}]}` and the legacy

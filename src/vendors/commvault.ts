@@ -1,4 +1,4 @@
-// Commvault / SnapProtect REST adapter — see /work/shared/PROTOCOLS.md, section 2.
+// Commvault / SnapProtect REST adapter (the protocol: docs/protocols.md §2).
 //
 // Login: POST {root}/Login with a base64-encoded password, JSON or XML (Accept and Content-Type alike).
 // Use:   header `Authtoken: QSDK …` (the whole value) on every call; the token dies after 30 min of inactivity.

@@ -1,5 +1,5 @@
-// N-able Cove Data Protection adapter — JSON-RPC 2.0 with a rolling "visa" (see /work/shared/PROTOCOLS.md §1).
-// baseUrl is the JSON-RPC endpoint itself (default https://api.backup.management/jsonapi).
+// N-able Cove Data Protection adapter — JSON-RPC 2.0 with a rolling "visa" (the protocol: docs/protocols.md §1).
+// baseUrl is the JSON-RPC endpoint itself (Cove's public one is https://api.backup.management/jsonapi).
 // Every answer carries a new visa at the top level; each one is valid 15 minutes from its issue, so the session
 // keeps the newest and its expiry slides with every answer. Errors arrive with HTTP 200 as JSON-RPC errors.
 import { AuthError, withSecretsScrubbed } from '../core/errors';

@@ -1,4 +1,4 @@
-// datarhei Core adapter — see ../../../shared/PROTOCOLS.md §5 (verified against a real Core v16.16).
+// datarhei Core adapter (the protocol: docs/protocols.md §5, checked against a real Core v16.16 server).
 // Login: POST /api/login with JSON {"username","password"} (or an Auth0 access token as Bearer, no body)
 // → {"access_token","refresh_token"}; both HS256 JWTs whose `exp` gives the expiry (`exi` is the total lifetime,
 // fixed at issue). Refresh: GET /api/login/refresh with Bearer <refresh_token> → {"access_token"} (the refresh token

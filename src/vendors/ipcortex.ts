@@ -1,5 +1,5 @@
 // IPCortex Communication System adapter — session cookie `Red60urne` or a stateless API key
-// (see /work/shared/PROTOCOLS.md §3). baseUrl is the PABX root; calls are `POST {base}/rest/<section>/<verb>`.
+// (the protocol: docs/protocols.md §3). baseUrl is the PABX root; calls are `POST {base}/rest/<section>/<verb>`.
 import { parseSetCookie } from 'set-cookie-parser';
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
 import { type AdapterContext, httpMethod, joinUrl, looksLikeHtml, parseJson, type RawResponse, send, toApiResponse, type WireRequest } from '../core/http';

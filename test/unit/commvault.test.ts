@@ -1,4 +1,4 @@
-// Commvault / SnapProtect adapter against the loopback mock (PROTOCOLS.md section 2).
+// Commvault / SnapProtect adapter against the loopback mock (the protocol: docs/protocols.md §2).
 import * as assert from 'node:assert/strict';
 import { AuthError, describeError } from '../../src/core/errors';
 import type { AdapterContext } from '../../src/core/http';

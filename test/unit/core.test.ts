@@ -14,7 +14,7 @@ import { DEFAULT_AUTH, VENDORS, type Session } from '../../src/core/types';
 import { formatDuration, formatRemaining } from '../../src/core/time';
 import { ADAPTERS } from '../../src/vendors';
 
-// Captured from a real datarhei Core v16.16 server (shared/datarhei-core-transcripts.txt, exchange 4).
+// Captured from a real datarhei Core v16.16 server: its answer to POST /api/login with the right password.
 const DATARHEI_ACCESS =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleGkiOjYwMCwiZXhwIjoxNzk1NDU4MDI4LCJpYXQiOjE3OTU0NTc0MjgsImlzcyI6ImRhdGFyaGVpLWNvcmUiLCJqdGkiOiJmMGI3NGI4YS01M2FmLTQ0ZGMtYjE5Yi1iMGM1MzdkMjRhNjEiLCJzdWIiOiJhZG1pbiIsInVzZWZvciI6ImFjY2VzcyJ9.oRS4Jy7N3_J8k5wUC_eGJeufGLukiUPu-bGnkEUW3LI';
 const DATARHEI_REFRESH =

@@ -1,5 +1,5 @@
-// datarhei Core: the loopback mock reproduces the real server's answers (datarhei-core-transcripts.txt) byte for
-// byte, and the adapter logs in (password, Auth0), refreshes, calls and maps every failure to its AuthError kind.
+// datarhei Core: the loopback mock reproduces the answers captured from a real Core v16.16 server byte for byte,
+// and the adapter logs in (password, Auth0), refreshes, calls and maps every failure to its AuthError kind.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { describeError } from '../../src/core/errors';
