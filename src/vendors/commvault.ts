@@ -333,23 +333,11 @@ async function request(conn: ConnectionConfig, session: Session, req: ExploreReq
       serverMessage: serverWords(res, [session.token]),
     });
   }
-  const response = toApiResponse(res, responseBody(res));
+  // JSON is parsed; XML and plain text stay text (the viewer pretty-prints XML).
+  const response = toApiResponse(res);
   // A call the server accepted restarts its idle window.
   const after = res.status < 400 ? touch(session, ctx.clock()) : session;
   return { response, session: after };
-}
-
-/** Parsed JSON when the answer is JSON; XML and plain text stay text (XML is pretty-printed by the viewer). */
-function responseBody(res: RawResponse): unknown {
-  const t = res.text.trim();
-  if (/json/i.test(res.contentType) || /^[[{]/.test(t)) {
-    try {
-      return JSON.parse(res.text);
-    } catch {
-      return res.text;
-    }
-  }
-  return res.text;
 }
 
 export const commvaultAdapter: VendorAdapter = {

@@ -2,7 +2,7 @@
 // (the protocol: docs/protocols.md §3). baseUrl is the PABX root; calls are `POST {base}/rest/<section>/<verb>`.
 import { parseSetCookie } from 'set-cookie-parser';
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, httpMethod, joinUrl, looksLikeHtml, parseJson, type RawResponse, send, toApiResponse, type WireRequest } from '../core/http';
+import { type AdapterContext, bodyOf, httpMethod, joinUrl, parseJson, type RawResponse, send, toApiResponse, type WireRequest } from '../core/http';
 import { createSession, touch } from '../core/session';
 import type { Attach, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from '../core/adapter';
@@ -117,17 +117,6 @@ function prepare(session: Pick<Session, 'attach'>, body: unknown, extraHeaders: 
   }
   return { headers, data };
 }
-
-/** Parses a call answer for display: JSON when it is JSON, the text otherwise. */
-function displayBody(res: RawResponse): unknown {
-  if (!res.text.trim() || looksLikeHtml(res)) return res.text;
-  try {
-    return JSON.parse(res.text) as unknown;
-  } catch {
-    return res.text;
-  }
-}
-
 
 async function passwordLogin(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
   const res = await send(ctx, {
@@ -249,7 +238,8 @@ export const ipcortexAdapter: VendorAdapter = {
 
   async request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<CallResult> {
     const res = await send(ctx, ipcortexAdapter.wire(conn, session, req));
-    const body = displayBody(res);
+    // Any JSON answer is read, whatever its Content-Type: its `result` tells whether the call was authenticated.
+    const body = bodyOf(res, { anyJson: true });
     if (isNotAuthenticated(res.status, body)) {
       throw new AuthError('expired', session.attach.kind === 'cookie' ? 'the session is no longer accepted' : 'the API key is no longer accepted', {
         status: res.status,
