@@ -187,15 +187,13 @@ export const code42Adapter: VendorAdapter = {
   displayName: 'Code42',
   authKinds: ['token', 'basic'],
   secretLabel: () => 'password',
+  // Code42's own rules; types, `auth` and `lifetimeSeconds` are the common validation's.
   validate: (conn) => {
     const problems: string[] = [];
-    const auth = conn.auth ?? 'token';
-    if (auth !== 'token' && auth !== 'basic') problems.push(`auth "${auth}" is not supported by Code42 (use token or basic)`);
     if (!conn.username) problems.push('a username is required');
     if (conn.tokenPath !== undefined && !/^\/\S*$/.test(conn.tokenPath.trim())) {
       problems.push(`tokenPath must be a path starting with "/" (e.g. ${CODE42_DEFAULT_TOKEN_PATH} or /api/v3/auth/jwt)`);
     }
-    if (conn.lifetimeSeconds !== undefined && !(conn.lifetimeSeconds > 0)) problems.push('lifetimeSeconds must be more than zero');
     return problems;
   },
   login,

@@ -143,15 +143,14 @@ function encodeBody(fields: Record<string, unknown>, format: Format, xmlRoot: st
   return format === 'json' ? JSON.stringify(fields) : xmlBuilder().build({ [xmlRoot]: fields });
 }
 
+/** Commvault's own rules; types, `format` and `lifetimeSeconds` are the common validation's. */
 function validate(conn: ConnectionConfig): string[] {
   const problems: string[] = [];
   if (!conn.username || !conn.username.trim()) problems.push('a username is required');
-  if (conn.format !== undefined && conn.format !== 'json' && conn.format !== 'xml') problems.push('format must be "json" or "xml"');
   if (conn.commserver !== undefined && conn.commserver !== '' && !/^[^\s*]+\*[^\s*]+$/.test(conn.commserver)) {
     problems.push('commserver must be written host*name (e.g. client.mydomain.com*testcs)');
   }
   if (conn.deviceId !== undefined && !conn.deviceId.trim()) problems.push('deviceId must not be empty when set');
-  if (conn.lifetimeSeconds !== undefined && !(conn.lifetimeSeconds > 0)) problems.push('lifetimeSeconds must be a positive number');
   return problems;
 }
 

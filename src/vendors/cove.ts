@@ -139,12 +139,11 @@ export const coveAdapter: VendorAdapter = {
   // API users (Management > Users > API Users) log in with the one-time token shown at creation as the password.
   secretLabel: () => 'password',
 
+  /** Cove's own rules; types, `auth` and `lifetimeSeconds` are the common validation's. */
   validate(conn: ConnectionConfig): string[] {
     const problems: string[] = [];
     if (!conn.partner?.trim()) problems.push('partner (the customer name exactly as the Cove console shows it) is required');
     if (!conn.username?.trim()) problems.push('username is required');
-    if (conn.auth && conn.auth !== 'password') problems.push(`Cove supports only password login, not "${conn.auth}"`);
-    if (conn.lifetimeSeconds !== undefined && !(conn.lifetimeSeconds > 0)) problems.push('lifetimeSeconds must be a positive number of seconds');
     return problems;
   },
 

@@ -132,14 +132,8 @@ export const datarheiAdapter: VendorAdapter = {
   displayName: 'datarhei Core',
   authKinds: ['password', 'auth0'],
   secretLabel: (auth) => (auth === 'auth0' ? 'Auth0 access token' : 'password'),
-  validate: (conn) => {
-    const problems: string[] = [];
-    const auth = conn.auth ?? 'password';
-    if (auth !== 'password' && auth !== 'auth0') problems.push(`auth "${auth}" is not supported by datarhei Core (use password or auth0)`);
-    if (auth === 'password' && !conn.username) problems.push('a username is required for password login');
-    if (conn.refreshLeadSeconds !== undefined && !(conn.refreshLeadSeconds >= 0)) problems.push('refreshLeadSeconds must be zero or more');
-    return problems;
-  },
+  // datarhei's own rule; types, `auth` and `refreshLeadSeconds` are the common validation's.
+  validate: (conn) => ((conn.auth ?? 'password') === 'password' && !conn.username ? ['a username is required for password login'] : []),
   login,
   refresh,
   request,

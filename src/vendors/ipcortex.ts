@@ -205,14 +205,10 @@ export const ipcortexAdapter: VendorAdapter = {
   authKinds: ['password', 'apiKey'],
   secretLabel: (auth) => (auth === 'apiKey' ? 'API key' : 'password'),
 
+  /** IPCortex's own rule; types, `auth`, `apiKeyIn` and `lifetimeSeconds` are the common validation's. */
   validate(conn: ConnectionConfig): string[] {
-    const problems: string[] = [];
     const auth = conn.auth ?? 'password';
-    if (auth !== 'password' && auth !== 'apiKey') problems.push(`IPCortex supports password or apiKey login, not "${auth}"`);
-    if (auth === 'password' && !conn.username?.trim()) problems.push('username is required for password login');
-    if (conn.apiKeyIn !== undefined && conn.apiKeyIn !== 'body' && conn.apiKeyIn !== 'header') problems.push('apiKeyIn must be "body" or "header"');
-    if (conn.lifetimeSeconds !== undefined && !(conn.lifetimeSeconds > 0)) problems.push('lifetimeSeconds must be a positive number of seconds');
-    return problems;
+    return auth === 'password' && !conn.username?.trim() ? ['username is required for password login'] : [];
   },
 
   async login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
