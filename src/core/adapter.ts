@@ -11,7 +11,11 @@ export interface VendorAdapter {
   readonly authKinds: readonly AuthKind[];
   /** What the secret is called for a given auth kind ("password", "API key", "Auth0 access token"). */
   secretLabel(auth: AuthKind): string;
-  /** Extra checks of a connection beyond the common schema; returns problems as short phrases. */
+  /**
+   * The vendor's own rules for a connection (Cove: partner and username; Commvault: `commserver` written host*name),
+   * as short phrases. It sees only entries that passed the common validation (src/engine/config.ts: known fields,
+   * field types, URL, enums, ranges, `auth` one of `authKinds`) and does not repeat those checks.
+   */
   validate(conn: ConnectionConfig): string[];
 
   /**

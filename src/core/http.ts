@@ -225,22 +225,39 @@ export function parseJson(res: RawResponse, what: string): unknown {
   }
 }
 
+/**
+ * The error for an answer that is not the expected 200 with JSON: {@link parseJson}'s precise one (5xx → `server`,
+ * HTML page or not JSON → `protocol`), else `protocol` "unexpected HTTP <status> on <what>" with the server's words.
+ */
+export function unexpectedAnswer(res: RawResponse, what: string, serverMessage: string | undefined): AuthError {
+  try {
+    parseJson(res, what);
+  } catch (e) {
+    if (e instanceof AuthError) return e;
+  }
+  return new AuthError('protocol', `unexpected HTTP ${res.status} on ${what}`, { status: res.status, serverMessage });
+}
+
 /** Joins a base URL and a path without doubling or losing slashes; keeps the base's query-free path. */
 export function joinUrl(base: string, path: string): string {
   if (/^https?:\/\//i.test(path)) return path;
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-/** JSON when the answer is (or looks like) JSON, else the text as it came. */
-export function bodyOf(res: Pick<RawResponse, 'contentType' | 'text'>): unknown {
-  if (/json/i.test(res.contentType) || /^\s*[[{]/.test(res.text)) {
-    try {
-      return JSON.parse(res.text) as unknown;
-    } catch {
-      return res.text;
-    }
+/**
+ * The body of an explored answer: parsed JSON when the answer is JSON, else the text as it came (XML and plain text
+ * stay text; the viewer pretty-prints XML). By default the answer is JSON when its Content-Type says so or its text
+ * starts with `{` or `[`. With `anyJson`, any text that parses counts (a bare `true` or `"text"` too), whatever the
+ * Content-Type, except an HTML page, which always stays text.
+ */
+export function bodyOf(res: Pick<RawResponse, 'contentType' | 'text'>, opts: { anyJson?: boolean } = {}): unknown {
+  const json = opts.anyJson ? !looksLikeHtml(res) : /json/i.test(res.contentType) || /^\s*[[{]/.test(res.text);
+  if (!json) return res.text;
+  try {
+    return JSON.parse(res.text) as unknown;
+  } catch {
+    return res.text;
   }
-  return res.text;
 }
 
 /** The explored answer as callers see it; `body` defaults to {@link bodyOf}. */

@@ -49,7 +49,7 @@ export function redactText(s: string, extraSecrets: readonly string[] = []): str
 
 /**
  * Secrets shorter than this are not scrubbed: replacing every "abc" in a text would hit ordinary words and show where
- * the secret stands (the README says so).
+ * the secret stands.
  */
 export const MIN_SECRET_LENGTH = 4;
 /** The shortest piece of a secret worth hiding where a text was cut ("…") right inside it. */

@@ -43,9 +43,12 @@ export interface ConnectionConfig {
   domain?: string;
   /** Commvault: remote CommServe as `host*name`. */
   commserver?: string;
-  /** Commvault: wire format of the login and of responses. */
+  /** Commvault: wire format (JSON or XML) of Login, Logout and explored calls; RenewLoginToken is always JSON. */
   format?: 'json' | 'xml';
-  /** Commvault: device id sent with RenewLoginToken (defaults to one derived from the connection id). */
+  /**
+   * Commvault: device id. Sent at Login only when set; RenewLoginToken always sends one (this, else one derived from
+   * the connection id).
+   */
   deviceId?: string;
   /** IPCortex API key placement. */
   apiKeyIn?: 'body' | 'header';
@@ -61,7 +64,10 @@ export interface ConnectionConfig {
   tls?: TlsOptions;
   /** Renew in the background before expiry (extension only). */
   keepAlive?: boolean;
-  /** datarhei: refresh the access token this many seconds before `exp`. */
+  /**
+   * Seconds before expiry to renew (default 30, at most half the token's lifetime): a datarhei access token is
+   * refreshed this early before a request; keep-alive renews any session that expires this early.
+   */
   refreshLeadSeconds?: number;
 }
 

@@ -133,6 +133,7 @@ export function validateConnection(entry: unknown, adapters: Adapters): string[]
     }
   }
   if (p.length) return p;
+  // Only now is the entry a ConnectionConfig: the adapter checks its vendor's own rules, relying on all of the above.
   return adapter.validate(entry as unknown as ConnectionConfig);
 }
 

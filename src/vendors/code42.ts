@@ -1,4 +1,4 @@
-// Code42 adapter — see ../../../shared/PROTOCOLS.md §4.
+// Code42 adapter (the protocol: docs/protocols.md §4).
 // token (default): GET {base}{tokenPath}?useBody=true with Basic (+ `totp-auth: <code>` when the org uses two-factor
 //   auth) → {"data":{"v3_user_token":"eyJ…"}}; then `Authorization: Bearer <token>` until `exp` (or 30 min).
 // basic: Basic credentials on every request; login only checks them with GET /api/User/my.
@@ -7,18 +7,19 @@
 // (TIME_BASED_ONE_TIME_PASSWORD_INVALID, or "required" although one was sent) is `twoFactorRequired` too, so that
 // callers ask for the current code again instead of reporting a wrong password.
 // Two-factor and Basic do not mix: a TOTP code lives 30 s, so it cannot ride on every Basic request of a session.
-// A Basic login of an account that requires two-factor is refused as `config` ("use auth token"), and the code is
+// A Basic login of an account that requires two-factor is refused as `config` (use `"auth": "token"`); the code is
 // never sent with Basic. (That such accounts need the code on every Basic request is what the mock does; it is
 // unconfirmed for real servers, but either way a Basic session of such an account would not outlive one code.)
 // Error bodies come in two shapes, both handled: v3 `{"error":[{"primaryErrorKey","description"}]}` and the legacy
 // list `[{"name","description"}]`.
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest, type WireRequest } from '../core/http';
+import { type AdapterContext, joinUrl, parseJson, type RawResponse, send, unexpectedAnswer } from '../core/http';
 import { decodeJwt } from '../core/jwt';
-import { createSession, touch } from '../core/session';
-import type { ApiResponse, Attach, AuthKind, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
+import { createSession } from '../core/session';
+import type { Attach, AuthKind, ConnectionConfig, Credentials, Session } from '../core/types';
 import type { VendorAdapter } from '../core/adapter';
 import { isRecord } from '../core/util';
+import { jsonRestCalls } from './common';
 
 export const CODE42_DEFAULT_TOKEN_PATH = '/c42api/v3/auth/jwt';
 const USER_PATH = '/api/User/my';
@@ -74,16 +75,6 @@ function loginRefusal(res: RawResponse, hadCode: boolean): AuthError | null {
   return new AuthError('credentials', 'wrong username or password', details);
 }
 
-/** Everything that is not a 200 with JSON: 5xx / HTML / not JSON via parseJson, otherwise an unexpected status. */
-function unexpected(res: RawResponse, what: string): AuthError {
-  try {
-    parseJson(res, what);
-  } catch (e) {
-    if (e instanceof AuthError) return e;
-  }
-  return new AuthError('protocol', `unexpected HTTP ${res.status} on ${what}`, { status: res.status, serverMessage: serverMessage(problemsOf(res.text)) });
-}
-
 /** A Basic login or call of an account whose org requires two-factor: Basic cannot carry the code. */
 function basicNeedsTwoFactor(details: { status: number; serverMessage?: string }): AuthError {
   return new AuthError(
@@ -133,7 +124,7 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
     const refusal = loginRefusal(res, false);
     if (refusal?.kind === 'twoFactorRequired') throw basicNeedsTwoFactor({ status: res.status, serverMessage: refusal.details.serverMessage });
     if (refusal) throw refusal;
-    if (res.status !== 200) throw unexpected(res, what);
+    if (res.status !== 200) throw unexpectedAnswer(res, what, serverMessage(problemsOf(res.text)));
     const body = parseJson(res, what);
     const data = isRecord(body) && isRecord(body.data) ? body.data : null;
     const name = data && typeof data.username === 'string' ? data.username : conn.username;
@@ -158,7 +149,7 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
   const res = await send(ctx, { method: 'GET', url: withUseBody(joinUrl(conn.baseUrl, path)), headers: loginHeaders(conn.username, creds) });
   const refusal = loginRefusal(res, hadCode);
   if (refusal) throw refusal;
-  if (res.status !== 200) throw unexpected(res, what);
+  if (res.status !== 200) throw unexpectedAnswer(res, what, serverMessage(problemsOf(res.text)));
   const body = parseJson(res, what);
   const token = isRecord(body) && isRecord(body.data) && typeof body.data.v3_user_token === 'string' ? body.data.v3_user_token : '';
   if (!token) {
@@ -179,38 +170,30 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
   });
 }
 
-function wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): WireRequest {
-  if (req.kind !== 'rest') throw new AuthError('config', 'Code42 takes REST requests, not JSON-RPC');
-  return jsonRestRequest(conn.baseUrl, req, session.attach);
+/** A call answered HTTP 401. */
+function callRejected(res: RawResponse, session: Session): AuthError {
+  const problems = problemsOf(res.text);
+  const details = { status: 401, serverMessage: serverMessage(problems) };
+  // Only Basic requests can meet this (a bearer token carries the two-factor login): the org turned two-factor on
+  // after the login. A code cannot be sent on every request, so it is a setting to change, not a prompt.
+  if (totpProblem(res, problems) === 'required') return basicNeedsTwoFactor(details);
+  return new AuthError('expired', session.authKind === 'basic' ? 'the credentials were rejected' : 'the token was rejected', details);
 }
 
-async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<{ response: ApiResponse; session: Session }> {
-  const res = await send(ctx, wire(conn, session, req));
-  if (res.status === 401) {
-    const problems = problemsOf(res.text);
-    const details = { status: 401, serverMessage: serverMessage(problems) };
-    // Only Basic requests can meet this (a bearer token carries the two-factor login): the org turned two-factor on
-    // after the login. A code cannot be sent on every request, so it is a setting to change, not a prompt.
-    if (totpProblem(res, problems) === 'required') throw basicNeedsTwoFactor(details);
-    throw new AuthError('expired', session.authKind === 'basic' ? 'the credentials were rejected' : 'the token was rejected', details);
-  }
-  return { response: toApiResponse(res), session: touch(session, ctx.clock()) };
-}
+const { wire, request } = jsonRestCalls('Code42', callRejected);
 
 export const code42Adapter: VendorAdapter = {
   vendor: 'code42',
   displayName: 'Code42',
   authKinds: ['token', 'basic'],
   secretLabel: () => 'password',
+  // Code42's own rules; types, `auth` and `lifetimeSeconds` are the common validation's.
   validate: (conn) => {
     const problems: string[] = [];
-    const auth = conn.auth ?? 'token';
-    if (auth !== 'token' && auth !== 'basic') problems.push(`auth "${auth}" is not supported by Code42 (use token or basic)`);
     if (!conn.username) problems.push('a username is required');
     if (conn.tokenPath !== undefined && !/^\/\S*$/.test(conn.tokenPath.trim())) {
       problems.push(`tokenPath must be a path starting with "/" (e.g. ${CODE42_DEFAULT_TOKEN_PATH} or /api/v3/auth/jwt)`);
     }
-    if (conn.lifetimeSeconds !== undefined && !(conn.lifetimeSeconds > 0)) problems.push('lifetimeSeconds must be more than zero');
     return problems;
   },
   login,

@@ -1,4 +1,4 @@
-// Commvault / SnapProtect REST adapter — see /work/shared/PROTOCOLS.md, section 2.
+// Commvault / SnapProtect REST adapter (the protocol: docs/protocols.md §2). JSON and XML bodies: ./commvault-format.
 //
 // Login: POST {root}/Login with a base64-encoded password, JSON or XML (Accept and Content-Type alike).
 // Use:   header `Authtoken: QSDK …` (the whole value) on every call; the token dies after 30 min of inactivity.
@@ -13,36 +13,16 @@
 // - the HTTP status of Logout's "Invalid authorization token provided." (200 or 401: both count as logged out);
 // - the exact errList wording: whatever the server says is shown as its message.
 import { createHash } from 'node:crypto';
-import { AuthError, secretForms, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, type RawResponse, joinUrl, looksLikeHtml, parseJson, send, toApiResponse, httpMethod, type WireRequest } from '../core/http';
-import { redactText } from '../core/redact';
-import { xml } from '../core/xml';
+import { AuthError, secretForms, withSecretsScrubbed } from '../core/errors';
+import { type AdapterContext, joinUrl, looksLikeHtml, parseJson, send, toApiResponse, httpMethod, type WireRequest } from '../core/http';
 import { createSession, replaceToken, touch } from '../core/session';
 import type { CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from '../core/adapter';
 import { isRecord } from '../core/util';
+import { bool, buildXml, encodeBody, firstError, formatOf, MIME, num, parseAnswer, safe, serverWords, str } from './commvault-format';
 
 /** The idle window the documentation gives (30 minutes); `conn.lifetimeSeconds` overrides it. */
 export const COMMVAULT_IDLE_SECONDS = 1800;
-
-type Format = 'json' | 'xml';
-
-const MIME: Record<Format, string> = { json: 'application/json', xml: 'application/xml' };
-
-
-const xmlParser = () => new (xml().XMLParser)({ ignoreAttributes: false, attributeNamePrefix: '' });
-/** Scalars become attributes, objects child elements (the shape Commvault's XML requests use). */
-const xmlBuilder = () =>
-  new (xml().XMLBuilder)({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    suppressEmptyNode: true,
-    suppressBooleanAttributes: false,
-  });
-
-function formatOf(conn: ConnectionConfig): Format {
-  return conn.format === 'xml' ? 'xml' : 'json';
-}
 
 /** The connection's device id, or a stable one derived from its id (same id → same device id on every run). */
 export function deviceIdFor(conn: Pick<ConnectionConfig, 'id' | 'deviceId'>): string {
@@ -60,98 +40,14 @@ export function normalizeToken(raw: string): string {
   return m ? `QSDK ${m[1].replace(/\s+/g, '')}` : t.replace(/\s+/g, '');
 }
 
-/**
- * Parses a JSON or XML answer into a record (for XML: the root element, attributes and children as fields).
- * The answer's own shape decides the parser, so a server that answers JSON to an XML client still works.
- * 5xx → `server`; HTML page → `protocol`; anything else that parses as neither → `protocol`.
- */
-function parseAnswer(res: RawResponse, what: string, format: Format): Record<string, unknown> {
-  if (res.status >= 500) parseJson(res, what); // throws the `server` error with the status
-  if (looksLikeHtml(res)) {
-    throw new AuthError('protocol', `the server answered ${what} with an HTML page (HTTP ${res.status}), not ${format.toUpperCase()}`, {
-      status: res.status,
-    });
-  }
-  const trimmed = res.text.trim();
-  if (/^[[{]/.test(trimmed) || (format === 'json' && !trimmed.startsWith('<'))) {
-    const v = parseJson(res, what);
-    if (!isRecord(v)) throw new AuthError('protocol', `the answer to ${what} is not a JSON object (HTTP ${res.status})`, { status: res.status });
-    return v;
-  }
-  if (!trimmed.startsWith('<') || xml().XMLValidator.validate(trimmed) !== true) {
-    const snippet = truncate(trimmed.replace(/\s+/g, ' '), 60);
-    throw new AuthError('protocol', `the answer to ${what} is not XML (HTTP ${res.status}${snippet ? `: "${snippet}"` : ', empty body'})`, {
-      status: res.status,
-    });
-  }
-  const doc: unknown = xmlParser().parse(trimmed);
-  const rootName = isRecord(doc) ? Object.keys(doc).find((k) => !k.startsWith('?')) : undefined;
-  const root = rootName && isRecord(doc) ? doc[rootName] : undefined;
-  if (isRecord(root)) return root;
-  // An element with text only (`<Resp>text</Resp>`) or an empty one.
-  return typeof root === 'string' ? { text: root } : {};
-}
-
-function str(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return undefined;
-}
-
-function num(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return undefined;
-}
-
-/** JSON booleans, and XML attribute text "true"/"1". */
-function bool(v: unknown): boolean {
-  return v === true || v === 1 || (typeof v === 'string' && /^(true|1)$/i.test(v.trim()));
-}
-
-/** The first entry of `errList` (array in JSON, one object or an array in XML), or a top-level error pair. */
-function firstError(body: Record<string, unknown>): { message?: string; code?: string | number } {
-  const list = body.errList;
-  const first = Array.isArray(list) ? list.find(isRecord) : isRecord(list) ? list : undefined;
-  const src = first ?? body;
-  const message = str(src.errLogMessage) ?? str(src.errorMessage) ?? str(src.errorString);
-  const rawCode = src.errorCode;
-  const code = num(rawCode) ?? str(rawCode);
-  return { message: message?.trim() || undefined, code: (message ?? first) !== undefined ? code : undefined };
-}
-
-/** The server's words for an error answer that may be JSON, XML or plain text. */
-function serverWords(res: RawResponse, secrets: readonly string[] = []): string | undefined {
-  if (looksLikeHtml(res)) return undefined;
-  const t = res.text.trim();
-  if (!t) return undefined;
-  let msg: string | undefined;
-  try {
-    msg = firstError(parseAnswer(res, 'the call', t.startsWith('<') ? 'xml' : 'json')).message;
-  } catch {
-    msg = undefined;
-  }
-  return safe(msg ?? t, secrets);
-}
-
-function safe(s: string | undefined, secrets: readonly string[] = []): string | undefined {
-  if (!s) return undefined;
-  return truncate(redactText(s.replace(/\s+/g, ' ').trim(), secrets), 300) || undefined;
-}
-
-function encodeBody(fields: Record<string, unknown>, format: Format, xmlRoot: string): string {
-  return format === 'json' ? JSON.stringify(fields) : xmlBuilder().build({ [xmlRoot]: fields });
-}
-
+/** Commvault's own rules; types, `format` and `lifetimeSeconds` are the common validation's. */
 function validate(conn: ConnectionConfig): string[] {
   const problems: string[] = [];
   if (!conn.username || !conn.username.trim()) problems.push('a username is required');
-  if (conn.format !== undefined && conn.format !== 'json' && conn.format !== 'xml') problems.push('format must be "json" or "xml"');
   if (conn.commserver !== undefined && conn.commserver !== '' && !/^[^\s*]+\*[^\s*]+$/.test(conn.commserver)) {
     problems.push('commserver must be written host*name (e.g. client.mydomain.com*testcs)');
   }
   if (conn.deviceId !== undefined && !conn.deviceId.trim()) problems.push('deviceId must not be empty when set');
-  if (conn.lifetimeSeconds !== undefined && !(conn.lifetimeSeconds > 0)) problems.push('lifetimeSeconds must be a positive number');
   return problems;
 }
 
@@ -311,7 +207,7 @@ function wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): Wi
   if (typeof req.body === 'string') data = req.body;
   else if (req.body !== undefined && req.body !== null) {
     if (format === 'json') data = JSON.stringify(req.body);
-    else if (isRecord(req.body)) data = xmlBuilder().build(req.body);
+    else if (isRecord(req.body)) data = buildXml(req.body);
     else throw new AuthError('config', 'an XML request body must be an object (root element → content) or XML text');
   }
   const headers: Record<string, string> = { Accept: MIME[format] };
@@ -333,23 +229,11 @@ async function request(conn: ConnectionConfig, session: Session, req: ExploreReq
       serverMessage: serverWords(res, [session.token]),
     });
   }
-  const response = toApiResponse(res, responseBody(res));
+  // JSON is parsed; XML and plain text stay text (the viewer pretty-prints XML).
+  const response = toApiResponse(res);
   // A call the server accepted restarts its idle window.
   const after = res.status < 400 ? touch(session, ctx.clock()) : session;
   return { response, session: after };
-}
-
-/** Parsed JSON when the answer is JSON; XML and plain text stay text (XML is pretty-printed by the viewer). */
-function responseBody(res: RawResponse): unknown {
-  const t = res.text.trim();
-  if (/json/i.test(res.contentType) || /^[[{]/.test(t)) {
-    try {
-      return JSON.parse(res.text);
-    } catch {
-      return res.text;
-    }
-  }
-  return res.text;
 }
 
 export const commvaultAdapter: VendorAdapter = {

@@ -1,5 +1,5 @@
-// N-able Cove Data Protection adapter — JSON-RPC 2.0 with a rolling "visa" (see /work/shared/PROTOCOLS.md §1).
-// baseUrl is the JSON-RPC endpoint itself (default https://api.backup.management/jsonapi).
+// N-able Cove Data Protection adapter — JSON-RPC 2.0 with a rolling "visa" (the protocol: docs/protocols.md §1).
+// baseUrl is the JSON-RPC endpoint itself (Cove's public one is https://api.backup.management/jsonapi).
 // Every answer carries a new visa at the top level; each one is valid 15 minutes from its issue, so the session
 // keeps the newest and its expiry slides with every answer. Errors arrive with HTTP 200 as JSON-RPC errors.
 import { AuthError, withSecretsScrubbed } from '../core/errors';
@@ -139,12 +139,11 @@ export const coveAdapter: VendorAdapter = {
   // API users (Management > Users > API Users) log in with the one-time token shown at creation as the password.
   secretLabel: () => 'password',
 
+  /** Cove's own rules; types, `auth` and `lifetimeSeconds` are the common validation's. */
   validate(conn: ConnectionConfig): string[] {
     const problems: string[] = [];
     if (!conn.partner?.trim()) problems.push('partner (the customer name exactly as the Cove console shows it) is required');
     if (!conn.username?.trim()) problems.push('username is required');
-    if (conn.auth && conn.auth !== 'password') problems.push(`Cove supports only password login, not "${conn.auth}"`);
-    if (conn.lifetimeSeconds !== undefined && !(conn.lifetimeSeconds > 0)) problems.push('lifetimeSeconds must be a positive number of seconds');
     return problems;
   },
 

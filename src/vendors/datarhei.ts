@@ -1,16 +1,17 @@
-// datarhei Core adapter — see ../../../shared/PROTOCOLS.md §5 (verified against a real Core v16.16).
+// datarhei Core adapter (the protocol: docs/protocols.md §5, checked against a real Core v16.16 server).
 // Login: POST /api/login with JSON {"username","password"} (or an Auth0 access token as Bearer, no body)
 // → {"access_token","refresh_token"}; both HS256 JWTs whose `exp` gives the expiry (`exi` is the total lifetime,
 // fixed at issue). Refresh: GET /api/login/refresh with Bearer <refresh_token> → {"access_token"} (the refresh token
 // is not rotated). Calls: Bearer <access_token>. A wrong password is answered after a deliberate 5 s delay, which
 // the default 15 s timeout covers.
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, type HttpRequest, joinUrl, parseJson, type RawResponse, send, toApiResponse, jsonRestRequest, type WireRequest } from '../core/http';
+import { type AdapterContext, type HttpRequest, joinUrl, parseJson, type RawResponse, send, unexpectedAnswer } from '../core/http';
 import { decodeJwt } from '../core/jwt';
-import { createSession, isRefreshUsable, replaceToken, touch } from '../core/session';
-import type { ApiResponse, Attach, AuthKind, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
+import { createSession, isRefreshUsable, replaceToken } from '../core/session';
+import type { Attach, AuthKind, ConnectionConfig, Credentials, Session } from '../core/types';
 import type { VendorAdapter } from '../core/adapter';
 import { isRecord } from '../core/util';
+import { jsonRestCalls } from './common';
 
 const LOGIN_PATH = '/api/login';
 const REFRESH_PATH = '/api/login/refresh';
@@ -30,16 +31,6 @@ function serverMessage(res: RawResponse): string | undefined {
     // not JSON: no server words to quote
   }
   return undefined;
-}
-
-/** Everything that is not a 200 with JSON: 5xx / HTML / not JSON via parseJson, otherwise an unexpected status. */
-function unexpected(res: RawResponse, what: string): AuthError {
-  try {
-    parseJson(res, what);
-  } catch (e) {
-    if (e instanceof AuthError) return e;
-  }
-  return new AuthError('protocol', `unexpected HTTP ${res.status} on ${what}`, { status: res.status, serverMessage: serverMessage(res) });
 }
 
 function stringField(v: unknown, name: string, what: string, status: number): string {
@@ -85,7 +76,7 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
         })
       : new AuthError('protocol', 'the server found no username and password in the login request', { status: 400, serverMessage: serverMessage(res) });
   }
-  if (res.status !== 200) throw unexpected(res, what);
+  if (res.status !== 200) throw unexpectedAnswer(res, what, serverMessage(res));
   const body = parseJson(res, what);
   const access = stringField(body, 'access_token', what, res.status);
   const refresh = stringField(body, 'refresh_token', what, res.status);
@@ -116,7 +107,7 @@ async function refresh(conn: ConnectionConfig, session: Session, ctx: AdapterCon
   if (res.status === 401) {
     throw new AuthError('expired', 'the refresh token was rejected', { status: 401, serverMessage: serverMessage(res) });
   }
-  if (res.status !== 200) throw unexpected(res, what);
+  if (res.status !== 200) throw unexpectedAnswer(res, what, serverMessage(res));
   const body = parseJson(res, what);
   const access = stringField(body, 'access_token', what, res.status);
   // Core does not rotate the refresh token; take a new one only if a server ever sends it.
@@ -131,32 +122,18 @@ async function refresh(conn: ConnectionConfig, session: Session, ctx: AdapterCon
   });
 }
 
-function wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): WireRequest {
-  if (req.kind !== 'rest') throw new AuthError('config', 'datarhei Core takes REST requests, not JSON-RPC');
-  return jsonRestRequest(conn.baseUrl, req, session.attach);
-}
-
-async function request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<{ response: ApiResponse; session: Session }> {
-  const res = await send(ctx, wire(conn, session, req));
-  if (res.status === 401) {
-    throw new AuthError('expired', 'the access token was rejected', { status: 401, serverMessage: serverMessage(res) });
-  }
-  return { response: toApiResponse(res), session: touch(session, ctx.clock()) };
-}
+const { wire, request } = jsonRestCalls(
+  'datarhei Core',
+  (res) => new AuthError('expired', 'the access token was rejected', { status: 401, serverMessage: serverMessage(res) }),
+);
 
 export const datarheiAdapter: VendorAdapter = {
   vendor: 'datarhei',
   displayName: 'datarhei Core',
   authKinds: ['password', 'auth0'],
   secretLabel: (auth) => (auth === 'auth0' ? 'Auth0 access token' : 'password'),
-  validate: (conn) => {
-    const problems: string[] = [];
-    const auth = conn.auth ?? 'password';
-    if (auth !== 'password' && auth !== 'auth0') problems.push(`auth "${auth}" is not supported by datarhei Core (use password or auth0)`);
-    if (auth === 'password' && !conn.username) problems.push('a username is required for password login');
-    if (conn.refreshLeadSeconds !== undefined && !(conn.refreshLeadSeconds >= 0)) problems.push('refreshLeadSeconds must be zero or more');
-    return problems;
-  },
+  // datarhei's own rule; types, `auth` and `refreshLeadSeconds` are the common validation's.
+  validate: (conn) => ((conn.auth ?? 'password') === 'password' && !conn.username ? ['a username is required for password login'] : []),
   login,
   refresh,
   request,

@@ -1,8 +1,8 @@
 // IPCortex Communication System adapter — session cookie `Red60urne` or a stateless API key
-// (see /work/shared/PROTOCOLS.md §3). baseUrl is the PABX root; calls are `POST {base}/rest/<section>/<verb>`.
+// (the protocol: docs/protocols.md §3). baseUrl is the PABX root; calls are `POST {base}/rest/<section>/<verb>`.
 import { parseSetCookie } from 'set-cookie-parser';
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
-import { type AdapterContext, httpMethod, joinUrl, looksLikeHtml, parseJson, type RawResponse, send, toApiResponse, type WireRequest } from '../core/http';
+import { type AdapterContext, bodyOf, httpMethod, joinUrl, parseJson, type RawResponse, send, toApiResponse, type WireRequest } from '../core/http';
 import { createSession, touch } from '../core/session';
 import type { Attach, CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from '../core/adapter';
@@ -118,17 +118,6 @@ function prepare(session: Pick<Session, 'attach'>, body: unknown, extraHeaders: 
   return { headers, data };
 }
 
-/** Parses a call answer for display: JSON when it is JSON, the text otherwise. */
-function displayBody(res: RawResponse): unknown {
-  if (!res.text.trim() || looksLikeHtml(res)) return res.text;
-  try {
-    return JSON.parse(res.text) as unknown;
-  } catch {
-    return res.text;
-  }
-}
-
-
 async function passwordLogin(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
   const res = await send(ctx, {
     method: 'POST',
@@ -216,14 +205,10 @@ export const ipcortexAdapter: VendorAdapter = {
   authKinds: ['password', 'apiKey'],
   secretLabel: (auth) => (auth === 'apiKey' ? 'API key' : 'password'),
 
+  /** IPCortex's own rule; types, `auth`, `apiKeyIn` and `lifetimeSeconds` are the common validation's. */
   validate(conn: ConnectionConfig): string[] {
-    const problems: string[] = [];
     const auth = conn.auth ?? 'password';
-    if (auth !== 'password' && auth !== 'apiKey') problems.push(`IPCortex supports password or apiKey login, not "${auth}"`);
-    if (auth === 'password' && !conn.username?.trim()) problems.push('username is required for password login');
-    if (conn.apiKeyIn !== undefined && conn.apiKeyIn !== 'body' && conn.apiKeyIn !== 'header') problems.push('apiKeyIn must be "body" or "header"');
-    if (conn.lifetimeSeconds !== undefined && !(conn.lifetimeSeconds > 0)) problems.push('lifetimeSeconds must be a positive number of seconds');
-    return problems;
+    return auth === 'password' && !conn.username?.trim() ? ['username is required for password login'] : [];
   },
 
   async login(conn: ConnectionConfig, creds: Credentials, ctx: AdapterContext): Promise<Session> {
@@ -249,7 +234,8 @@ export const ipcortexAdapter: VendorAdapter = {
 
   async request(conn: ConnectionConfig, session: Session, req: ExploreRequest, ctx: AdapterContext): Promise<CallResult> {
     const res = await send(ctx, ipcortexAdapter.wire(conn, session, req));
-    const body = displayBody(res);
+    // Any JSON answer is read, whatever its Content-Type: its `result` tells whether the call was authenticated.
+    const body = bodyOf(res, { anyJson: true });
     if (isNotAuthenticated(res.status, body)) {
       throw new AuthError('expired', session.attach.kind === 'cookie' ? 'the session is no longer accepted' : 'the API key is no longer accepted', {
         status: res.status,

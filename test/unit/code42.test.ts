@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { describeError } from '../../src/core/errors';
 import { ADAPTERS } from '../../src/vendors';
+import { validateConnection } from '../../src/engine/config';
 import { SessionManager } from '../../src/engine/manager';
 import type { ConnectionConfig, Credentials, Session } from '../../src/core/types';
 import { code42Adapter as adapter } from '../../src/vendors/code42';
@@ -123,7 +124,7 @@ describe('Code42', () => {
     assert.deepEqual(adapter.validate(conn({ username: undefined })), ['a username is required']);
     assert.deepEqual(adapter.validate(conn({ tokenPath: '/api/v3/auth/jwt' })), []);
     assert.equal(adapter.validate(conn({ tokenPath: 'c42api/v3/auth/jwt' })).length, 1);
-    assert.equal(adapter.validate(conn({ auth: 'password' })).length, 1);
+    assert.deepEqual(validateConnection({ ...conn(), auth: 'password' }, ADAPTERS), ['"auth": Code42 supports token, basic, not password']);
     assert.deepEqual(
       adapter.sampleRequests.map((r) => (r.kind === 'rest' ? `${r.method} ${r.path}` : r.method)),
       ['GET /api/User/my', 'GET /api/v1/Org/my', 'GET /api/v1/Computer'],

@@ -1,8 +1,10 @@
-// Commvault / SnapProtect adapter against the loopback mock (PROTOCOLS.md section 2).
+// Commvault / SnapProtect adapter against the loopback mock (the protocol: docs/protocols.md §2).
 import * as assert from 'node:assert/strict';
 import { AuthError, describeError } from '../../src/core/errors';
 import type { AdapterContext } from '../../src/core/http';
 import type { ConnectionConfig, Session } from '../../src/core/types';
+import { validateConnection } from '../../src/engine/config';
+import { ADAPTERS } from '../../src/vendors';
 import { commvaultAdapter as cv, deviceIdFor, normalizeToken } from '../../src/vendors/commvault';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { commvaultRecord } from '../mock-vendors/commvault';
@@ -55,12 +57,12 @@ describe('Commvault adapter', () => {
     it('accepts a complete connection', () => {
       assert.deepEqual(cv.validate(conn({ format: 'xml', commserver: A.commserver, domain: 'ACME' })), []);
     });
-    it('reports a missing username, a bad format and a commserver not written host*name', () => {
-      const problems = cv.validate(conn({ username: '', format: 'yaml' as 'json', commserver: 'testcs' }));
-      assert.equal(problems.length, 3, problems.join(' | '));
+    it('reports a missing username and a commserver not written host*name; a bad format is left to the common checks', () => {
+      const problems = cv.validate(conn({ username: '', commserver: 'testcs' }));
+      assert.equal(problems.length, 2, problems.join(' | '));
       assert.match(problems.join(' | '), /username/);
-      assert.match(problems.join(' | '), /format/);
       assert.match(problems.join(' | '), /host\*name/);
+      assert.deepEqual(validateConnection({ ...conn(), format: 'yaml' }, ADAPTERS), ['"format" must be "json" or "xml"']);
     });
     it('login refuses a bad connection without contacting the server', async () => {
       const before = mock().env.stats.get('commvault.login');

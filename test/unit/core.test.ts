@@ -4,17 +4,17 @@ import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import * as path from 'node:path';
-import { connectionBinding, describeProblem, parseConnections } from '../../src/engine/config';
+import { connectionBinding, describeProblem, parseConnections, validateConnection } from '../../src/engine/config';
 import { AuthError, describeError, scrubError, secretForms, truncate, withSecretsScrubbed } from '../../src/core/errors';
 import { createHttpClient, send, TRACE_BODY_MAX, traceLine } from '../../src/core/http';
 import { decodeJwt, describeClaims } from '../../src/core/jwt';
 import { maskToken, redactHeaders, redactText } from '../../src/core/redact';
 import { createSession, isExpired, pushHistory, replaceToken, timeLeftMs, touch } from '../../src/core/session';
-import { DEFAULT_AUTH, VENDORS, type Session } from '../../src/core/types';
+import { AUTH_KINDS, DEFAULT_AUTH, VENDORS, type Session } from '../../src/core/types';
 import { formatDuration, formatRemaining } from '../../src/core/time';
 import { ADAPTERS } from '../../src/vendors';
 
-// Captured from a real datarhei Core v16.16 server (shared/datarhei-core-transcripts.txt, exchange 4).
+// Captured from a real datarhei Core v16.16 server: its answer to POST /api/login with the right password.
 const DATARHEI_ACCESS =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleGkiOjYwMCwiZXhwIjoxNzk1NDU4MDI4LCJpYXQiOjE3OTU0NTc0MjgsImlzcyI6ImRhdGFyaGVpLWNvcmUiLCJqdGkiOiJmMGI3NGI4YS01M2FmLTQ0ZGMtYjE5Yi1iMGM1MzdkMjRhNjEiLCJzdWIiOiJhZG1pbiIsInVzZWZvciI6ImFjY2VzcyJ9.oRS4Jy7N3_J8k5wUC_eGJeufGLukiUPu-bGnkEUW3LI';
 const DATARHEI_REFRESH =
@@ -343,6 +343,30 @@ describe('connection validation', () => {
     );
     assert.equal(describeProblem(invalid[1]), 'connections[1] "cv": "password" is not a known field');
     assert.ok(!describeProblem(invalid[1]).includes('do-not-put-me-here'), 'the value is never repeated');
+  });
+
+  it('reports a bad common field once, in the common words, for every vendor (the adapters do not check it again)', () => {
+    const common: [Record<string, unknown>, string][] = [
+      [{ lifetimeSeconds: 0 }, '"lifetimeSeconds" must be a positive number'],
+      [{ refreshLeadSeconds: -1 }, '"refreshLeadSeconds" must be zero or more'],
+      [{ format: 'yaml' }, '"format" must be "json" or "xml"'],
+      [{ apiKeyIn: 'query' }, '"apiKeyIn" must be "body" or "header"'],
+      [{ auth: 'bogus' }, '"auth" must be one of '],
+    ];
+    for (const vendor of VENDORS) {
+      const entry = { id: 'x', vendor, baseUrl: 'https://h.example/api', username: 'u', partner: 'P' };
+      assert.deepEqual(validateConnection(entry, ADAPTERS), [], vendor);
+      for (const [bad, words] of common) {
+        const problems = validateConnection({ ...entry, ...bad }, ADAPTERS);
+        assert.equal(problems.length, 1, `${vendor} ${JSON.stringify(bad)}: ${problems.join(' | ')}`);
+        assert.ok(problems[0].startsWith(words), problems[0]);
+      }
+      // An auth kind of another vendor: the common words name this vendor's kinds.
+      const other = AUTH_KINDS.find((k) => !ADAPTERS[vendor].authKinds.includes(k));
+      assert.deepEqual(validateConnection({ ...entry, auth: other }, ADAPTERS), [
+        `"auth": ${ADAPTERS[vendor].displayName} supports ${ADAPTERS[vendor].authKinds.join(', ')}, not ${other}`,
+      ]);
+    }
   });
 
   it('binds stored secrets to the vendor, server and account, not to the id alone', () => {

@@ -1,10 +1,12 @@
-// datarhei Core: the loopback mock reproduces the real server's answers (datarhei-core-transcripts.txt) byte for
-// byte, and the adapter logs in (password, Auth0), refreshes, calls and maps every failure to its AuthError kind.
+// datarhei Core: the loopback mock reproduces the answers captured from a real Core v16.16 server byte for byte,
+// and the adapter logs in (password, Auth0), refreshes, calls and maps every failure to its AuthError kind.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { describeError } from '../../src/core/errors';
 import { decodeJwt } from '../../src/core/jwt';
 import type { ConnectionConfig, Session } from '../../src/core/types';
+import { validateConnection } from '../../src/engine/config';
+import { ADAPTERS } from '../../src/vendors';
 import { datarheiAdapter as adapter } from '../../src/vendors/datarhei';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { changeDatarheiPassword, datarheiReceived, mintAuth0Token, setDatarheiAuth0, setDatarheiOptions } from '../mock-vendors/datarhei';
@@ -383,7 +385,7 @@ describe('datarhei Core adapter', () => {
     assert.deepEqual(adapter.validate(conn()), []);
     assert.deepEqual(adapter.validate(conn({ username: undefined })), ['a username is required for password login']);
     assert.deepEqual(adapter.validate(conn({ username: undefined, auth: 'auth0' })), []);
-    assert.equal(adapter.validate(conn({ auth: 'basic' })).length, 1);
+    assert.deepEqual(validateConnection({ ...conn(), auth: 'basic' }, ADAPTERS), ['"auth": datarhei Core supports password, auth0, not basic']);
     assert.deepEqual(
       adapter.sampleRequests.map((r) => (r.kind === 'rest' ? `${r.method} ${r.path}` : r.method)),
       ['GET /api', 'GET /api/v3/process', 'GET /api/v3/config', 'GET /api/v3/skills', 'GET /api/v3/fs', 'GET /ping'],
