@@ -29,6 +29,8 @@ export class SessionStore extends Disposable {
   private readonly bindings = new Map<string, string>();
   /** What this window last wrote per connection: its own writes echo back through onDidChange and are ignored. */
   private readonly written = new Map<string, string | undefined>();
+  /** This window's writes per connection: how many were started, and those still in flight. */
+  private readonly writes = new Map<string, { started: number; inFlight: Set<Promise<unknown>> }>();
   /** Secrets typed for one login but not stored: kept in memory for this window's re-logins only. */
   private readonly memorySecrets = new Map<string, string>();
 
@@ -132,7 +134,15 @@ export class SessionStore extends Disposable {
   private async syncFromStorage(id: string, opts: { reload?: boolean } = {}): Promise<void> {
     const conn = this.connections.get(id);
     if (!conn) return;
+    const writes = this.writesOf(id);
+    const started = writes.started;
     const stored = await this.vault.getSession(conn);
+    if (writes.started !== started || writes.inFlight.size > 0) {
+      // A write of this window started meanwhile or is in flight: what was read may predate it, and putting it in
+      // place would roll memory back to an older session. Read again once this window's writes are done.
+      while (writes.inFlight.size > 0) await Promise.all(writes.inFlight);
+      return this.syncFromStorage(id, opts);
+    }
     const json = stored ? JSON.stringify(stored) : undefined;
     if (this.written.has(id) && this.written.get(id) === json) return; // our own write
     const now = this.manager.clock();
@@ -158,8 +168,21 @@ export class SessionStore extends Disposable {
   /** Writes (or deletes) the stored session; the vault logs a refused write, which never breaks a login. */
   private async persist(conn: ConnectionConfig, session: Session | undefined, json: string | undefined): Promise<void> {
     this.written.set(conn.id, json);
-    if (session) await this.vault.setSession(conn, session);
-    else await this.vault.delete(conn.id, 'session');
+    const writes = this.writesOf(conn.id);
+    writes.started++;
+    const p = session ? this.vault.setSession(conn, session) : this.vault.delete(conn.id, 'session');
+    writes.inFlight.add(p);
+    try {
+      await p;
+    } finally {
+      writes.inFlight.delete(p);
+    }
+  }
+
+  private writesOf(id: string): { started: number; inFlight: Set<Promise<unknown>> } {
+    let w = this.writes.get(id);
+    if (!w) this.writes.set(id, (w = { started: 0, inFlight: new Set() }));
+    return w;
   }
 
   private forgetMemorySecrets(id: string): void {

@@ -193,6 +193,32 @@ describe('session store (engine, fake SecretStorage)', () => {
     assert.deepEqual(w.changes, [s1.token], 'one change: the set itself');
   });
 
+  it('is not rolled back by the late echo of an earlier write of its own (a Cove visa changes on every call)', async () => {
+    const w = open();
+    const visas = [sessionOf(cove()), sessionOf(cove()), sessionOf(cove())];
+    for (const s of visas) w.manager.set(s);
+    await until('the last one stored', async () => (await storedToken(w, cove())) === visas[2].token);
+    await settle();
+    assert.equal(w.manager.get('cove')?.token, visas[2].token, 'memory keeps the newest');
+    assert.deepEqual(w.changes, visas.map((s) => s.token), 'no change but the three sets');
+  });
+
+  it("a write of another window that lands while its own write is in flight is taken once that write is done", async () => {
+    const a = open();
+    const b = open();
+    const mine = sessionOf(cove());
+    const theirs = sessionOf(cove());
+    const release = storage.holdNextStore();
+    a.manager.set(mine); // stored, but window a is still waiting for the write to finish
+    await until('window b has it', () => b.manager.get('cove')?.token === mine.token);
+    b.manager.set(theirs); // lands after mine
+    await settle();
+    assert.equal(a.manager.get('cove')?.token, mine.token, 'nothing taken while its own write is in flight');
+    release();
+    await until('window a takes the newer write', () => a.manager.get('cove')?.token === theirs.token);
+    assert.equal(await storedToken(a, cove()), theirs.token);
+  });
+
   it("follows another window's write and delete", async () => {
     const a = open();
     const b = open();

@@ -13,6 +13,7 @@ export class FakeSecretStorage implements SecretStore {
   readonly failing = new Map<Op, Error>();
   /** Every store and delete, in order (key only, never the value). */
   readonly calls: { op: Op; key: string }[] = [];
+  private held: Promise<void> | undefined;
 
   readonly onDidChange = (listener: (e: { readonly key: string }) => unknown): IDisposable => {
     this.listeners.add(listener);
@@ -29,6 +30,19 @@ export class FakeSecretStorage implements SecretStore {
     this.fail('store');
     this.values.set(key, value);
     this.fire(key);
+    const held = this.held;
+    this.held = undefined;
+    if (held) await held;
+  }
+
+  /**
+   * The next store is applied (and announced) at once but its promise resolves only when `release` is called: the
+   * writer is still waiting while other windows already see the value and may write over it.
+   */
+  holdNextStore(): () => void {
+    let release!: () => void;
+    this.held = new Promise((r) => (release = r));
+    return () => release();
   }
 
   async delete(key: string): Promise<void> {
