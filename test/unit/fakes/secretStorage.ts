@@ -1,6 +1,6 @@
-// A Map-backed stand-in for VS Code's SecretStorage (the shape of github-authentication's test secret storage):
-// every store and delete fires onDidChange to every subscriber, as VS Code does for all windows that share the
-// storage — two vaults over one fake are two windows. Calls can be made to fail, to test the guarded paths.
+// A Map-backed stand-in for VS Code's SecretStorage (the SecretStore interface of src/engine/secretVault.ts): every
+// store and delete fires onDidChange to every subscriber, as VS Code does for all windows that share the storage —
+// two vaults over one fake are two windows. Calls can be made to fail, to test the guarded paths.
 import type { IDisposable } from '../../../src/core/lifecycle';
 import type { SecretStore } from '../../../src/engine/secretVault';
 
