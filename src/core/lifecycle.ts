@@ -1,6 +1,6 @@
 // One way to own resources: a class extends Disposable and registers what it creates; dispose() releases all of it,
 // newest first, once. Something registered after disposal is released at once (a late listener cannot leak).
-// The shape of vscode-pull-request-github's `src/common/lifecycle.ts`; structural, so it needs no `vscode`.
+// The same shape as the Disposable base of VS Code's own extensions; structural, so it needs no `vscode`.
 
 export interface IDisposable {
   dispose(): void;

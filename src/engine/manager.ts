@@ -91,7 +91,8 @@ export class SessionManager {
 
   /**
    * Logs in with the given secret (or the stored one) and answers a two-factor demand by asking for a code.
-   * `previous` continues an existing history (a re-login).
+   * `opts.event` other than 'login' (a re-login) continues the connection's history instead of starting a new one;
+   * `opts.interactive: false` turns a two-factor demand into an error instead of a prompt.
    */
   async login(conn: ConnectionConfig, creds?: Credentials, opts: { signal?: AbortSignal; event?: HistoryEvent; interactive?: boolean } = {}): Promise<Session> {
     const adapter = this.adapter(conn);
