@@ -77,6 +77,27 @@ export function createHttpClient(conn: Pick<ConnectionConfig, 'timeoutMs' | 'tls
   });
 }
 
+/** The keep-alive agents of a client made by {@link createHttpClient}. */
+function agentsOf(client: AxiosInstance): http.Agent[] {
+  return [client.defaults.httpAgent, client.defaults.httpsAgent].filter((a): a is http.Agent => a instanceof http.Agent);
+}
+
+/**
+ * Lets a replaced client go without cutting a request short: its idle keep-alive sockets close now, and a socket
+ * still in use closes when its exchange ends (an agent keeps no free socket once `maxFreeSockets` is 0).
+ */
+export function retireHttpClient(client: AxiosInstance): void {
+  for (const agent of agentsOf(client)) {
+    agent.maxFreeSockets = 0;
+    for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+  }
+}
+
+/** Closes every socket of a client made by {@link createHttpClient} at once, idle or in use (at shutdown). */
+export function destroyHttpClient(client: AxiosInstance): void {
+  for (const agent of agentsOf(client)) agent.destroy();
+}
+
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',

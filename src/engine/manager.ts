@@ -5,7 +5,7 @@
 import type { AxiosInstance } from 'axios';
 import type { Adapters, VendorAdapter } from '../core/adapter';
 import { AuthError, isAuthError } from '../core/errors';
-import { type AdapterContext, createHttpClient } from '../core/http';
+import { type AdapterContext, createHttpClient, destroyHttpClient, retireHttpClient } from '../core/http';
 import { MAX_HISTORY, isExpired, isRefreshUsable } from '../core/session';
 import { authOf, type CallResult, type Clock, type ConnectionConfig, type Credentials, type ExploreRequest, type HistoryEvent, type Session } from '../core/types';
 
@@ -78,13 +78,19 @@ export class SessionManager {
     return this.renewals.has(connectionId);
   }
 
-  /** The adapter context for a connection; the axios instance is reused while timeout/TLS settings stay the same. */
+  /**
+   * The adapter context for a connection; the axios instance is reused while timeout/TLS settings stay the same.
+   * A client replaced after a settings change is retired: its keep-alive sockets close (one still in use when its
+   * exchange ends).
+   */
   context(conn: ConnectionConfig, signal?: AbortSignal): AdapterContext {
     const key = JSON.stringify([conn.timeoutMs, conn.tls]);
     let entry = this.clients.get(conn.id);
     if (!entry || entry.key !== key) {
+      const replaced = entry;
       entry = { key, http: createHttpClient(conn) };
       this.clients.set(conn.id, entry);
+      if (replaced) retireHttpClient(replaced.http);
     }
     return { http: entry.http, clock: this.clock, signal, trace: this.deps.trace };
   }
@@ -267,6 +273,12 @@ export class SessionManager {
     }
     this.set(merged, conn);
     return merged;
+  }
+
+  /** Closes every connection's sockets (idle or in use). A later call makes a new client. */
+  dispose(): void {
+    for (const { http } of this.clients.values()) destroyHttpClient(http);
+    this.clients.clear();
   }
 
   private emit(id: string, s: Session | undefined, madeFor?: ConnectionConfig): void {
