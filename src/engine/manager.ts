@@ -18,6 +18,11 @@ export interface ManagerDeps {
   /** Asks for a two-factor code; undefined means the user cancelled. Absent: a 2FA demand is an error. */
   askTotp?(conn: ConnectionConfig, attempt: number): Promise<string | undefined>;
   trace?(line: string): void;
+  /**
+   * A session listener threw. The engine goes on (the other listeners still run); without this the failure goes
+   * to `trace`.
+   */
+  onListenerError?(e: unknown): void;
 }
 
 /**
@@ -285,9 +290,19 @@ export class SessionManager {
     for (const l of this.listeners) {
       try {
         l(id, s, madeFor);
-      } catch {
-        // a listener's failure must not break the engine
+      } catch (e) {
+        // A listener's failure must not break the engine, nor go unseen.
+        this.reportListenerError(e);
       }
+    }
+  }
+
+  private reportListenerError(e: unknown): void {
+    try {
+      if (this.deps.onListenerError) this.deps.onListenerError(e);
+      else this.deps.trace?.(`a session listener failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    } catch {
+      // the reporter itself failed: nothing is left to tell
     }
   }
 }
