@@ -1,0 +1,138 @@
+// The Add Connection wizard: vendor, name, URL, login kind and the vendor's own fields, then the settings scope and
+// the secret (which goes to secret storage only, never to settings).
+import * as vscode from 'vscode';
+import { AuthError } from '../../core/errors';
+import { AUTH_KINDS, type AuthKind, type ConnectionConfig, type VendorId, VENDORS } from '../../core/types';
+import { ADAPTERS } from '../../vendors';
+import type { Scope } from '../connections';
+import { Commands } from '../constants';
+import type { CommandDeps } from './deps';
+
+const VENDOR_HINTS: Record<VendorId, { url: string; detail: string }> = {
+  cove: { url: 'https://api.backup.management/jsonapi', detail: 'JSON-RPC Login → 15-minute sliding visa' },
+  commvault: { url: 'https://commserve.example.com/webconsole/api', detail: 'POST /Login → Authtoken: QSDK …, 30-minute idle expiry' },
+  ipcortex: { url: 'https://pabx.example.com', detail: 'Session cookie Red60urne, or an API key' },
+  code42: { url: 'https://console.us.code42.com', detail: 'v3 token (with TOTP two-factor) or Basic' },
+  datarhei: { url: 'http://127.0.0.1:8080', detail: 'JWT access + refresh tokens, or Auth0' },
+};
+
+const AUTH_TEXT: Record<AuthKind, string> = {
+  password: 'Username and password',
+  apiKey: 'API key',
+  basic: 'HTTP Basic on every request',
+  token: 'v3 token (two-factor supported)',
+  auth0: 'Auth0 access token',
+};
+
+async function ask(options: vscode.InputBoxOptions): Promise<string> {
+  const v = await vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
+  if (v === undefined) throw new AuthError('cancelled', 'cancelled');
+  return v.trim();
+}
+
+async function choose<T extends vscode.QuickPickItem>(items: T[], placeHolder: string, title: string): Promise<T> {
+  const v = await vscode.window.showQuickPick(items, { placeHolder, title, ignoreFocusOut: true });
+  if (!v) throw new AuthError('cancelled', 'cancelled');
+  return v;
+}
+
+export async function addConnection(d: CommandDeps): Promise<void> {
+  const title = 'Add API Connection';
+  const vendor = (
+    await choose(
+      VENDORS.map((v) => ({ label: ADAPTERS[v].displayName, detail: VENDOR_HINTS[v].detail, vendor: v })),
+      'Which vendor API?',
+      `${title} (1/4)`,
+    )
+  ).vendor;
+  const adapter = ADAPTERS[vendor];
+  const taken = d.store.allIds();
+  const label = await ask({ title: `${title} (2/4)`, prompt: 'A name for this connection', value: `${adapter.displayName}`, validateInput: (v) => (v.trim() ? undefined : 'A name is needed.') });
+  let suggested = slug(label) || vendor;
+  for (let i = 2; taken.has(suggested); i++) suggested = `${slug(label) || vendor}-${i}`;
+  const baseUrl = await ask({
+    title: `${title} (3/4)`,
+    prompt: vendor === 'cove' ? 'JSON-RPC endpoint URL' : vendor === 'commvault' ? 'Web-service root URL' : 'Base URL of the API',
+    value: VENDOR_HINTS[vendor].url,
+    validateInput: (v) => {
+      try {
+        const u = new URL(v.trim());
+        return u.protocol === 'http:' || u.protocol === 'https:' ? undefined : 'The URL must start with http:// or https://.';
+      } catch {
+        return 'This is not a valid URL.';
+      }
+    },
+  });
+  let auth: AuthKind = adapter.authKinds[0];
+  if (adapter.authKinds.length > 1) {
+    auth = (
+      await choose(
+        adapter.authKinds.map((k) => ({ label: AUTH_TEXT[k], auth: k })),
+        'How do you log in?',
+        `${title} (3/4)`,
+      )
+    ).auth;
+  }
+  const conn: ConnectionConfig = { id: suggested, label, vendor, baseUrl };
+  if (auth !== adapter.authKinds[0] && (AUTH_KINDS as readonly string[]).includes(auth)) conn.auth = auth;
+  if (vendor === 'cove') {
+    conn.partner = await ask({ title: `${title} (3/4)`, prompt: 'Partner (customer) name exactly as the console shows it, e.g. "Acme Corp (admin@acme.com)"', validateInput: (v) => (v.trim() ? undefined : 'The partner name is needed.') });
+  }
+  if (auth !== 'apiKey' && auth !== 'auth0') {
+    conn.username = await ask({ title: `${title} (3/4)`, prompt: 'Username', validateInput: (v) => (v.trim() ? undefined : 'The username is needed.') });
+  }
+  if (vendor === 'commvault') {
+    const domain = await ask({ title: `${title} (3/4)`, prompt: 'AD domain (leave empty for a local user)' });
+    if (domain) conn.domain = domain;
+    conn.format = (await choose([{ label: 'JSON', format: 'json' as const }, { label: 'XML', format: 'xml' as const }], 'Wire format', `${title} (3/4)`)).format;
+  }
+  if (baseUrl.startsWith('https:')) {
+    const tls = await choose(
+      [
+        { label: 'Verify the server certificate', detail: 'Recommended', reject: true },
+        { label: 'Accept a self-signed certificate', detail: 'On-prem servers with their own certificate (this connection only)', reject: false },
+      ],
+      'TLS certificate',
+      `${title} (3/4)`,
+    );
+    if (!tls.reject) conn.tls = { rejectUnauthorized: false };
+  }
+  const problems = adapter.validate(conn);
+  if (problems.length) throw new AuthError('config', problems.join('; '));
+  let scope: Scope = 'user';
+  if (vscode.workspace.workspaceFolders?.length) {
+    scope = (
+      await choose(
+        [
+          { label: 'User settings', detail: 'Available in every workspace', scope: 'user' as const },
+          { label: 'Workspace settings', detail: 'Only this workspace (.vscode/settings.json)', scope: 'workspace' as const },
+        ],
+        'Where should the connection be saved? (the secret always goes to secret storage)',
+        `${title} (4/4)`,
+      )
+    ).scope;
+  }
+  await d.store.add(conn, scope);
+  d.log.info('command', `added connection "${conn.id}" (${vendor}) to ${scope} settings`);
+  const secretLabel = adapter.secretLabel(auth);
+  const secret = await vscode.window.showInputBox({
+    title: `${title} (4/4): ${secretLabel}`,
+    prompt: `Stored only in VS Code's secret storage. Press Escape to skip: you will be asked at login.`,
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (secret) {
+    d.log.remember(secret);
+    await d.vault.setSecret(conn, secret);
+  }
+  const next = await vscode.window.showInformationMessage(`Connection "${label}" added.`, 'Log In Now');
+  if (next) await vscode.commands.executeCommand(Commands.login, conn.id);
+}
+
+function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+}

@@ -1,0 +1,23 @@
+// What every command is handed by activate(): the extension's objects, and the interactions tests replace.
+import type { ConnectionConfig, ExploreRequest } from '../../core/types';
+import type { ConnectionStore } from '../connections';
+import type { Log } from '../log';
+import type { SessionService } from '../sessions';
+import type { StatusBar } from '../statusBar';
+import type { Vault } from '../vault';
+
+export interface CommandDeps {
+  store: ConnectionStore;
+  sessions: SessionService;
+  vault: Vault;
+  log: Log;
+  statusBar: StatusBar;
+  /** The Token Details panels (webview/panel.ts): opens a connection's, or brings it to the front. */
+  panels: { show(connectionId: string): void };
+  refreshTree(): void;
+  sendRequest(conn: ConnectionConfig): Promise<unknown>;
+  /** The request Copy as curl shows: the connection's last sent request, when there is one. */
+  lastRequest(connectionId: string): ExploreRequest | undefined;
+  /** Modal confirmation (replaceable: VS Code refuses dialogs while extension tests run). */
+  confirm(message: string, action: string): Promise<boolean>;
+}
