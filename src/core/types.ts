@@ -14,6 +14,18 @@ export const AUTH_KINDS = ['password', 'apiKey', 'basic', 'token', 'auth0'] as c
  */
 export type AuthKind = (typeof AUTH_KINDS)[number];
 
+/**
+ * How an auth kind is named to users: the Add Connection choice and the Token Details page. package.json's
+ * `auth` enumDescriptions say the same, with the vendors that offer each kind.
+ */
+export const AUTH_KIND_TEXT: Readonly<Record<AuthKind, string>> = {
+  password: 'Username and password',
+  apiKey: 'API key',
+  basic: 'HTTP Basic on every request',
+  token: 'v3 token (two-factor supported)',
+  auth0: 'Auth0 access token',
+};
+
 /** Each vendor's default login (its adapter's first auth kind; a unit test holds the two together). */
 export const DEFAULT_AUTH: Readonly<Record<VendorId, AuthKind>> = {
   cove: 'password',

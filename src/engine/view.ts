@@ -4,7 +4,7 @@
 import { claimRows } from '../core/jwt';
 import { maskToken, scrubSecrets } from '../core/redact';
 import { EXPIRY_REASON_TEXT, isExpired, sessionSecrets } from '../core/session';
-import { type Attach, authOf, type ConnectionConfig, type DecodedJwt, type Session } from '../core/types';
+import { type Attach, AUTH_KIND_TEXT, authOf, type ConnectionConfig, type DecodedJwt, type Session } from '../core/types';
 import { isFiniteNumber } from '../core/util';
 import type { HistoryView, JwtView, SessionState, TokenView } from '../shared/protocol';
 
@@ -24,6 +24,7 @@ export function buildTokenView(p: TokenViewInput): TokenView {
   const secrets = session ? sessionSecrets(session) : [];
   const scrub = (s: string): string => scrubSecrets(s, secrets);
 
+  const authKind = session?.authKind ?? authOf(conn);
   // A session past its expiry is shown as expired even if the caller has not noticed yet.
   const state: SessionState = p.state === 'loggedIn' && session && isExpired(session, p.now) ? 'expired' : p.state;
 
@@ -32,7 +33,8 @@ export function buildTokenView(p: TokenViewInput): TokenView {
     label: conn.label || conn.id,
     vendor: conn.vendor,
     vendorName: p.vendorName,
-    authKind: session?.authKind ?? authOf(conn),
+    authKind,
+    authText: AUTH_KIND_TEXT[authKind],
     state,
     error: p.error === null ? null : scrub(p.error),
     user: userOf(conn, session, scrub),

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { AuthError, truncate } from '../core/errors';
 import { sessionSecrets } from '../core/session';
+import { slug } from '../core/util';
 import { describe, fillSample, renderResponse, responseFormat, stripSecrets } from '../engine/requests';
 import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/types';
 import type { Log } from './log';
@@ -81,7 +82,7 @@ export class Explorer extends Disposable {
     );
     await this.remember(conn.id, req);
     const n = ++this.counter;
-    const uri = vscode.Uri.from({ scheme: RESPONSE_SCHEME, path: `/${conn.id}/${n}-${slug(describe(req))}.${responseFormat(result.response)}` });
+    const uri = vscode.Uri.from({ scheme: RESPONSE_SCHEME, path: `/${conn.id}/${n}-${slug(describe(req)) || 'request'}.${responseFormat(result.response)}` });
     this.docs.set(uri.toString(), renderResponse(conn, req, result.response, sessionSecrets(result.session)));
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
@@ -172,8 +173,4 @@ async function askJson(what: string, value: string): Promise<unknown> {
 function bodyPreview(req: ExploreRequest): string | undefined {
   const b = req.kind === 'rpc' ? req.params : req.body;
   return b === undefined ? undefined : truncate(JSON.stringify(b), 100);
-}
-
-function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'request';
 }

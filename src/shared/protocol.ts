@@ -30,6 +30,8 @@ export interface TokenView {
   vendor: VendorId;
   vendorName: string;
   authKind: AuthKind;
+  /** How the auth kind is named to users (core's AUTH_KIND_TEXT: the page does not bundle core/types). */
+  authText: string;
   state: SessionState;
   /** One-sentence error when state is 'error'. */
   error: string | null;

@@ -135,7 +135,7 @@ function render(): void {
 function renderHeader(view: TokenView): HTMLElement {
   const meta: string[] = [view.vendorName];
   if (view.user) meta.push(view.user);
-  meta.push(AUTH_TEXT[view.authKind] ?? view.authKind);
+  meta.push(view.authText);
   return el('header', { class: 'head' }, [
     el('div', { class: 'title-row' }, [
       el('h1', { id: 'label' }, view.label),
@@ -144,14 +144,6 @@ function renderHeader(view: TokenView): HTMLElement {
     el('p', { class: 'meta', id: 'meta' }, meta.join(' · ')),
   ]);
 }
-
-const AUTH_TEXT: Record<string, string> = {
-  password: 'username and password',
-  apiKey: 'API key',
-  basic: 'HTTP Basic on every request',
-  token: 'token from Basic login',
-  auth0: 'Auth0 access token',
-};
 
 function renderLoggedOut(view: TokenView): HTMLElement {
   const loggingIn = view.state === 'loggingIn';

@@ -1,7 +1,7 @@
 // The Token Details view model (buildTokenView) on the real datarhei tokens, and the webview message validation.
 import * as assert from 'node:assert/strict';
 import { createSession, replaceToken } from '../../src/core/session';
-import type { ConnectionConfig, Session } from '../../src/core/types';
+import { AUTH_KIND_TEXT, type ConnectionConfig, type Session } from '../../src/core/types';
 import { buildTokenView, lifetimeOf, type TokenViewInput } from '../../src/engine/view';
 import { ADAPTERS } from '../../src/vendors';
 import { parseFromPage, parseToPage } from '../../src/shared/protocol';
@@ -153,6 +153,7 @@ describe('Token Details view (buildTokenView)', () => {
     const view = tokenView({ conn: { ...conn, label: undefined }, session: undefined, state: 'loggedOut', error: null, now: ISSUED });
     assert.equal(view.label, 'dr');
     assert.equal(view.authKind, 'password');
+    assert.equal(view.authText, AUTH_KIND_TEXT.password, 'the one wording of auth kinds (Add Connection says the same)');
     assert.equal(view.token, null);
     assert.equal(view.refresh, null);
     assert.deepEqual(view.history, []);

@@ -2,7 +2,8 @@
 // the secret (which goes to secret storage only, never to settings).
 import * as vscode from 'vscode';
 import { AuthError } from '../../core/errors';
-import { AUTH_KINDS, type AuthKind, type ConnectionConfig, type VendorId, VENDORS } from '../../core/types';
+import { AUTH_KIND_TEXT, AUTH_KINDS, type AuthKind, type ConnectionConfig, type VendorId, VENDORS } from '../../core/types';
+import { slug } from '../../core/util';
 import { ADAPTERS } from '../../vendors';
 import type { Scope } from '../connections';
 import { Commands } from '../constants';
@@ -14,14 +15,6 @@ const VENDOR_HINTS: Record<VendorId, { url: string; detail: string }> = {
   ipcortex: { url: 'https://pabx.example.com', detail: 'Session cookie Red60urne, or an API key' },
   code42: { url: 'https://console.us.code42.com', detail: 'v3 token (with TOTP two-factor) or Basic' },
   datarhei: { url: 'http://127.0.0.1:8080', detail: 'JWT access + refresh tokens, or Auth0' },
-};
-
-const AUTH_TEXT: Record<AuthKind, string> = {
-  password: 'Username and password',
-  apiKey: 'API key',
-  basic: 'HTTP Basic on every request',
-  token: 'v3 token (two-factor supported)',
-  auth0: 'Auth0 access token',
 };
 
 async function ask(options: vscode.InputBoxOptions): Promise<string> {
@@ -48,8 +41,9 @@ export async function addConnection(d: CommandDeps): Promise<void> {
   const adapter = ADAPTERS[vendor];
   const taken = d.store.allIds();
   const label = await ask({ title: `${title} (2/4)`, prompt: 'A name for this connection', value: `${adapter.displayName}`, validateInput: (v) => (v.trim() ? undefined : 'A name is needed.') });
-  let suggested = slug(label) || vendor;
-  for (let i = 2; taken.has(suggested); i++) suggested = `${slug(label) || vendor}-${i}`;
+  const base = slug(label.toLowerCase()) || vendor;
+  let suggested = base;
+  for (let i = 2; taken.has(suggested); i++) suggested = `${base}-${i}`;
   const baseUrl = await ask({
     title: `${title} (3/4)`,
     prompt: vendor === 'cove' ? 'JSON-RPC endpoint URL' : vendor === 'commvault' ? 'Web-service root URL' : 'Base URL of the API',
@@ -67,7 +61,7 @@ export async function addConnection(d: CommandDeps): Promise<void> {
   if (adapter.authKinds.length > 1) {
     auth = (
       await choose(
-        adapter.authKinds.map((k) => ({ label: AUTH_TEXT[k], auth: k })),
+        adapter.authKinds.map((k) => ({ label: AUTH_KIND_TEXT[k], auth: k })),
         'How do you log in?',
         `${title} (3/4)`,
       )
@@ -127,12 +121,4 @@ export async function addConnection(d: CommandDeps): Promise<void> {
   }
   const next = await vscode.window.showInformationMessage(`Connection "${label}" added.`, 'Log In Now');
   if (next) await vscode.commands.executeCommand(Commands.login, conn.id);
-}
-
-function slug(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
 }
