@@ -1,5 +1,6 @@
 // The status-bar countdown: the active (or soonest-expiring) session, recomputed from expiresAt − now each tick.
 import * as vscode from 'vscode';
+import { escapeMarkdown } from '../core/markdown';
 import { isExpired, timeLeftMs } from '../core/session';
 import type { Session } from '../core/types';
 import type { ConnectionStore } from './connections';
@@ -93,7 +94,7 @@ export class StatusBar extends Disposable {
       if (!s) continue;
       const left = timeLeftMs(s, now);
       const when = left === null ? 'no expiry' : isExpired(s, now) ? 'expired' : `${formatRemaining(left)} left`;
-      md.appendMarkdown(`$(${VENDOR_ICONS[conn.vendor] ?? 'key'}) ${(conn.label || conn.id).replace(/[\\`*_[\]]/g, '\\$&')} (${ADAPTERS[conn.vendor].displayName}): ${when}\n\n`);
+      md.appendMarkdown(`$(${VENDOR_ICONS[conn.vendor] ?? 'key'}) ${escapeMarkdown(conn.label || conn.id)} (${ADAPTERS[conn.vendor].displayName}): ${when}\n\n`);
     }
     md.appendMarkdown('Click for refresh, login, copy and details.');
     return md;

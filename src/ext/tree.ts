@@ -1,12 +1,14 @@
 // The Connections tree. getChildren reads only in-memory state: no network, no secret reads, no popups.
 import * as vscode from 'vscode';
 import { describeProblem } from '../engine/config';
+import { describeAttach } from '../engine/view';
 import { describeClaims } from '../core/jwt';
+import { codeSpan, escapeMarkdown } from '../core/markdown';
 import { maskToken } from '../core/redact';
 import { EXPIRY_REASON_TEXT, isExpired, timeLeftMs } from '../core/session';
 import type { ConnectionConfig, HistoryEntry, Session } from '../core/types';
 import type { ConnectionStore } from './connections';
-import { Commands, VIEW_CONNECTIONS } from './constants';
+import { Commands, SETTING_CONNECTIONS, SETTING_SECTION, VIEW_CONNECTIONS } from './constants';
 import type { SessionService } from './sessions';
 import type { Ticker } from './ticker';
 import { formatDuration, formatLocal, formatRemaining } from '../core/time';
@@ -125,7 +127,7 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     const now = Date.now();
     const id = conn.id;
     const out: Node[] = [
-      { type: 'detail', connId: id, key: 'token', label: 'Token', description: maskToken(s.token), icon: 'key', tooltip: `${s.token.length} characters; sent as ${attachText(s)}` },
+      { type: 'detail', connId: id, key: 'token', label: 'Token', description: maskToken(s.token), icon: 'key', tooltip: `${s.token.length} characters; sent as ${describeAttach(s.attach)}` },
     ];
     if (s.user?.name) out.push({ type: 'detail', connId: id, key: 'user', label: 'User', description: s.user.name, icon: 'account' });
     out.push({
@@ -191,7 +193,7 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
         item.id = `invalid:${node.where}:${node.index}`;
         // The reason in view, not only on hover: "error: "keepalive" is not a known field (did you mean …)".
         item.description = `error: ${node.reason}`;
-        item.tooltip = new vscode.MarkdownString(`**Invalid connection entry**\n\n${escapeMd(node.text)}\n\nFix it in settings (\`authExplorer.connections\`).`);
+        item.tooltip = new vscode.MarkdownString(`**Invalid connection entry**\n\n${escapeMarkdown(node.text)}\n\nFix it in settings (${codeSpan(`${SETTING_SECTION}.${SETTING_CONNECTIONS}`)}).`);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.contextValue = 'invalidConnection';
         item.command = { command: Commands.openSettings, title: 'Open Settings' };
@@ -203,7 +205,6 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
         item.description = node.description;
         item.tooltip = node.tooltip;
         item.iconPath = new vscode.ThemeIcon(node.icon);
-        item.contextValue = `detail;${node.key};`;
         if (node.key === 'token') item.command = { command: Commands.showDetails, title: 'Show Token Details', arguments: [node.connId] };
         return item;
       }
@@ -213,15 +214,13 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
         const s = this.sessions.get(node.connId);
         if (node.key === 'history') item.description = `${s?.history.length ?? 0}`;
         item.iconPath = new vscode.ThemeIcon(node.key === 'history' ? 'history' : 'symbol-field');
-        item.contextValue = `group;${node.key};`;
         return item;
       }
       case 'claim': {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
         item.id = `${node.connId}/${node.group}/${node.name}`;
         item.description = node.human ? `${node.value} — ${node.human}` : node.value;
-        item.tooltip = new vscode.MarkdownString(`\`${escapeMd(node.name)}\`: ${escapeMd(node.value)}${node.meaning ? `\n\n${escapeMd(node.meaning)}` : ''}`);
-        item.contextValue = 'claim';
+        item.tooltip = new vscode.MarkdownString(`${codeSpan(node.name)}: ${escapeMarkdown(node.value)}${node.meaning ? `\n\n${escapeMarkdown(node.meaning)}` : ''}`);
         return item;
       }
       case 'history': {
@@ -230,10 +229,9 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
         item.id = `${node.connId}/history/${node.index}/${e.at}`;
         item.description = `${e.event} · ${maskToken(e.token)}`;
         item.tooltip = new vscode.MarkdownString(
-          `**${escapeMd(e.event)}** by \`${escapeMd(e.method)}\` at ${new Date(e.at).toISOString()}\n\nnew: \`${maskToken(e.token)}\`${e.replaced ? `\n\nreplaced: \`${maskToken(e.replaced)}\`` : ''}`,
+          `**${escapeMarkdown(e.event)}** by ${codeSpan(e.method)} at ${new Date(e.at).toISOString()}\n\nnew: ${codeSpan(maskToken(e.token))}${e.replaced ? `\n\nreplaced: ${codeSpan(maskToken(e.replaced))}` : ''}`,
         );
         item.iconPath = new vscode.ThemeIcon(e.event === 'login' || e.event === 'relogin' ? 'sign-in' : e.event === 'call' ? 'arrow-swap' : 'sync');
-        item.contextValue = 'historyEntry';
         return item;
       }
     }
@@ -247,6 +245,7 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     const label = conn.label || conn.id;
     const item = new vscode.TreeItem(label, s ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `conn:${conn.id}`;
+    // contextValue `connection;loggedIn;busy;active;`: only flags a `when` clause of package.json's menus reads.
     const flags = ['connection'];
     let state: string;
     // The tooltip leaves the seconds out: a hover whose text changed every second would flicker.
@@ -264,14 +263,13 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     } else if (ui?.kind === 'error' && !s) {
       state = `error: ${shortCause(ui.message)}`;
       icon = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-      flags.push('error');
     } else if (!s) {
       state = 'not logged in';
       icon = new vscode.ThemeIcon('circle-outline');
     } else if (isExpired(s, now)) {
       state = 'expired';
       icon = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.errorForeground'));
-      flags.push('loggedIn', 'expired');
+      flags.push('loggedIn');
     } else {
       const left = timeLeftMs(s, now);
       flags.push('loggedIn');
@@ -282,14 +280,12 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
         state = `${formatRemaining(left)} left`;
         const expiring = left <= warnThresholdMs();
         tooltipState = expiring ? 'logged in, expiring soon' : 'logged in';
-        if (expiring) flags.push('expiring');
         icon = expiring
           ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground'))
           : new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
       }
     }
     if (this.sessions.activeId() === conn.id) flags.push('active');
-    if (s?.refreshToken || ADAPTERS[conn.vendor].refresh) flags.push('refreshable');
     item.description = `${vendor} · ${state}`;
     item.iconPath = icon;
     item.contextValue = `${flags.join(';')};`;
@@ -299,16 +295,16 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
 
   private tooltip(conn: ConnectionConfig, s: Session | undefined, state: string, ui: ReturnType<SessionService['uiState']>): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**$(${VENDOR_ICONS[conn.vendor] ?? 'plug'}) ${escapeMd(conn.label || conn.id)}**\n\n`);
-    md.appendMarkdown(`${escapeMd(ADAPTERS[conn.vendor].displayName)} · \`${escapeMd(conn.baseUrl)}\`\n\n`);
-    if (conn.username) md.appendMarkdown(`User: ${escapeMd(conn.username)}${conn.partner ? ` · partner: ${escapeMd(conn.partner)}` : ''}\n\n`);
-    md.appendMarkdown(`State: ${escapeMd(state)}\n\n`);
+    md.appendMarkdown(`**$(${VENDOR_ICONS[conn.vendor] ?? 'plug'}) ${escapeMarkdown(conn.label || conn.id)}**\n\n`);
+    md.appendMarkdown(`${escapeMarkdown(ADAPTERS[conn.vendor].displayName)} · ${codeSpan(conn.baseUrl)}\n\n`);
+    if (conn.username) md.appendMarkdown(`User: ${escapeMarkdown(conn.username)}${conn.partner ? ` · partner: ${escapeMarkdown(conn.partner)}` : ''}\n\n`);
+    md.appendMarkdown(`State: ${escapeMarkdown(state)}\n\n`);
     if (s) {
       if (s.expiresAt !== null) md.appendMarkdown(`Expires: ${formatLocal(new Date(s.expiresAt))} (${EXPIRY_REASON_TEXT[s.expiresBecause]})\n\n`);
       if (s.slidingWindowMs) md.appendMarkdown(`Idle window: ${formatDuration(s.slidingWindowMs)}, renewed by every call\n\n`);
-      md.appendMarkdown(`Token: \`${maskToken(s.token)}\` · sent as ${escapeMd(attachText(s))}\n\n`);
+      md.appendMarkdown(`Token: ${codeSpan(maskToken(s.token))} · sent as ${escapeMarkdown(describeAttach(s.attach))}\n\n`);
     }
-    if (ui?.kind === 'error') md.appendMarkdown(`$(error) ${escapeMd(ui.message)}\n\n`);
+    if (ui?.kind === 'error') md.appendMarkdown(`$(error) ${escapeMarkdown(ui.message)}\n\n`);
     return md;
   }
 
@@ -318,25 +314,8 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
   }
 }
 
-export function attachText(s: Session): string {
-  switch (s.attach.kind) {
-    case 'header':
-      return `header ${s.attach.name}`;
-    case 'cookie':
-      return `cookie ${s.attach.name}`;
-    case 'jsonrpc':
-      return 'JSON-RPC field "visa"';
-    case 'body':
-      return 'body field auth.key';
-  }
-}
-
 /** The cause part of a "Connection "x": cause (server said …); next step." sentence. */
 function shortCause(message: string): string {
   const m = /^Connection "[^"]*": (.*?)(?: \(server said|;)/.exec(message);
   return m ? m[1] : message;
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
