@@ -8,11 +8,14 @@ import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/type
 import type { Log } from './log';
 import type { SessionService } from './sessions';
 import { ADAPTERS } from '../vendors';
-import { Disposable } from '../core/lifecycle';
+import { Disposable, toDisposable } from '../core/lifecycle';
+import { ResponseTexts } from './responseTexts';
 
-export const RESPONSE_SCHEME = 'api-auth-response';
+const RESPONSE_SCHEME = 'api-auth-response';
 const RECENT_KEY = 'authExplorer.recentRequests';
 const MAX_RECENT = 10;
+/** Rendered answers kept for documents no longer open (an open document always keeps its own). */
+const MAX_KEPT_RESPONSES = 20;
 
 export interface SentRequest {
   connectionId: string;
@@ -22,8 +25,7 @@ export interface SentRequest {
 }
 
 export class Explorer extends Disposable {
-  private readonly docs = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly texts = new ResponseTexts(MAX_KEPT_RESPONSES, (key) => vscode.workspace.textDocuments.some((d) => d.uri.toString() === key));
   private counter = 0;
   /** The last exchange (for tests). */
   last: SentRequest | undefined;
@@ -37,12 +39,19 @@ export class Explorer extends Disposable {
   ) {
     super();
     this.register(
-      this.changed,
       vscode.workspace.registerTextDocumentContentProvider(RESPONSE_SCHEME, {
-        onDidChange: this.changed.event,
-        provideTextDocumentContent: (uri) => this.docs.get(uri.toString()) ?? '(this response is no longer available)',
+        provideTextDocumentContent: (uri) => this.texts.get(uri.toString()) ?? '(this response is no longer available)',
       }),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        if (doc.uri.scheme === RESPONSE_SCHEME) this.texts.closed(doc.uri.toString());
+      }),
+      toDisposable(() => this.texts.clear()),
     );
+  }
+
+  /** Whether the rendered answer behind a response document is still kept (tests read this). */
+  keeps(uri: vscode.Uri): boolean {
+    return this.texts.has(uri.toString());
   }
 
   /** The request Copy as curl shows: the last one sent on this connection in this window, if any. */
@@ -74,16 +83,20 @@ export class Explorer extends Disposable {
     if (!this.sessions.get(conn.id)) await this.sessions.login(conn);
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `${conn.label || conn.id}: ${describe(req)}`, cancellable: true },
-      (_p, token) => {
+      async (_p, token) => {
         const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        return this.sessions.manager.request(conn, req, { signal: abort.signal });
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        try {
+          return await this.sessions.manager.request(conn, req, { signal: abort.signal });
+        } finally {
+          cancel.dispose();
+        }
       },
     );
     await this.remember(conn.id, req);
     const n = ++this.counter;
     const uri = vscode.Uri.from({ scheme: RESPONSE_SCHEME, path: `/${conn.id}/${n}-${slug(describe(req)) || 'request'}.${responseFormat(result.response)}` });
-    this.docs.set(uri.toString(), renderResponse(conn, req, result.response, sessionSecrets(result.session)));
+    this.texts.add(uri.toString(), renderResponse(conn, req, result.response, sessionSecrets(result.session)));
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
     this.log.info('explore', `${conn.id}: ${describe(req)} → ${result.response.status} in ${result.response.durationMs} ms`);
@@ -117,10 +130,6 @@ export class Explorer extends Disposable {
     if (!chosen) throw new AuthError('cancelled', 'cancelled');
     if (chosen.req) return chosen.req;
     return conn.vendor === 'cove' ? askRpc() : askRest(conn);
-  }
-
-  override dispose(): void {
-    super.dispose();
   }
 }
 

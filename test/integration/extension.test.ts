@@ -21,7 +21,7 @@ const WEBVIEW = ['iframe.webview', '#active-frame'];
 
 interface Pkg {
   activationEvents?: string[];
-  contributes: { commands: { command: string }[]; menus: Record<string, { command: string }[]> };
+  contributes: { commands: { command: string }[]; menus: Record<string, { command: string; when?: string }[]> };
 }
 
 /** Every secret this suite ever handles: none may show up in settings, state or logs. */
@@ -242,6 +242,22 @@ describe('API Auth Explorer in VS Code', function () {
       assert.match(String(api.tree.getTreeItem(exi).description), /^600 — 10 min total lifetime$/);
     });
 
+    it('a row tooltip shows the base URL as a code span, unescaped; every contextValue flag is read by a menu', () => {
+      const row = nodeOf('dr');
+      assert.ok(row);
+      const tooltip = String((api.tree.getTreeItem(row).tooltip as vscode.MarkdownString).value);
+      assert.ok(tooltip.includes(`\`${mock.baseUrl('datarhei')}\``), tooltip);
+      const whens = Object.values(pkg().contributes.menus)
+        .flat()
+        .map((m) => m.when ?? '')
+        .join('\n');
+      for (const n of rootNodes()) {
+        for (const flag of String(api.tree.getTreeItem(n).contextValue ?? '').split(';').filter(Boolean)) {
+          assert.ok(new RegExp(`\\b${flag}\\b`).test(whens), `no menu reads the flag "${flag}"`);
+        }
+      }
+    });
+
     it('a tick refreshes only the rows that count down, never the whole tree (a hover in the tree stays open)', async () => {
       await vscode.commands.executeCommand('authExplorer.connections.focus');
       await until('the Connections view to be visible', () => api.tree.view.visible);
@@ -357,6 +373,25 @@ describe('API Auth Explorer in VS Code', function () {
       const curl = await vscode.env.clipboard.readText();
       assert.strictEqual(curl, `curl -H 'Authorization: Bearer ${api.sessions.get('dr')?.token}' -H 'Accept: application/json' '${mock.baseUrl('datarhei')}/api/v3/process'`);
       await vscode.env.clipboard.writeText('');
+    });
+
+    it('keeps the answer while its document is open (a language change is a close and an open), then serves it', async () => {
+      const sent = await api.explorer.execute(connOf('dr'), { kind: 'rest', method: 'GET', path: '/api/v3/process' });
+      assert.ok(api.explorer.keeps(sent.uri));
+      const doc = await vscode.workspace.openTextDocument(sent.uri);
+      let closes = 0;
+      const sub = vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.uri.toString() === sent.uri.toString()) closes++;
+      });
+      try {
+        const relabelled = await vscode.languages.setTextDocumentLanguage(doc, 'plaintext');
+        await until('the close VS Code reports for a language change', () => closes > 0);
+        assert.ok(api.explorer.keeps(sent.uri), 'the document is still open: its answer is kept');
+        assert.match(relabelled.getText(), /HTTP 200 OK/);
+      } finally {
+        sub.dispose();
+      }
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
 
     it('Cove: picking EnumeratePartners from the list sends it with the newest visa and grows the visa chain', async function () {
