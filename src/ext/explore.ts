@@ -17,7 +17,7 @@ const MAX_RECENT = 10;
 /** Rendered answers kept for documents no longer open (an open document always keeps its own). */
 const MAX_KEPT_RESPONSES = 20;
 
-export interface SentRequest {
+interface SentRequest {
   connectionId: string;
   request: ExploreRequest;
   response: ApiResponse;

@@ -9,7 +9,7 @@ import type { CommandDeps } from './deps';
 import { withConn } from './errors';
 import { sessionOf } from './session';
 
-export type CopyWhat = 'token' | 'header' | 'curl';
+type CopyWhat = 'token' | 'header' | 'curl';
 
 const ASK: Record<CopyWhat, string> = { token: 'token', header: 'Authorization header', curl: 'curl command' };
 const COPIED: Record<CopyWhat, string> = { token: 'Token', header: 'Auth header', curl: 'curl command' };

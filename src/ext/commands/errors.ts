@@ -49,10 +49,10 @@ export async function withConn<T>(conn: ConnectionConfig, fn: () => Promise<T>):
 }
 
 /** Runs a command; reports its failure once, as one sentence with actions. Never rethrows. */
-export type Guarded = (id: string, fn: () => Promise<unknown> | unknown, conn?: ConnectionConfig) => Promise<unknown>;
+type Guarded = (id: string, fn: () => Promise<unknown> | unknown, conn?: ConnectionConfig) => Promise<unknown>;
 
 /** What an error message's actions do on the failing connection. */
-export interface ErrorActions {
+interface ErrorActions {
   setSecret(conn: ConnectionConfig): Promise<unknown>;
   openSettings(conn: ConnectionConfig | undefined): Promise<unknown>;
 }

@@ -8,7 +8,7 @@ import { redactText } from '../../core/redact';
 import { type FromPage, type PageState, type ToPage, type TokenView, parseFromPage } from '../../shared/protocol';
 import { Disposable } from '../../core/lifecycle';
 
-export const DETAILS_VIEW_TYPE = 'authExplorer.tokenDetails';
+const DETAILS_VIEW_TYPE = 'authExplorer.tokenDetails';
 
 /** Where the panels get their data and how they act. The panels never see a Session or a secret store. */
 export interface DetailsSource {
@@ -24,7 +24,7 @@ export interface DetailsSource {
 }
 
 /** What a page was last sent (for tests: "what does the page show now"). */
-export interface PostedSession {
+interface PostedSession {
   view: TokenView | null;
   now: number;
 }
@@ -36,8 +36,6 @@ const COPIED: Record<'token' | 'header' | 'curl', string> = {
 };
 
 export class TokenDetailsPanels extends Disposable {
-  static readonly viewType = DETAILS_VIEW_TYPE;
-
   private readonly panels = new Map<string, DetailsPanel>();
   private readonly posted = new Map<string, PostedSession>();
 
@@ -249,7 +247,7 @@ function connectionIdOf(state: unknown): string | undefined {
 }
 
 /** The page's HTML: a strict CSP, one nonce'd script, one stylesheet and no data at all. */
-export function detailsHtml(p: { cspSource: string; nonce: string; styleUri: string; scriptUri: string }): string {
+function detailsHtml(p: { cspSource: string; nonce: string; styleUri: string; scriptUri: string }): string {
   const csp = [
     "default-src 'none'",
     `style-src ${p.cspSource}`,
