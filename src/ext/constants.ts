@@ -1,4 +1,5 @@
-// Identifiers shared by package.json contributions and code. scripts/check-contributions.mjs keeps them in sync.
+// Identifiers shared by package.json contributions and code. The integration suite keeps them in sync: every
+// command package.json declares is registered, and every registered one is declared.
 
 export const EXTENSION_ID = 'api-auth-explorer.api-auth-explorer';
 export const VIEW_CONNECTIONS = 'authExplorer.connections';
