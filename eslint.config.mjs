@@ -22,7 +22,9 @@ const boundaries = [
     above('The engine is handed the adapter registry; it imports neither the vendors nor a surface.', '../vendors', '../vendors/*', '../ext/*', '../cli/*', '../cli', '../webview/*'),
   ),
   layer(['src/cli.ts', 'src/cli/**/*.ts'], [...above('The CLI does not use the extension.', './ext/*', '../ext/*', './webview/*', '../webview/*')]),
-  layer(['src/ext/**/*.ts'], above('The extension does not use the CLI or the page.', '../cli', '../cli/*', '../../cli', '../../cli/*', '../webview/*', '../../webview/*'), []),
+  // Relative patterns resolve per folder depth: src/ext/*.ts and src/ext/<folder>/*.ts get their own block.
+  layer(['src/ext/*.ts'], above('The extension does not use the CLI or the page.', '../cli', '../cli/*', '../webview/*'), []),
+  layer(['src/ext/*/**/*.ts'], above('The extension does not use the CLI or the page.', '../../cli', '../../cli/*', '../../webview/*'), []),
   layer(['src/webview/**/*.ts'], [
     { group: ['../*', '!../core', '!../shared'], message: 'The page takes time formatting from core and the protocol from shared, nothing else.' },
     { group: ['../core/*', '!../core/time'], message: 'The page takes only core/time (it must not bundle jwt-decode, axios or Node modules).' },

@@ -48,6 +48,7 @@ export class SessionService extends Disposable {
       getSecret: (conn) => this.secretFor(conn),
       askTotp: (conn, attempt) => this.prompts.totp(conn, attempt),
       trace: (line) => this.log.trace('http', line),
+      onListenerError: (e) => this.log.error('session', `a session listener failed: ${e instanceof Error ? e.message : String(e)}`),
     });
     // First, so that a session is bound and stored before the UI hears of it.
     this.storage = this.register(new SessionStore(this.manager, vault, store, log));

@@ -4,9 +4,11 @@ import * as vscode from 'vscode';
 import { AuthError } from '../../core/errors';
 import { AUTH_KIND_TEXT, AUTH_KINDS, type AuthKind, type ConnectionConfig, type VendorId, VENDORS } from '../../core/types';
 import { slug } from '../../core/util';
+import { validateConnection } from '../../engine/config';
 import { ADAPTERS } from '../../vendors';
 import type { Scope } from '../connections';
 import { Commands } from '../constants';
+import { notStored } from './connections';
 import type { CommandDeps } from './deps';
 
 const VENDOR_HINTS: Record<VendorId, { url: string; detail: string }> = {
@@ -91,7 +93,8 @@ export async function addConnection(d: CommandDeps): Promise<void> {
     );
     if (!tls.reject) conn.tls = { rejectUnauthorized: false };
   }
-  const problems = adapter.validate(conn);
+  // The same check as the settings get (common fields, then the vendor's own rules).
+  const problems = validateConnection(conn, ADAPTERS);
   if (problems.length) throw new AuthError('config', problems.join('; '));
   let scope: Scope = 'user';
   if (vscode.workspace.workspaceFolders?.length) {
@@ -117,7 +120,7 @@ export async function addConnection(d: CommandDeps): Promise<void> {
   });
   if (secret) {
     d.log.remember(secret);
-    await d.vault.setSecret(conn, secret);
+    if (!(await d.vault.setSecret(conn, secret))) notStored(conn, secretLabel);
   }
   const next = await vscode.window.showInformationMessage(`Connection "${label}" added.`, 'Log In Now');
   if (next) await vscode.commands.executeCommand(Commands.login, conn.id);

@@ -51,8 +51,15 @@ export async function setSecret(d: CommandDeps, arg: unknown): Promise<void> {
   });
   if (value === undefined) return;
   d.log.remember(value);
-  await d.vault.setSecret(conn, value);
+  if (!(await d.vault.setSecret(conn, value))) return notStored(conn, label);
   void vscode.window.setStatusBarMessage(`$(key) ${label} of ${conn.label || conn.id} stored in secret storage`, 4000);
+}
+
+/** Secret storage refused a write (the vault has logged why, without the value): say so, never "stored". */
+export function notStored(conn: ConnectionConfig, label: string): void {
+  void vscode.window.showWarningMessage(
+    `Connection "${conn.label || conn.id}": VS Code's secret storage refused the ${label}, so it is not stored; you will be asked for it at login (Show Log says why).`,
+  );
 }
 
 export async function clearSecret(d: CommandDeps, arg: unknown): Promise<void> {
