@@ -39,6 +39,7 @@ export interface MockVendorsOptions {
   port?: number;
   httpsPort?: number;
   lifetimes?: Partial<Lifetimes>;
+  /** The servers' time (default Date.now); tests pass the same test clock as the client's, and move it. */
   clock?: () => number;
   /**
    * datarhei: accept Auth0 tokens (and list "auth0" in `GET /api`). Default false, as on the transcript's server
