@@ -166,7 +166,11 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
     return claims;
   };
 
-  const badLogin = (body: unknown): MockReply => ({ ...json((body as { code: number }).code, body), delayMs: env.lifetimes.datarheiBadLoginDelayMs });
+  /** A refused login, answered after the deliberate delay (counted as `datarhei.delayed`, so tests need not time it). */
+  const badLogin = (body: unknown): MockReply => {
+    env.stats.inc('datarhei.delayed');
+    return { ...json((body as { code: number }).code, body), delayMs: env.lifetimes.datarheiBadLoginDelayMs };
+  };
 
   /** The local (username/password) validator: null when the body carries no usable credentials. */
   const localCredentials = (body: string): { username: string; password: string } | null => {

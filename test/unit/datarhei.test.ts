@@ -77,7 +77,10 @@ function shiftMockClock(mock: MockVendors, ms: number): () => void {
 }
 
 describe('datarhei Core mock: wire format of the real server', () => {
-  const mock = useMockVendors({ lifetimes: { datarheiAccessSec: 600, datarheiRefreshSec: 86400, datarheiBadLoginDelayMs: 200 }, clock });
+  const DELAY_MS = 100;
+  const mock = useMockVendors({ lifetimes: { datarheiAccessSec: 600, datarheiRefreshSec: 86400, datarheiBadLoginDelayMs: DELAY_MS }, clock });
+  /** How many answers the mock has held back for the deliberate delay. */
+  const delayed = () => mock().env.stats.get('datarhei.delayed');
   const url = (p: string) => `${mock().baseUrl('datarhei')}${p}`;
   const loginRaw = (body: string, contentType = 'application/json') => raw(url('/api/login'), 'POST', { 'Content-Type': contentType }, body);
   const goodLogin = async (): Promise<{ access_token: string; refresh_token: string }> => {
@@ -283,11 +286,13 @@ describe('datarhei Core mock: wire format of the real server', () => {
       { username: A.username, password: 'nope' },
       { username: 'someone', password: A.password },
     ]) {
+      const before = delayed();
       const r = await loginRaw(JSON.stringify(creds));
       assert.equal(r.status, 401);
       assert.equal(r.body, BAD_CREDENTIALS);
       assert.equal(r.headers['content-length'], '116');
-      assert.ok(r.ms >= 190, `answered after ${r.ms} ms`);
+      assert.equal(delayed(), before + 1, 'held back for the delay');
+      assert.ok(r.ms >= DELAY_MS - 10, `answered after ${r.ms} ms`);
     }
   });
 
@@ -299,25 +304,30 @@ describe('datarhei Core mock: wire format of the real server', () => {
       [`username=${A.username}&password=${A.password}`, 'application/x-www-form-urlencoded'],
     ];
     for (const [body, type] of bodies) {
+      const before = delayed();
       const r = await loginRaw(body, type);
       assert.equal(r.status, 400, body);
       assert.equal(r.statusMessage, 'Bad Request');
       assert.equal(r.body, MISSING_CREDENTIALS);
       assert.equal(r.headers['content-length'], '85');
-      assert.ok(r.ms >= 190, `answered after ${r.ms} ms`);
+      assert.equal(delayed(), before + 1, 'held back for the delay');
+      assert.ok(r.ms >= DELAY_MS - 10, `answered after ${r.ms} ms`);
     }
   });
 
   it('GET /api/login → 401 "Missing or invalid JWT token" at once', async () => {
+    const before = delayed();
     const r = await raw(url('/api/login'), 'GET');
     assert.equal(r.status, 401);
     assert.equal(r.body, INVALID_JWT);
-    assert.ok(r.ms < 150, `answered after ${r.ms} ms`);
+    assert.equal(delayed(), before, 'not held back: only a refused POST /api/login waits');
   });
 
   it('Auth0: a valid tenant token logs in; expired, foreign-issuer or wrong-user tokens → 401 after the delay', async () => {
+    const first = delayed();
     const ok = await raw(url('/api/login'), 'POST', { Authorization: `Bearer ${mintAuth0Token(clock(), 300)}` });
     assert.equal(ok.status, 200);
+    assert.equal(delayed(), first, 'a good login is not held back');
     const t = JSON.parse(ok.body) as { access_token: string; refresh_token: string };
     assert.equal(claimsOf(t.access_token).sub, A.auth0.subject);
     assert.equal(claimsOf(t.refresh_token).usefor, 'refresh');
@@ -328,10 +338,12 @@ describe('datarhei Core mock: wire format of the real server', () => {
       [mintAuth0Token(clock(), 300, { aud: 'https://other-api' }), 'token has invalid claims: token has invalid audience'],
     ];
     for (const [token, detail] of cases) {
+      const before = delayed();
       const r = await raw(url('/api/login'), 'POST', { Authorization: `Bearer ${token}` });
       assert.equal(r.status, 401);
       assert.equal(r.body, `{"code":401,"message":"Unauthorized","details":["Invalid authorization credentials: ${detail}"]}\n`);
-      assert.ok(r.ms >= 190);
+      assert.equal(delayed(), before + 1, 'held back for the delay');
+      assert.ok(r.ms >= DELAY_MS - 10, `answered after ${r.ms} ms`);
     }
   });
 
@@ -671,7 +683,7 @@ describe('datarhei Core adapter', () => {
 });
 
 describe('datarhei Core adapter: the deliberate bad-login delay', () => {
-  const mock = useMockVendors({ lifetimes: { datarheiBadLoginDelayMs: 300 } });
+  const mock = useMockVendors({ lifetimes: { datarheiBadLoginDelayMs: 200 } });
   const conn = (over: Partial<ConnectionConfig> = {}): ConnectionConfig => ({
     id: 'dr-delay',
     vendor: 'datarhei',
@@ -680,17 +692,19 @@ describe('datarhei Core adapter: the deliberate bad-login delay', () => {
     ...over,
   });
 
-  it('the default 15 s timeout waits the delay out: wrong password → credentials after ≥ 300 ms', async () => {
+  it('the default 15 s timeout waits the delay out: wrong password → credentials after ≥ 200 ms', async () => {
     const c = conn();
     const t0 = Date.now();
     const e = await rejects(adapter.login(c, { secret: 'wrong' }, ctxFor(c)), 'credentials');
-    assert.ok(Date.now() - t0 >= 290, `answered after ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 >= 190, `answered after ${Date.now() - t0} ms`);
     assert.equal(e.details.serverMessage, 'Invalid authorization credentials: invalid username or password');
   });
 
-  it('a good login is not delayed, even with a 200 ms timeout', async () => {
-    const c = conn({ timeoutMs: 200 });
+  it('a good login is not delayed', async () => {
+    const c = conn();
+    const before = mock().env.stats.get('datarhei.delayed');
     const s = await adapter.login(c, { secret: A.password }, ctxFor(c));
+    assert.equal(mock().env.stats.get('datarhei.delayed'), before, 'the mock did not hold the answer back');
     assert.equal(s.jwt?.claims.exi, 600, 'default access lifetime');
     assert.equal(s.refreshJwt?.claims.exi, 86400, 'default refresh lifetime');
   });
