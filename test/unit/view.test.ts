@@ -6,12 +6,12 @@ import { buildTokenView, lifetimeOf, type TokenViewInput } from '../../src/engin
 import { ADAPTERS } from '../../src/vendors';
 import { parseFromPage, parseToPage } from '../../src/shared/protocol';
 
-// Captured from a real datarhei Core v16.16 server (shared/datarhei-core-transcripts.txt, exchange 4).
+// Captured from a real datarhei Core v16.16 server: its answer to POST /api/login with the right password.
 const ACCESS =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleGkiOjYwMCwiZXhwIjoxNzk1NDU4MDI4LCJpYXQiOjE3OTU0NTc0MjgsImlzcyI6ImRhdGFyaGVpLWNvcmUiLCJqdGkiOiJmMGI3NGI4YS01M2FmLTQ0ZGMtYjE5Yi1iMGM1MzdkMjRhNjEiLCJzdWIiOiJhZG1pbiIsInVzZWZvciI6ImFjY2VzcyJ9.oRS4Jy7N3_J8k5wUC_eGJeufGLukiUPu-bGnkEUW3LI';
 const REFRESH =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleGkiOjg2NDAwLCJleHAiOjE3OTU1NDM4MjgsImlhdCI6MTc5NTQ1NzQyOCwiaXNzIjoiZGF0YXJoZWktY29yZSIsImp0aSI6Ijk1Y2U0MTc2LWNhYmYtNDRmOC1hZDcwLWU3ZmRjNzg3YjNhZSIsInN1YiI6ImFkbWluIiwidXNlZm9yIjoicmVmcmVzaCJ9.HXSiRgoKFj5wreleal9Up6KBj5BqxwTTenLpCgD94Uo';
-// Exchange 7: the access token the refresh handed out.
+// From the same server, five seconds later: the access token its refresh (GET /api/login/refresh) handed out.
 const ACCESS2 =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleGkiOjYwMCwiZXhwIjoxNzk1NDU4MDMzLCJpYXQiOjE3OTU0NTc0MzMsImlzcyI6ImRhdGFyaGVpLWNvcmUiLCJqdGkiOiI3YmIxMWFjYy1jMjU2LTRmZjEtYmU3Ny1hNTg3YTBkMWMwYzEiLCJzdWIiOiJhZG1pbiIsInVzZWZvciI6ImFjY2VzcyJ9.Mg0gOWOCPvzbV1EdMHUxMwvJ76b1zIORpXGiKVEqW9U';
 const ISSUED = 1795457428_000;
