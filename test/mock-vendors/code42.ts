@@ -1,4 +1,4 @@
-// Loopback mock of the Code42 API — see ../../../shared/PROTOCOLS.md §4.
+// Loopback mock of the Code42 API (the protocol: docs/protocols.md §4).
 // - GET /c42api/v3/auth/jwt?useBody=true and GET /api/v3/auth/jwt?useBody=true with Basic (+ `totp-auth` for the
 //   two-factor user) → {"data":{"v3_user_token":"eyJ…"},"error":null,"warnings":null}; the token is an HS256 JWT
 //   living env.lifetimes.code42TokenSec.

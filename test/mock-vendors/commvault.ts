@@ -1,4 +1,4 @@
-// Loopback mock of the Commvault / SnapProtect web-service API — see ../../../shared/PROTOCOLS.md, section 2.
+// Loopback mock of the Commvault / SnapProtect web-service API (the protocol: docs/protocols.md §2).
 // The handler sees paths below the web-service root, e.g. `/Login` for `/commvault/webconsole/api/Login`.
 //
 // Choices where the protocol is unconfirmed (the adapter must tolerate the alternatives too):

@@ -1,4 +1,4 @@
-// Loopback mock of the N-able Cove JSON-RPC API — see /work/shared/PROTOCOLS.md §1.
+// Loopback mock of the N-able Cove JSON-RPC API (the protocol: docs/protocols.md §1).
 // POST {base}/jsonapi with a JSON-RPC 2.0 body. Every answer is HTTP 200; errors travel as JSON-RPC errors.
 // Every successful answer carries a brand-new visa at the TOP LEVEL (beside `result`); any issued visa stays
 // valid `env.lifetimes.coveVisaSec` from its own issue, so an older visa of the chain still works.

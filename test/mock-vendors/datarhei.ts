@@ -1,17 +1,18 @@
-// Loopback mock of the datarhei Core API — see ../../../shared/PROTOCOLS.md §5 and the captured transcripts
-// (../../../shared/datarhei-core-transcripts.txt): same status lines, Content-Type, header order and body bytes
-// (Go's JSON encoder ends every body with "\n" and sorts the claims of the tokens it signs).
+// Loopback mock of the datarhei Core API (the protocol: docs/protocols.md §5). It answers as a real Core v16.16
+// server did when its answers were captured: same status lines, Content-Type, header order and body bytes (Go's JSON
+// encoder ends every body with "\n" and sorts the claims of the tokens it signs).
 //
 // Facts from the real server that this mock reproduces:
 // - tokens are HS256, signed with the key username + password + jwt secret (so a password change invalidates them);
 // - claims, in this order: exi, exp, iat, iss "datarhei-core", jti (uuid), sub, usefor "access" | "refresh";
-// - a bad login (401) and a login without usable credentials (400) are answered after a deliberate delay;
+// - a bad login (401) and a login without usable credentials (400) are answered after a deliberate delay (5 s on
+//   the real server; `lifetimes.datarheiBadLoginDelayMs` here, short in tests);
 // - the refresh token is not rotated; `/api` answers a short "about" unless a valid ACCESS token comes with it.
 // Not confirmed (chosen here): the 404 body for unknown routes, the Auth0 error texts, the /api/v3/config and
 // /api/v3/skills bodies (trimmed; the config never carries the password or the JWT secret).
 //
-// Auth0 is off by default, as on the transcript's server (`"auths":["localjwt"]`, 75 bytes); tests that log in
-// with Auth0 turn it on (`setDatarheiAuth0(env, true)` or `startMockVendors({ datarheiAuth0: true })`).
+// Auth0 is off by default, as on the captured server (`GET /api` lists `"auths":["localjwt"]`, 75 bytes); tests
+// that log in with Auth0 turn it on (`setDatarheiAuth0(env, true)` or `startMockVendors({ datarheiAuth0: true })`).
 //
 // Test-only inspection: `datarheiReceived(env)` lists the last requests (method, path, headers, body) as received.
 import { randomUUID } from 'node:crypto';
@@ -63,7 +64,7 @@ export function changeDatarheiPassword(env: MockEnv, password: string): void {
   stateOf(env).password = password;
 }
 
-/** Turns the Auth0 login on or off at run time (off: `auths` is `["localjwt"]`, exactly as in the transcript). */
+/** Turns the Auth0 login on or off at run time (off: `auths` is `["localjwt"]`, as the real server answered). */
 export function setDatarheiAuth0(env: MockEnv, enabled: boolean): void {
   stateOf(env).auth0 = enabled;
 }
@@ -166,7 +167,11 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
     return claims;
   };
 
-  const badLogin = (body: unknown): MockReply => ({ ...json((body as { code: number }).code, body), delayMs: env.lifetimes.datarheiBadLoginDelayMs });
+  /** A refused login, answered after the deliberate delay (counted as `datarhei.delayed`, so tests need not time it). */
+  const badLogin = (body: unknown): MockReply => {
+    env.stats.inc('datarhei.delayed');
+    return { ...json((body as { code: number }).code, body), delayMs: env.lifetimes.datarheiBadLoginDelayMs };
+  };
 
   /** The local (username/password) validator: null when the body carries no usable credentials. */
   const localCredentials = (body: string): { username: string; password: string } | null => {

@@ -1,4 +1,4 @@
-// Loopback mock of the IPCortex PABX REST API — see /work/shared/PROTOCOLS.md §3.
+// Loopback mock of the IPCortex PABX REST API (the protocol: docs/protocols.md §3).
 // - POST {base}/rest/auth/  {"auth":{"type":"auth","username","password"}} → user record with `session`, plus
 //   `Set-Cookie: Red60urne=<same value>`. A valid Red60urne cookie on the login makes it apply to that session.
 // - POST {base}/rest/auth/logout {"auth":{"type":"auth"}} + cookie → ends the session.

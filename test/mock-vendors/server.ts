@@ -6,7 +6,7 @@
 //   node out/test/mock-vendors/server.js [--port-base N] [--auth0]
 // starts every vendor on 127.0.0.1 (HTTP on N, HTTPS on N+1; free ports without --port-base), prints one line per
 // vendor with its base URL and demo accounts, and runs until Ctrl+C. datarhei's Auth0 login is off unless --auth0
-// is given, so that `GET /api` is the transcript's answer.
+// is given, so that `GET /api` answers as the real server did (`"auths":["localjwt"]`).
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -39,10 +39,11 @@ export interface MockVendorsOptions {
   port?: number;
   httpsPort?: number;
   lifetimes?: Partial<Lifetimes>;
+  /** The servers' time (default Date.now); tests pass the same test clock as the client's, and move it. */
   clock?: () => number;
   /**
-   * datarhei: accept Auth0 tokens (and list "auth0" in `GET /api`). Default false, as on the transcript's server
-   * (`"auths":["localjwt"]`).
+   * datarhei: accept Auth0 tokens (and list "auth0" in `GET /api`). Default false, as on the real server whose answers
+   * the mock reproduces (`"auths":["localjwt"]`).
    */
   datarheiAuth0?: boolean;
 }

@@ -52,7 +52,11 @@ export interface MockStats {
 }
 
 export interface MockEnv {
-  /** ms since epoch; tests may replace it to move time. */
+  /**
+   * The servers' time, ms since the epoch: every issue, expiry and idle check (visas, tokens, JWT iat/exp, idle
+   * windows, TOTP codes) reads it. Date.now unless `startMockVendors({ clock })` says otherwise; tests give the
+   * servers the client's test clock, or replace this to put the servers alone ahead.
+   */
   clock: () => number;
   lifetimes: Lifetimes;
   stats: MockStats;

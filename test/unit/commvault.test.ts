@@ -8,8 +8,7 @@ import { ADAPTERS } from '../../src/vendors';
 import { commvaultAdapter as cv, deviceIdFor, normalizeToken } from '../../src/vendors/commvault';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { commvaultRecord } from '../mock-vendors/commvault';
-import { sleep } from '../mock-vendors/util';
-import { ctxFor, useMockVendors } from './helpers';
+import { ctxFor, testClock, useMockVendors } from './helpers';
 
 const A = ACCOUNTS.commvault;
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
@@ -26,7 +25,9 @@ async function authError(fn: () => Promise<unknown>): Promise<AuthError> {
 }
 
 describe('Commvault adapter', () => {
-  const mock = useMockVendors({ lifetimes: { commvaultIdleSec: 2 } });
+  // The server and the client share a clock that moves only when a test moves it.
+  const clock = testClock();
+  const mock = useMockVendors({ lifetimes: { commvaultIdleSec: 2 }, clock });
   const rec = () => commvaultRecord(mock().env);
   let n = 0;
 
@@ -45,12 +46,12 @@ describe('Commvault adapter', () => {
     rec().echoPassword = false;
   });
 
-  async function loginAdmin(c: ConnectionConfig = conn(), ctx: AdapterContext = ctxFor(c)): Promise<Session> {
+  async function loginAdmin(c: ConnectionConfig = conn(), ctx: AdapterContext = ctxFor(c, clock)): Promise<Session> {
     return cv.login(c, { secret: A.password }, ctx);
   }
 
   async function whoAmI(c: ConnectionConfig, s: Session) {
-    return cv.request(c, s, { kind: 'rest', method: 'POST', path: '/WhoAmI' }, ctxFor(c));
+    return cv.request(c, s, { kind: 'rest', method: 'POST', path: '/WhoAmI' }, ctxFor(c, clock));
   }
 
   describe('validate', () => {
@@ -66,7 +67,7 @@ describe('Commvault adapter', () => {
     });
     it('login refuses a bad connection without contacting the server', async () => {
       const before = mock().env.stats.get('commvault.login');
-      const e = await authError(() => cv.login(conn({ commserver: 'no-star' }), { secret: A.password }, ctxFor(conn())));
+      const e = await authError(() => cv.login(conn({ commserver: 'no-star' }), { secret: A.password }, ctxFor(conn(), clock)));
       assert.equal(e.kind, 'config');
       assert.equal(mock().env.stats.get('commvault.login'), before);
     });
@@ -110,7 +111,7 @@ describe('Commvault adapter', () => {
 
     it('encodes the password as UTF-8 before base64', async () => {
       const secret = 'pässwörd-€';
-      const e = await authError(() => cv.login(conn(), { secret }, ctxFor(conn())));
+      const e = await authError(() => cv.login(conn(), { secret }, ctxFor(conn(), clock)));
       assert.equal(e.kind, 'credentials');
       assert.equal(rec().lastLoginBody?.password, b64(secret));
     });
@@ -137,12 +138,12 @@ describe('Commvault adapter', () => {
 
     it('domain user: logs in with its domain, fails without it', async () => {
       const d = A.domainUser;
-      const s = await cv.login(conn({ username: d.username, domain: d.domain }), { secret: d.password }, ctxFor(conn()));
+      const s = await cv.login(conn({ username: d.username, domain: d.domain }), { secret: d.password }, ctxFor(conn(), clock));
       assert.equal(rec().lastLoginBody?.domain, 'ACME');
       assert.equal(s.user?.name, 'jdoe');
       assert.equal(s.user?.detail?.domain, 'ACME');
 
-      const e = await authError(() => cv.login(conn({ username: d.username }), { secret: d.password }, ctxFor(conn())));
+      const e = await authError(() => cv.login(conn({ username: d.username }), { secret: d.password }, ctxFor(conn(), clock)));
       assert.equal(e.kind, 'credentials');
     });
 
@@ -158,7 +159,7 @@ describe('Commvault adapter', () => {
     });
 
     it('wrong password (JSON): credentials, with the errList message and code', async () => {
-      const e = await authError(() => cv.login(conn(), { secret: 'wrong-pass' }, ctxFor(conn())));
+      const e = await authError(() => cv.login(conn(), { secret: 'wrong-pass' }, ctxFor(conn(), clock)));
       assert.equal(e.kind, 'credentials');
       assert.equal(e.message, 'wrong username or password');
       assert.equal(e.details.serverMessage, 'Username or password is incorrect');
@@ -174,7 +175,7 @@ describe('Commvault adapter', () => {
         rec().echoPassword = true;
         const c = conn({ format });
         const secret = 'Hunter2-cv';
-        const e = await authError(() => cv.login(c, { secret }, ctxFor(c)));
+        const e = await authError(() => cv.login(c, { secret }, ctxFor(c, clock)));
         assert.equal(e.kind, 'credentials');
         assert.equal(e.details.serverMessage, 'Username or password is incorrect (password ‹redacted›, sent as ‹redacted›)');
         const sentence = describeError(e, c);
@@ -185,7 +186,7 @@ describe('Commvault adapter', () => {
 
     it('wrong password (XML): credentials, with the errList attributes', async () => {
       const c = conn({ format: 'xml' });
-      const e = await authError(() => cv.login(c, { secret: 'wrong-pass' }, ctxFor(c)));
+      const e = await authError(() => cv.login(c, { secret: 'wrong-pass' }, ctxFor(c, clock)));
       assert.equal(e.kind, 'credentials');
       assert.equal(e.details.serverMessage, 'Username or password is incorrect');
       assert.equal(e.details.code, 5);
@@ -193,7 +194,7 @@ describe('Commvault adapter', () => {
 
     it('the mock refuses a password sent as plain text (not base64) like a wrong one', async () => {
       const c = conn();
-      const res = await ctxFor(c).http.post(
+      const res = await ctxFor(c, clock).http.post(
         `${c.baseUrl}/Login`,
         JSON.stringify({ mode: 'WebConsole', domain: '', username: 'admin', password: A.password }),
         { headers: { 'Content-Type': 'application/json', Accept: 'application/json' } },
@@ -207,7 +208,7 @@ describe('Commvault adapter', () => {
     for (const format of ['json', 'xml'] as const) {
       it(`locked account (${format}): locked, with the remaining lock time and the server message`, async () => {
         const c = conn({ username: A.locked.username, format });
-        const e = await authError(() => cv.login(c, { secret: A.locked.password }, ctxFor(c)));
+        const e = await authError(() => cv.login(c, { secret: A.locked.password }, ctxFor(c, clock)));
         assert.equal(e.kind, 'locked');
         assert.equal(e.details.remainingLockSeconds, A.locked.remainingLockTime);
         assert.match(e.details.serverMessage ?? '', /locked/i);
@@ -251,8 +252,8 @@ describe('Commvault adapter', () => {
     it('never writes the password or the token to the trace', async () => {
       const lines: string[] = [];
       const c = conn();
-      const s = await cv.login(c, { secret: A.password }, { ...ctxFor(c), trace: (l) => lines.push(l) });
-      await cv.request(c, s, { kind: 'rest', method: 'POST', path: '/WhoAmI' }, { ...ctxFor(c), trace: (l) => lines.push(l) });
+      const s = await cv.login(c, { secret: A.password }, { ...ctxFor(c, clock), trace: (l) => lines.push(l) });
+      await cv.request(c, s, { kind: 'rest', method: 'POST', path: '/WhoAmI' }, { ...ctxFor(c, clock), trace: (l) => lines.push(l) });
       assert.ok(lines.length >= 2);
       const all = lines.join('\n');
       assert.ok(!all.includes(A.password));
@@ -281,10 +282,10 @@ describe('Commvault adapter', () => {
       assert.equal(r.response.status, 200);
       assert.equal((r.response.body as Record<string, unknown>).userName, 'admin');
 
-      const clients = await cv.request(c, s, { kind: 'rest', method: 'GET', path: 'Client' }, ctxFor(c));
+      const clients = await cv.request(c, s, { kind: 'rest', method: 'GET', path: 'Client' }, ctxFor(c, clock));
       const list = (clients.response.body as { clientProperties: unknown[] }).clientProperties;
       assert.ok(Array.isArray(list) && list.length > 0);
-      const groups = await cv.request(c, s, { kind: 'rest', method: 'get', path: '/V4/ServerGroup' }, ctxFor(c));
+      const groups = await cv.request(c, s, { kind: 'rest', method: 'get', path: '/V4/ServerGroup' }, ctxFor(c, clock));
       assert.equal(groups.response.status, 200);
     });
 
@@ -293,7 +294,7 @@ describe('Commvault adapter', () => {
       const s = await loginAdmin(c);
       assert.ok(cv.sampleRequests.length >= 3);
       for (const req of cv.sampleRequests) {
-        const r = await cv.request(c, s, req, ctxFor(c));
+        const r = await cv.request(c, s, req, ctxFor(c, clock));
         assert.equal(r.response.status, 200, JSON.stringify(req));
       }
     });
@@ -311,7 +312,7 @@ describe('Commvault adapter', () => {
     it('other statuses are returned, not thrown', async () => {
       const c = conn();
       const s = await loginAdmin(c);
-      const r = await cv.request(c, s, { kind: 'rest', method: 'GET', path: '/NoSuchThing' }, ctxFor(c));
+      const r = await cv.request(c, s, { kind: 'rest', method: 'GET', path: '/NoSuchThing' }, ctxFor(c, clock));
       assert.equal(r.response.status, 404);
       assert.equal(r.session.lastUsedAt, s.lastUsedAt, 'a failed call does not move the idle window');
       mock().setFault('commvault', { fault: { kind: 'status500' }, times: 1 });
@@ -323,15 +324,15 @@ describe('Commvault adapter', () => {
     it('refuses JSON-RPC requests and absolute URLs (the Authtoken stays on this server)', async () => {
       const c = conn();
       const s = await loginAdmin(c);
-      assert.equal((await authError(() => cv.request(c, s, { kind: 'rpc', method: 'Login' }, ctxFor(c)))).kind, 'config');
-      const e = await authError(() => cv.request(c, s, { kind: 'rest', method: 'GET', path: 'http://127.0.0.1:1/x' }, ctxFor(c)));
+      assert.equal((await authError(() => cv.request(c, s, { kind: 'rpc', method: 'Login' }, ctxFor(c, clock)))).kind, 'config');
+      const e = await authError(() => cv.request(c, s, { kind: 'rest', method: 'GET', path: 'http://127.0.0.1:1/x' }, ctxFor(c, clock)));
       assert.equal(e.kind, 'config');
     });
 
     it('sends a JSON body as JSON and an XML body as XML, per format', async () => {
       const cx = conn({ format: 'xml' });
       const sx = await loginAdmin(cx);
-      const r = await cv.request(cx, sx, { kind: 'rest', method: 'POST', path: '/WhoAmI', body: { App_WhoAmIReq: { level: 1 } } }, ctxFor(cx));
+      const r = await cv.request(cx, sx, { kind: 'rest', method: 'POST', path: '/WhoAmI', body: { App_WhoAmIReq: { level: 1 } } }, ctxFor(cx, clock));
       assert.equal(r.response.status, 200);
       assert.match(r.response.contentType, /xml/);
       assert.equal(rec().lastCall?.body, '<App_WhoAmIReq level="1"/>');
@@ -341,12 +342,12 @@ describe('Commvault adapter', () => {
 
       const cj = conn();
       const sj = await loginAdmin(cj);
-      await cv.request(cj, sj, { kind: 'rest', method: 'POST', path: '/WhoAmI', body: { level: 1 } }, ctxFor(cj));
+      await cv.request(cj, sj, { kind: 'rest', method: 'POST', path: '/WhoAmI', body: { level: 1 } }, ctxFor(cj, clock));
       assert.equal(rec().lastCall?.body, '{"level":1}');
       assert.match(rec().lastCall?.contentType ?? '', /^application\/json/);
 
       // A GET has no body and no Content-Type; caller headers may replace Accept but never the Authtoken.
-      await cv.request(cj, sj, { kind: 'rest', method: 'GET', path: '/CommServ', headers: { accept: 'application/xml', Authtoken: 'x' } }, ctxFor(cj));
+      await cv.request(cj, sj, { kind: 'rest', method: 'GET', path: '/CommServ', headers: { accept: 'application/xml', Authtoken: 'x' } }, ctxFor(cj, clock));
       assert.equal(rec().lastCall?.contentType, '');
       assert.equal(rec().lastCall?.accept, 'application/xml');
       assert.equal(rec().lastAuthtoken, sj.token);
@@ -358,8 +359,8 @@ describe('Commvault adapter', () => {
       const c = conn({ lifetimeSeconds: 2 });
       const s = await loginAdmin(c);
       assert.equal(s.slidingWindowMs, 2000);
-      await sleep(2300);
-      assert.ok(s.expiresAt !== null && s.expiresAt <= Date.now(), 'the client also thinks it expired');
+      clock.advance(2000);
+      assert.ok(s.expiresAt !== null && s.expiresAt <= clock(), 'the client also thinks it expired');
       const e = await authError(() => whoAmI(c, s));
       assert.equal(e.kind, 'expired');
     });
@@ -367,17 +368,20 @@ describe('Commvault adapter', () => {
     it('calls less than 2 s apart keep it alive beyond 2 s, and each call moves the expiry', async () => {
       const c = conn({ lifetimeSeconds: 2 });
       let s = await loginAdmin(c);
-      const start = Date.now();
+      // Four calls 1.9 s apart: 7.6 s in all, alive throughout.
       for (let i = 0; i < 4; i++) {
-        await sleep(900);
+        clock.advance(1900);
         const before = s.expiresAt ?? 0;
         const r = await whoAmI(c, s);
         assert.equal(r.response.status, 200, `call ${i}`);
         assert.ok((r.session.expiresAt ?? 0) > before, 'expiry moved');
-        assert.equal(r.session.lastUsedAt, (r.session.expiresAt ?? 0) - 2000);
+        assert.equal(r.session.lastUsedAt, clock());
+        assert.equal(r.session.expiresAt, clock() + 2000);
         s = r.session;
       }
-      assert.ok(Date.now() - start > 3000);
+      // It was the calls that kept it alive: 2 s without one and it is gone.
+      clock.advance(2000);
+      assert.equal((await authError(() => whoAmI(c, s))).kind, 'expired');
     });
   });
 
@@ -387,7 +391,7 @@ describe('Commvault adapter', () => {
       const s = await loginAdmin(c);
       const before = mock().env.stats.get('commvault.renew');
       assert.ok(cv.refresh);
-      const r = await cv.refresh(c, s, ctxFor(c));
+      const r = await cv.refresh(c, s, ctxFor(c, clock));
       assert.equal(mock().env.stats.get('commvault.renew'), before + 1);
       assert.deepEqual(rec().lastRenewBody, { sessionId: s.token, deviceId: s.vendorState.deviceId });
 
@@ -409,8 +413,8 @@ describe('Commvault adapter', () => {
     it('renewing a dead token: expired (HTTP 401)', async () => {
       const c = conn();
       const s = await loginAdmin(c);
-      const r = await cv.refresh!(c, s, ctxFor(c));
-      const e = await authError(() => cv.refresh!(c, s, ctxFor(c)));
+      const r = await cv.refresh!(c, s, ctxFor(c, clock));
+      const e = await authError(() => cv.refresh!(c, s, ctxFor(c, clock)));
       assert.equal(e.kind, 'expired');
       assert.equal(e.details.status, 401);
       assert.equal((await whoAmI(c, r)).response.status, 200, 'the failed renewal did not hurt the current token');
@@ -419,11 +423,11 @@ describe('Commvault adapter', () => {
     it('renewing with another device id than the login one: expired, with the server message', async () => {
       const c = conn({ deviceId: 'laptop-42' });
       const s = await loginAdmin(c);
-      const e = await authError(() => cv.refresh!(c, { ...s, vendorState: { ...s.vendorState, deviceId: 'other' } }, ctxFor(c)));
+      const e = await authError(() => cv.refresh!(c, { ...s, vendorState: { ...s.vendorState, deviceId: 'other' } }, ctxFor(c, clock)));
       assert.equal(e.kind, 'expired');
       assert.equal(e.details.status, 200);
       assert.match(e.details.serverMessage ?? '', /device/i);
-      const ok = await cv.refresh!(c, s, ctxFor(c));
+      const ok = await cv.refresh!(c, s, ctxFor(c, clock));
       assert.equal(rec().lastRenewBody?.deviceId, 'laptop-42');
       assert.equal((await whoAmI(c, ok)).response.status, 200);
     });
@@ -432,9 +436,9 @@ describe('Commvault adapter', () => {
       const c = conn();
       const s = await loginAdmin(c);
       mock().setFault('commvault', { fault: { kind: 'status500' }, times: 1 });
-      assert.equal((await authError(() => cv.refresh!(c, s, ctxFor(c)))).kind, 'server');
+      assert.equal((await authError(() => cv.refresh!(c, s, ctxFor(c, clock)))).kind, 'server');
       mock().setFault('commvault', { fault: { kind: 'notJson' }, times: 1 });
-      assert.equal((await authError(() => cv.refresh!(c, s, ctxFor(c)))).kind, 'protocol');
+      assert.equal((await authError(() => cv.refresh!(c, s, ctxFor(c, clock)))).kind, 'protocol');
     });
   });
 
@@ -444,16 +448,16 @@ describe('Commvault adapter', () => {
       const s = await loginAdmin(c);
       const before = mock().env.stats.get('commvault.logout');
       assert.ok(cv.logout);
-      await cv.logout(c, s, ctxFor(c));
+      await cv.logout(c, s, ctxFor(c, clock));
       assert.equal(rec().lastAuthtoken, s.token);
       assert.equal((await authError(() => whoAmI(c, s))).kind, 'expired');
-      await cv.logout(c, s, ctxFor(c));
+      await cv.logout(c, s, ctxFor(c, clock));
       assert.equal(mock().env.stats.get('commvault.logout'), before + 2);
 
       // What the server said both times (plain text).
       const s2 = await loginAdmin(c);
       const post = (token: string) =>
-        ctxFor(c).http.post(`${c.baseUrl}/Logout`, undefined, { headers: { Authtoken: token } }).then((r) => String(r.data));
+        ctxFor(c, clock).http.post(`${c.baseUrl}/Logout`, undefined, { headers: { Authtoken: token } }).then((r) => String(r.data));
       assert.equal(await post(s2.token), 'User logged out');
       assert.equal(await post(s2.token), 'Invalid authorization token provided.');
     });
@@ -462,7 +466,7 @@ describe('Commvault adapter', () => {
       const c = conn();
       const s = await loginAdmin(c);
       mock().setFault('commvault', { fault: { kind: 'status500' }, times: 1 });
-      assert.equal((await authError(() => cv.logout!(c, s, ctxFor(c)))).kind, 'server');
+      assert.equal((await authError(() => cv.logout!(c, s, ctxFor(c, clock)))).kind, 'server');
     });
   });
 

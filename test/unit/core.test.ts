@@ -423,7 +423,7 @@ describe('mock vendor servers run on their own', () => {
         assert.ok(line, `a line for ${vendor}: ${out}`);
         assert.ok(line.includes(url) && line.includes(account), line);
       }
-      // Standalone, datarhei answers GET /api exactly as the transcript (Auth0 off).
+      // Standalone, datarhei answers GET /api byte for byte as the real server did (Auth0 off).
       const about = await new Promise<string>((resolve, reject) => {
         http.get(`http://127.0.0.1:${base}/datarhei/api`, { agent: false }, (res) => {
           let b = '';

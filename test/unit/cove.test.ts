@@ -6,13 +6,14 @@ import type { ConnectionConfig, Session } from '../../src/core/types';
 import { coveAdapter } from '../../src/vendors/cove';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import type { CoveReceived } from '../mock-vendors/cove';
-import { sleep } from '../mock-vendors/util';
-import { ctxFor, useMockVendors, rejects } from './helpers';
+import { ctxFor, rejects, testClock, useMockVendors } from './helpers';
 
 const VISA_SEC = 1;
 
 describe('N-able Cove adapter', () => {
-  const mock = useMockVendors({ lifetimes: { coveVisaSec: VISA_SEC } });
+  // The server and the client share a clock that moves only when a test moves it.
+  const clock = testClock();
+  const mock = useMockVendors({ lifetimes: { coveVisaSec: VISA_SEC }, clock });
 
   afterEach(async () => {
     await axios.post(`${mock().url}/cove/__mock/options`, {});
@@ -29,7 +30,7 @@ describe('N-able Cove adapter', () => {
   });
 
   const login = (c: ConnectionConfig = conn(), secret: string = ACCOUNTS.cove.password): Promise<Session> =>
-    coveAdapter.login(c, { secret }, ctxFor(c));
+    coveAdapter.login(c, { secret }, ctxFor(c, clock));
 
   /** What the mock server was sent, newest last. */
   const received = async (): Promise<CoveReceived[]> => (await axios.get<CoveReceived[]>(`${mock().url}/cove/__mock/received`)).data;
@@ -43,7 +44,7 @@ describe('N-able Cove adapter', () => {
   describe('login', () => {
     it('reads the top-level visa and the user record, records Login in the history, and slides 15 min', async () => {
       const before = mock().env.stats.get('cove.Login');
-      const t0 = Date.now();
+      const t0 = clock();
       const s = await login();
       assert.equal(mock().env.stats.get('cove.Login'), before + 1);
       assert.equal(s.vendor, 'cove');
@@ -64,17 +65,16 @@ describe('N-able Cove adapter', () => {
       assert.equal(s.history[0].replaced, null);
       assert.equal(s.expiresBecause, 'sliding-idle');
       assert.equal(s.slidingWindowMs, 900_000);
-      assert.ok(s.expiresAt !== null && Math.abs(s.expiresAt - (t0 + 900_000)) < 5000, 'expiry ≈ now + 15 min');
+      assert.equal(s.expiresAt, t0 + 900_000, 'expiry: now + 15 min');
       const sent = await lastReceived();
       assert.equal(sent.method, 'Login');
       assert.equal(sent.id, '1', 'request ids are strings');
     });
 
     it('honours lifetimeSeconds as the visa window', async () => {
-      const t0 = Date.now();
       const s = await login(conn({ lifetimeSeconds: 120 }));
       assert.equal(s.slidingWindowMs, 120_000);
-      assert.ok(s.expiresAt !== null && Math.abs(s.expiresAt - (t0 + 120_000)) < 5000);
+      assert.equal(s.expiresAt, clock() + 120_000);
     });
 
     it('logs in an API user with its token as the password', async () => {
@@ -135,7 +135,7 @@ describe('N-able Cove adapter', () => {
       const callsBefore = mock().env.stats.get('cove.call');
       const partnersBefore = mock().env.stats.get('cove.EnumeratePartners');
 
-      const r1 = await coveAdapter.request(conn(), s0, { kind: 'rpc', method: 'EnumeratePartners', params: { parentPartnerId: 33491 } }, ctxFor(conn()));
+      const r1 = await coveAdapter.request(conn(), s0, { kind: 'rpc', method: 'EnumeratePartners', params: { parentPartnerId: 33491 } }, ctxFor(conn(), clock));
       let sent = await lastReceived();
       assert.equal(sent.method, 'EnumeratePartners');
       assert.equal(sent.visa, s0.token, 'the first call carries the Login visa');
@@ -154,7 +154,7 @@ describe('N-able Cove adapter', () => {
       );
       assert.ok(s1.expiresAt !== null && s0.expiresAt !== null && s1.expiresAt >= s0.expiresAt, 'the expiry slides');
 
-      const r2 = await coveAdapter.request(conn(), s1, { kind: 'rpc', method: 'GetPartnerInfo', params: { name: ACCOUNTS.cove.partner } }, ctxFor(conn()));
+      const r2 = await coveAdapter.request(conn(), s1, { kind: 'rpc', method: 'GetPartnerInfo', params: { name: ACCOUNTS.cove.partner } }, ctxFor(conn(), clock));
       sent = await lastReceived();
       assert.equal(sent.visa, s1.token, 'the newest visa is the one sent next');
       assert.equal(sent.id, '3');
@@ -172,9 +172,9 @@ describe('N-able Cove adapter', () => {
 
     it('still accepts an older visa of the chain while it is valid', async () => {
       const s0 = await login();
-      const r1 = await coveAdapter.request(conn(), s0, { kind: 'rpc', method: 'EnumerateColumns' }, ctxFor(conn()));
+      const r1 = await coveAdapter.request(conn(), s0, { kind: 'rpc', method: 'EnumerateColumns' }, ctxFor(conn(), clock));
       // Call again with the Login visa, now superseded but not expired.
-      const r2 = await coveAdapter.request(conn(), s0, { kind: 'rpc', method: 'EnumerateAccountStatistics', params: { query: {} } }, ctxFor(conn()));
+      const r2 = await coveAdapter.request(conn(), s0, { kind: 'rpc', method: 'EnumerateAccountStatistics', params: { query: {} } }, ctxFor(conn(), clock));
       assert.equal((await lastReceived()).visa, s0.token);
       assert.equal(r2.response.status, 200);
       assert.notEqual(r2.session.token, r1.session.token);
@@ -184,8 +184,11 @@ describe('N-able Cove adapter', () => {
 
     it('reports an expired visa as expired (1701)', async () => {
       const s = await login();
-      await sleep(VISA_SEC * 1000 + 150);
-      const e = await rejects(coveAdapter.request(conn(), s, { kind: 'rpc', method: 'EnumeratePartners' }, ctxFor(conn())));
+      // Just inside the visa's lifetime the server still takes it; just past it, it answers 1701.
+      clock.advance(VISA_SEC * 1000 - 1);
+      assert.equal((await coveAdapter.request(conn(), s, { kind: 'rpc', method: 'EnumerateColumns' }, ctxFor(conn(), clock))).response.status, 200);
+      clock.advance(1);
+      const e = await rejects(coveAdapter.request(conn(), s, { kind: 'rpc', method: 'EnumeratePartners' }, ctxFor(conn(), clock)));
       assert.equal(e.kind, 'expired');
       assert.equal(e.details.code, 1701);
       assert.equal(e.details.serverMessage, 'Visa is inconsistent/corrupted');
@@ -194,7 +197,7 @@ describe('N-able Cove adapter', () => {
     it('reports a garbage visa as expired (1701)', async () => {
       const s = await login();
       const bad: Session = { ...s, token: 'not-a-visa', attach: { kind: 'jsonrpc', name: 'visa', value: 'not-a-visa' } };
-      const e = await rejects(coveAdapter.request(conn(), bad, { kind: 'rpc', method: 'EnumeratePartners' }, ctxFor(conn())));
+      const e = await rejects(coveAdapter.request(conn(), bad, { kind: 'rpc', method: 'EnumeratePartners' }, ctxFor(conn(), clock)));
       assert.equal(e.kind, 'expired');
       assert.equal(e.details.code, 1701);
       assert.equal((await lastReceived()).visa, 'not-a-visa');
@@ -203,32 +206,32 @@ describe('N-able Cove adapter', () => {
     it('reports a call the role may not make as forbidden (13501)', async () => {
       const c = conn({ username: ACCOUNTS.cove.viewer.username });
       const s = await login(c, ACCOUNTS.cove.viewer.password);
-      const e = await rejects(coveAdapter.request(c, s, { kind: 'rpc', method: 'EnumerateUsers', params: { partnerIds: [33491] } }, ctxFor(c)));
+      const e = await rejects(coveAdapter.request(c, s, { kind: 'rpc', method: 'EnumerateUsers', params: { partnerIds: [33491] } }, ctxFor(c, clock)));
       assert.equal(e.kind, 'forbidden');
       assert.equal(e.details.code, 13501);
       assert.equal(e.details.serverMessage, 'Operation failed because of security reasons');
       // The same call is allowed for the admin.
       const admin = await login();
-      const r = await coveAdapter.request(conn(), admin, { kind: 'rpc', method: 'EnumerateUsers', params: { partnerIds: [33491] } }, ctxFor(conn()));
+      const r = await coveAdapter.request(conn(), admin, { kind: 'rpc', method: 'EnumerateUsers', params: { partnerIds: [33491] } }, ctxFor(conn(), clock));
       assert.equal((r.response.body as { result: { result: unknown[] } }).result.result.length, 3);
     });
 
     it('returns other JSON-RPC errors as the response and keeps the visa', async () => {
       const s = await login();
-      const r = await coveAdapter.request(conn(), s, { kind: 'rpc', method: 'NoSuchMethod' }, ctxFor(conn()));
+      const r = await coveAdapter.request(conn(), s, { kind: 'rpc', method: 'NoSuchMethod' }, ctxFor(conn(), clock));
       assert.equal(r.response.status, 200);
       assert.equal((r.response.body as { error: { code: number } }).error.code, -32601);
       assert.equal(r.session.token, s.token, 'no new visa came');
       assert.equal(r.session.history.length, 1);
       assert.equal(r.session.expiresAt, s.expiresAt, 'nothing slides without a new visa');
       // The id counter still moves on.
-      await coveAdapter.request(conn(), r.session, { kind: 'rpc', method: 'EnumerateColumns' }, ctxFor(conn()));
+      await coveAdapter.request(conn(), r.session, { kind: 'rpc', method: 'EnumerateColumns' }, ctxFor(conn(), clock));
       assert.equal((await lastReceived()).id, '3');
     });
 
     it('refuses a REST request: Cove is JSON-RPC', async () => {
       const s = await login();
-      const e = await rejects(coveAdapter.request(conn(), s, { kind: 'rest', method: 'GET', path: '/partners' }, ctxFor(conn())));
+      const e = await rejects(coveAdapter.request(conn(), s, { kind: 'rest', method: 'GET', path: '/partners' }, ctxFor(conn(), clock)));
       assert.equal(e.kind, 'config');
       assert.match(e.message, /JSON-RPC/);
     });
@@ -288,7 +291,7 @@ describe('N-able Cove adapter', () => {
     it('maps a fault on a call the same way', async () => {
       const s = await login();
       mock().setFault('cove', { fault: { kind: 'status500' }, times: 1 });
-      const e = await rejects(coveAdapter.request(conn(), s, { kind: 'rpc', method: 'EnumerateColumns' }, ctxFor(conn())));
+      const e = await rejects(coveAdapter.request(conn(), s, { kind: 'rpc', method: 'EnumerateColumns' }, ctxFor(conn(), clock)));
       assert.equal(e.kind, 'server');
     });
 

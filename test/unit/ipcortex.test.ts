@@ -7,13 +7,14 @@ import type { ConnectionConfig, Session } from '../../src/core/types';
 import { ipcortexAdapter } from '../../src/vendors/ipcortex';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import type { IpcortexMockOptions } from '../mock-vendors/ipcortex';
-import { sleep } from '../mock-vendors/util';
-import { ctxFor, useMockVendors, rejects } from './helpers';
+import { ctxFor, rejects, testClock, useMockVendors } from './helpers';
 
 const IDLE_SEC = 1;
 
 describe('IPCortex adapter', () => {
-  const mock = useMockVendors({ lifetimes: { ipcortexIdleSec: IDLE_SEC } });
+  // The server and the client share a clock that moves only when a test moves it.
+  const clock = testClock();
+  const mock = useMockVendors({ lifetimes: { ipcortexIdleSec: IDLE_SEC }, clock });
 
   const setOptions = async (o: Partial<IpcortexMockOptions>): Promise<void> => {
     await axios.post(`${mock().url}/ipcortex/__mock/options`, o);
@@ -33,9 +34,9 @@ describe('IPCortex adapter', () => {
   const keyConn = (apiKeyIn?: 'body' | 'header'): ConnectionConfig => conn({ auth: 'apiKey', username: undefined, apiKeyIn });
 
   const login = (c: ConnectionConfig = conn(), secret: string = ACCOUNTS.ipcortex.password): Promise<Session> =>
-    ipcortexAdapter.login(c, { secret }, ctxFor(c));
+    ipcortexAdapter.login(c, { secret }, ctxFor(c, clock));
   const list = (s: Session, c: ConnectionConfig = conn(), path = '/rest/user/list', body: unknown = {}) =>
-    ipcortexAdapter.request(c, s, { kind: 'rest', method: 'POST', path, body }, ctxFor(c));
+    ipcortexAdapter.request(c, s, { kind: 'rest', method: 'POST', path, body }, ctxFor(c, clock));
   const lastAuth = async (): Promise<{ via: string[]; ok: boolean }> =>
     (await axios.get<{ via: string[]; ok: boolean }>(`${mock().url}/ipcortex/__mock/last-auth`)).data;
 
@@ -119,14 +120,14 @@ describe('IPCortex adapter', () => {
 
     it('slides a user-set idle window on each successful call', async () => {
       const c = conn({ lifetimeSeconds: 300 });
-      const t0 = Date.now();
       const s = await login(c);
       assert.equal(s.expiresBecause, 'sliding-idle');
-      assert.ok(s.expiresAt !== null && Math.abs(s.expiresAt - (t0 + 300_000)) < 5000);
-      await sleep(20);
+      assert.equal(s.expiresAt, clock() + 300_000);
+      clock.advance(20);
       const r = await list(s, c);
       assert.ok(r.session.lastUsedAt > s.lastUsedAt);
-      assert.equal(r.session.expiresAt, r.session.lastUsedAt + 300_000);
+      assert.equal(r.session.lastUsedAt, clock());
+      assert.equal(r.session.expiresAt, clock() + 300_000);
     });
 
     for (const [shape, serverMessage] of [
@@ -168,18 +169,21 @@ describe('IPCortex adapter', () => {
       await list(s);
       const before = mock().env.stats.get('ipcortex.logout');
       assert.ok(ipcortexAdapter.logout);
-      await ipcortexAdapter.logout(conn(), s, ctxFor(conn()));
+      await ipcortexAdapter.logout(conn(), s, ctxFor(conn(), clock));
       assert.equal(mock().env.stats.get('ipcortex.logout'), before + 1);
       const e = await rejects(list(s));
       assert.equal(e.kind, 'expired');
       assert.equal(e.details.serverMessage, 'Not authenticated');
       // Logging out again is harmless: the session is already gone.
-      await ipcortexAdapter.logout(conn(), s, ctxFor(conn()));
+      await ipcortexAdapter.logout(conn(), s, ctxFor(conn(), clock));
     });
 
     it('reports an idled-out session as expired', async () => {
       const s = await login();
-      await sleep(IDLE_SEC * 1000 + 150);
+      // Used just inside the idle window the session lives on; left alone for the whole window, it is gone.
+      clock.advance(IDLE_SEC * 1000 - 1);
+      assert.equal(((await list(s)).response.body as { result: string }).result, 'success');
+      clock.advance(IDLE_SEC * 1000);
       const e = await rejects(list(s));
       assert.equal(e.kind, 'expired');
       assert.match(e.message, /session/);
@@ -203,7 +207,7 @@ describe('IPCortex adapter', () => {
 
     it('refuses a JSON-RPC request: IPCortex is REST', async () => {
       const s = await login();
-      const e = await rejects(ipcortexAdapter.request(conn(), s, { kind: 'rpc', method: 'Login' }, ctxFor(conn())));
+      const e = await rejects(ipcortexAdapter.request(conn(), s, { kind: 'rpc', method: 'Login' }, ctxFor(conn(), clock)));
       assert.equal(e.kind, 'config');
     });
   });
@@ -224,7 +228,7 @@ describe('IPCortex adapter', () => {
       assert.deepEqual(await lastAuth(), { via: ['header'], ok: true });
       // Nothing to end on the server for a key.
       const logouts = mock().env.stats.get('ipcortex.logout');
-      await ipcortexAdapter.logout?.(c, s, ctxFor(c));
+      await ipcortexAdapter.logout?.(c, s, ctxFor(c, clock));
       assert.equal(mock().env.stats.get('ipcortex.logout'), logouts);
     });
 

@@ -13,9 +13,7 @@ import { setCode42Options, totpOf } from '../mock-vendors/code42';
 import { commvaultRecord } from '../mock-vendors/commvault';
 import type { CoveReceived } from '../mock-vendors/cove';
 import type { Lifetimes } from '../mock-vendors/types';
-import { sleep } from '../mock-vendors/util';
-import { RENEWAL_LIFETIMES as LIFETIMES, rejects, useMockVendors } from './helpers';
-
+import { RENEWAL_LIFETIMES as LIFETIMES, rejects, testClock, useMockVendors } from './helpers';
 
 const WHOAMI: ExploreRequest = { kind: 'rest', method: 'POST', path: '/WhoAmI' };
 const PARTNERS: ExploreRequest = { kind: 'rpc', method: 'EnumeratePartners', params: { parentPartnerId: 0 } };
@@ -23,7 +21,9 @@ const USER_MY: ExploreRequest = { kind: 'rest', method: 'GET', path: '/api/User/
 const PROCESS: ExploreRequest = { kind: 'rest', method: 'GET', path: '/api/v3/process' };
 
 describe('session manager: retry limit and refresh lead', () => {
-  const mock = useMockVendors({ lifetimes: LIFETIMES });
+  // The servers and the managers share a clock that only moves when a test moves it.
+  const clock = testClock();
+  const mock = useMockVendors({ lifetimes: LIFETIMES, clock });
   const stat = (name: string) => mock().env.stats.get(name);
   const secrets = new Map<string, string>([
     ['cv', ACCOUNTS.commvault.password],
@@ -32,7 +32,7 @@ describe('session manager: retry limit and refresh lead', () => {
     ['dr', ACCOUNTS.datarhei.password],
   ]);
   const manager = (askTotp?: (c: ConnectionConfig, attempt: number) => Promise<string | undefined>) =>
-    new SessionManager({ adapters: ADAPTERS, getSecret: async (c) => secrets.get(c.id), ...(askTotp ? { askTotp } : {}) });
+    new SessionManager({ adapters: ADAPTERS, clock, getSecret: async (c) => secrets.get(c.id), ...(askTotp ? { askTotp } : {}) });
 
   const commvault = (): ConnectionConfig => ({ id: 'cv', vendor: 'commvault', baseUrl: mock().baseUrl('commvault'), username: ACCOUNTS.commvault.username });
   const cove = (): ConnectionConfig => ({ id: 'cove', vendor: 'cove', baseUrl: mock().baseUrl('cove'), partner: ACCOUNTS.cove.partner, username: ACCOUNTS.cove.username });
@@ -101,7 +101,7 @@ describe('session manager: retry limit and refresh lead', () => {
       let asked = 0;
       const m = manager(async () => {
         asked++;
-        return totp.generate();
+        return totp.generate({ timestamp: clock() });
       });
       const conn = code42Mfa();
       // Tokens without `exp`: the client assumes 30 minutes while the server's token lifetime becomes zero.
@@ -134,14 +134,13 @@ describe('session manager: retry limit and refresh lead', () => {
   });
 
   describe('the refresh lead is capped at half the token lifetime', () => {
-    /** Waits until just after a whole second: JWT times are whole seconds, so the lifetime left is then ~2 s. */
-    const atStartOfSecond = () => sleep(1000 - (Date.now() % 1000) + 30);
-
     it('datarhei, 2 s access token, default 30 s lead: a request soon after login uses the token as is', async () => {
       const m = manager();
       const conn = datarhei(); // refreshLeadSeconds unset: 30 s, capped at 1 s
-      await atStartOfSecond();
+      clock.toNextSecond(); // JWT times are whole seconds: a token issued now has its whole 2 s
       const s = await m.login(conn);
+      assert.equal(s.expiresAt, clock() + 2000);
+      clock.advance(900); // 1.1 s left: outside the capped 1 s lead (an uncapped 30 s lead would refresh here)
       const [logins, refreshes, calls] = [stat('datarhei.login'), stat('datarhei.refresh'), stat('datarhei.call')];
       const { response, session } = await m.request(conn, PROCESS);
       assert.equal(response.status, 200);
@@ -154,10 +153,10 @@ describe('session manager: retry limit and refresh lead', () => {
     it('datarhei, 2 s access token, default 30 s lead: a request inside the last second refreshes first (one refresh, no login)', async () => {
       const m = manager();
       const conn = datarhei();
-      await atStartOfSecond();
+      clock.toNextSecond();
       const s = await m.login(conn);
       assert.ok(s.expiresAt !== null);
-      await sleep(s.expiresAt - Date.now() - 600); // 600 ms left: inside the 1 s lead, still valid on the server
+      clock.advance(s.expiresAt - clock() - 600); // 600 ms left: inside the 1 s lead, still valid on the server
       const [logins, refreshes, calls] = [stat('datarhei.login'), stat('datarhei.refresh'), stat('datarhei.call')];
       const { response, session } = await m.request(conn, PROCESS);
       assert.equal(response.status, 200);

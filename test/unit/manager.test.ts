@@ -1,5 +1,6 @@
 // The renewal policy of the session manager, per vendor, against the loopback vendor servers with lifetimes of
-// a second or two: transparent renewal after expiry and after a rejection the client did not see coming,
+// a second or two, on a test clock shared by the servers and the manager (moving it past a lifetime is how a
+// token expires here; nothing waits in real time): transparent renewal after expiry and after a rejection the client did not see coming,
 // single-flight under concurrency, the Cove visa chain, refresh-token fallback, recovery from a wrong stored
 // password, a failed renewal keeping a still-valid session, and non-interactive renewals.
 import * as assert from 'node:assert/strict';
@@ -12,15 +13,16 @@ import type { ConnectionConfig, ExploreRequest } from '../../src/core/types';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { setCode42Options, totpOf } from '../mock-vendors/code42';
 import { commvaultRecord } from '../mock-vendors/commvault';
+import { datarheiReceived } from '../mock-vendors/datarhei';
 import type { CoveReceived } from '../mock-vendors/cove';
-import { sleep } from '../mock-vendors/util';
-import { RENEWAL_LIFETIMES as LIFETIMES, useMockVendors, rejects } from './helpers';
+import { RENEWAL_LIFETIMES as LIFETIMES, rejects, testClock, useMockVendors } from './helpers';
 
 describe('session manager: renewal policy per vendor', () => {
-  const mock = useMockVendors({ lifetimes: LIFETIMES });
+  const clock = testClock();
+  const mock = useMockVendors({ lifetimes: LIFETIMES, clock });
   const secrets = new Map<string, string>();
   const manager = (askTotp?: (c: ConnectionConfig, attempt: number) => Promise<string | undefined>) =>
-    new SessionManager({ adapters: ADAPTERS, getSecret: async (c) => secrets.get(c.id), ...(askTotp ? { askTotp } : {}) });
+    new SessionManager({ adapters: ADAPTERS, clock, getSecret: async (c) => secrets.get(c.id), ...(askTotp ? { askTotp } : {}) });
   const stat = (name: string) => mock().env.stats.get(name);
 
   const datarhei = (): ConnectionConfig => ({ id: 'dr', vendor: 'datarhei', baseUrl: mock().baseUrl('datarhei'), username: ACCOUNTS.datarhei.username, refreshLeadSeconds: 0 });
@@ -61,7 +63,7 @@ describe('session manager: renewal policy per vendor', () => {
       const conn = datarhei();
       await m.login(conn);
       const [logins, refreshes] = [stat('datarhei.login'), stat('datarhei.refresh')];
-      await sleep(2100);
+      clock.advance(2100);
       const { response, session } = await m.request(conn, PROCESS);
       assert.equal(response.status, 200);
       assert.deepEqual(response.body, []);
@@ -75,7 +77,7 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = datarhei();
       await m.login(conn);
-      await sleep(2100);
+      clock.advance(2100);
       const [logins, refreshes, calls] = [stat('datarhei.login'), stat('datarhei.refresh'), stat('datarhei.call')];
       const results = await Promise.all(Array.from({ length: 20 }, () => m.request(conn, PROCESS)));
       assert.ok(results.every((r) => r.response.status === 200));
@@ -89,8 +91,8 @@ describe('session manager: renewal policy per vendor', () => {
       const conn = datarhei();
       const s = await m.login(conn);
       // The client's idea of the expiry is a minute off (clock skew); the server's 2 s are what count.
-      m.set({ ...s, expiresAt: Date.now() + 60_000 });
-      await sleep(2100);
+      m.set({ ...s, expiresAt: clock() + 60_000 });
+      clock.advance(2100);
       assert.equal(m.needsRenewal(conn, m.get(conn.id) ?? s), false, 'the client sees no reason to renew');
       const [logins, refreshes, calls] = [stat('datarhei.login'), stat('datarhei.refresh'), stat('datarhei.call')];
       const { response, session } = await m.request(conn, PROCESS);
@@ -107,12 +109,18 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = datarhei();
       await m.login(conn);
-      await sleep(4100);
+      clock.advance(4100);
       const [logins, refreshes] = [stat('datarhei.login'), stat('datarhei.refresh')];
       const { response, session } = await m.request(conn, PROCESS);
       assert.equal(response.status, 200);
       assert.equal(stat('datarhei.login'), logins + 1);
       assert.equal(stat('datarhei.refresh'), refreshes);
+      // The server saw the first login, then straight away the second and the call: the client knew that the refresh
+      // token had expired and sent neither it nor the expired access token.
+      assert.deepEqual(
+        datarheiReceived(mock().env).slice(-3).map((r) => `${r.method} ${r.path}`),
+        ['POST /api/login', 'POST /api/login', 'GET /api/v3/process'],
+      );
       assert.equal(session.history.at(-1)?.event, 'relogin');
     });
 
@@ -121,7 +129,7 @@ describe('session manager: renewal policy per vendor', () => {
       const conn = datarhei();
       const s = await m.login(conn);
       // A refresh token the server does not accept (wrong kind: the access token), still "valid" locally.
-      m.set({ ...s, refreshToken: s.token, refreshExpiresAt: null, expiresAt: Date.now() - 1 });
+      m.set({ ...s, refreshToken: s.token, refreshExpiresAt: null, expiresAt: clock() - 1 });
       const logins = stat('datarhei.login');
       const { response } = await m.request(conn, PROCESS);
       assert.equal(response.status, 200);
@@ -133,7 +141,7 @@ describe('session manager: renewal policy per vendor', () => {
       const conn = datarhei();
       await m.login(conn);
       secrets.set('dr', 'not-the-password');
-      await sleep(4100);
+      clock.advance(4100);
       const err = await rejects(m.request(conn, PROCESS));
       assert.equal(err.kind, 'credentials');
       const sentence = describeError(err, conn);
@@ -162,7 +170,7 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = cove();
       await m.login(conn);
-      await sleep(1100);
+      clock.advance(1100);
       const logins = stat('cove.Login');
       const { response, session } = await m.request(conn, PARTNERS);
       assert.equal(response.status, 200);
@@ -180,7 +188,7 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = cove({ lifetimeSeconds: 1 });
       await m.login(conn);
-      await sleep(1100);
+      clock.advance(1100);
       const [logins, calls] = [stat('cove.Login'), stat('cove.call')];
       await m.request(conn, PARTNERS);
       assert.equal(stat('cove.Login'), logins + 1);
@@ -208,7 +216,7 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = cove();
       const s = await m.login(conn);
-      await sleep(1100);
+      clock.advance(1100);
       const [logins, calls] = [stat('cove.Login'), stat('cove.call')];
       const results = await Promise.all(Array.from({ length: 20 }, () => m.request(conn, PARTNERS)));
       assert.ok(results.every((r) => r.response.status === 200));
@@ -226,7 +234,7 @@ describe('session manager: renewal policy per vendor', () => {
       const conn = cove();
       await m.login(conn);
       secrets.set('cove', 'not-the-password');
-      await sleep(1100);
+      clock.advance(1100);
       const logins = stat('cove.Login');
       const err = await rejects(m.request(conn, PARTNERS), 'credentials');
       assert.equal(stat('cove.Login'), logins + 1, 'one login attempt with the wrong password, not a retry loop');
@@ -249,7 +257,7 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = commvault();
       await m.login(conn);
-      await sleep(1100);
+      clock.advance(1100);
       const logins = stat('commvault.login');
       const { response } = await m.request(conn, { kind: 'rest', method: 'POST', path: '/WhoAmI' });
       assert.equal(response.status, 200);
@@ -273,7 +281,7 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = commvault(); // the client assumes the documented 30 minutes; the server's idle window is 1 s
       await m.login(conn);
-      await sleep(1100);
+      clock.advance(1100);
       const [logins, renews, calls] = [stat('commvault.login'), stat('commvault.renew'), stat('commvault.call')];
       const results = await Promise.all(Array.from({ length: 20 }, () => m.request(conn, CLIENT)));
       assert.ok(results.every((r) => r.response.status === 200));
@@ -286,7 +294,7 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = commvault({ lifetimeSeconds: 1 });
       await m.login(conn);
-      await sleep(1100);
+      clock.advance(1100);
       const [logins, renews, calls] = [stat('commvault.login'), stat('commvault.renew'), stat('commvault.call')];
       const results = await Promise.all(Array.from({ length: 20 }, () => m.request(conn, CLIENT)));
       assert.ok(results.every((r) => r.response.status === 200));
@@ -299,8 +307,8 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = commvault({ lifetimeSeconds: 60 });
       const s = await m.login(conn);
-      await sleep(1100); // past the server's 1 s idle window, well inside the client's 60 s
-      assert.ok(!isExpired(m.get(conn.id) ?? s, Date.now()));
+      clock.advance(1100); // past the server's 1 s idle window, well inside the client's 60 s
+      assert.ok(!isExpired(m.get(conn.id) ?? s, clock()));
       assert.equal(m.canRefresh(conn), true);
       const [logins, renews, calls] = [stat('commvault.login'), stat('commvault.renew'), stat('commvault.call')];
       const { response, session } = await m.request(conn, WHOAMI);
@@ -320,7 +328,7 @@ describe('session manager: renewal policy per vendor', () => {
       const conn = commvault();
       await m.login(conn);
       secrets.set('cv', 'not-the-password');
-      await sleep(1100);
+      clock.advance(1100);
       const [logins, renews] = [stat('commvault.login'), stat('commvault.renew')];
       const err = await rejects(m.request(conn, CLIENT), 'credentials');
       assert.equal(stat('commvault.renew'), renews + 1);
@@ -361,7 +369,7 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = code42();
       await m.login(conn);
-      await sleep(2100);
+      clock.advance(2100);
       const logins = stat('code42.login');
       const { response } = await m.request(conn, { kind: 'rest', method: 'GET', path: '/api/User/my' });
       assert.equal(response.status, 200);
@@ -373,12 +381,12 @@ describe('session manager: renewal policy per vendor', () => {
       let asked = 0;
       const m = manager(async () => {
         asked++;
-        return totp.generate();
+        return totp.generate({ timestamp: clock() });
       });
       const conn = code42(ACCOUNTS.code42.mfa.username);
       await m.login(conn);
       assert.equal(asked, 1);
-      await sleep(2100);
+      clock.advance(2100);
       const { response } = await m.request(conn, { kind: 'rest', method: 'GET', path: '/api/User/my' });
       assert.equal(response.status, 200);
       assert.equal(asked, 2);
@@ -393,7 +401,7 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = code42();
       await m.login(conn);
-      await sleep(2100);
+      clock.advance(2100);
       const [logins, calls] = [stat('code42.login'), stat('code42.call')];
       const results = await Promise.all(Array.from({ length: 20 }, () => m.request(conn, USER_MY)));
       assert.ok(results.every((r) => r.response.status === 200));
@@ -410,8 +418,8 @@ describe('session manager: renewal policy per vendor', () => {
       setCode42Options(mock().env, { tokenExp: false });
       const s = await m.login(conn);
       assert.equal(s.expiresBecause, 'fixed-lifetime');
-      await sleep(2100);
-      assert.ok(!isExpired(m.get(conn.id) ?? s, Date.now()));
+      clock.advance(2100);
+      assert.ok(!isExpired(m.get(conn.id) ?? s, clock()));
       const [logins, calls] = [stat('code42.login'), stat('code42.call')];
       const { response, session } = await m.request(conn, USER_MY);
       assert.equal(response.status, 200);
@@ -427,7 +435,7 @@ describe('session manager: renewal policy per vendor', () => {
       const conn = code42();
       await m.login(conn);
       secrets.set(conn.id, 'not-the-password');
-      await sleep(2100);
+      clock.advance(2100);
       const [logins, calls] = [stat('code42.login'), stat('code42.call')];
       const err = await rejects(m.request(conn, USER_MY), 'credentials');
       assert.equal(stat('code42.call'), calls, 'no call went out with the expired token');
@@ -445,11 +453,11 @@ describe('session manager: renewal policy per vendor', () => {
       let asked = 0;
       const m = manager(async () => {
         asked++;
-        return totp.generate();
+        return totp.generate({ timestamp: clock() });
       });
       const conn = code42(ACCOUNTS.code42.mfa.username);
       // Logged in with a code given up front, so the prompt has not been used at all.
-      const s = await m.login(conn, { secret: ACCOUNTS.code42.mfa.password, totp: totp.generate() });
+      const s = await m.login(conn, { secret: ACCOUNTS.code42.mfa.password, totp: totp.generate({ timestamp: clock() }) });
       const logins = stat('code42.login');
       const err = await rejects(m.renew(conn, { interactive: false }), 'twoFactorRequired');
       assert.equal(asked, 0, 'askTotp was never called');
@@ -480,10 +488,10 @@ describe('session manager: renewal policy per vendor', () => {
       let asked = 0;
       const m = manager(async () => {
         asked++;
-        return totp.generate();
+        return totp.generate({ timestamp: clock() });
       });
       const conn = code42(ACCOUNTS.code42.mfa.username);
-      const s = await m.login(conn, { secret: ACCOUNTS.code42.mfa.password, totp: totp.generate() });
+      const s = await m.login(conn, { secret: ACCOUNTS.code42.mfa.password, totp: totp.generate({ timestamp: clock() }) });
       const background = m.renew(conn, { interactive: false }); // keep-alive's renewal, in flight
       const foreground = m.renew(conn); // the user's, joining it
       await rejects(background, 'twoFactorRequired');
@@ -501,7 +509,7 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = ipcortex();
       await m.login(conn);
-      await sleep(1100);
+      clock.advance(1100);
       const logins = stat('ipcortex.login');
       const { response } = await m.request(conn, LIST);
       assert.equal(response.status, 200);
@@ -512,7 +520,7 @@ describe('session manager: renewal policy per vendor', () => {
       const m = manager();
       const conn = ipcortex();
       await m.login(conn);
-      await sleep(1100);
+      clock.advance(1100);
       const [logins, calls] = [stat('ipcortex.login'), stat('ipcortex.call')];
       const results = await Promise.all(Array.from({ length: 20 }, () => m.request(conn, LIST)));
       assert.ok(results.every((r) => r.response.status === 200));
@@ -526,7 +534,7 @@ describe('session manager: renewal policy per vendor', () => {
       const conn = ipcortex();
       await m.login(conn);
       secrets.set('ipc', 'not-the-password');
-      await sleep(1100);
+      clock.advance(1100);
       const logins = stat('ipcortex.login');
       const err = await rejects(m.request(conn, LIST), 'credentials');
       assert.equal(stat('ipcortex.login'), logins + 1, 'one login attempt with the wrong password, not a retry loop');
