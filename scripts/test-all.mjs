@@ -16,7 +16,7 @@ const npx = (...args) => ['npx', ['--no-install', ...args]];
 const steps = [
   { name: 'lint', cmd: npx('eslint', 'src', 'test', 'scripts') },
   { name: 'layers', cmd: [process.execPath, ['scripts/check-imports.mjs']] },
-  { name: 'typecheck', cmd: npx('tsc', '-p', '.', '--noEmit') },
+  { name: 'typecheck', cmd: npx('tsc', '-b', '--noEmit') },
   { name: 'compile-tests', pre: () => fs.rmSync(path.join(root, 'out'), { recursive: true, force: true }), cmd: npx('tsc', '-p', 'tsconfig.test.json') },
   { name: 'build', cmd: [process.execPath, ['esbuild.mjs', '--production']] },
   { name: 'unit', cmd: npx('mocha', '--config', '.mocharc.json'), counts: mochaCounts },

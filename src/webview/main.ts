@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // The Token Details page (bundled to media/webview.js, runs inside the webview). It only renders what the extension
 // posts. Everything is built with DOM APIs and textContent, never innerHTML: claims come from servers.
 // Live parts (countdown, time-left bar, relative times) are recomputed from absolute times every second, using the
