@@ -2,13 +2,15 @@
 // with the extension loaded from this folder as a development extension — no test payload), opened in headless
 // chromium by playwright-core; mocha runs test/e2e/*.test.mjs in THIS Node process, and the journeys drive the
 // workbench with mouse and keyboard (see test/e2e/lib.mjs). The last journey installs the packaged .vsix into a
-// fresh extensions dir with code-server's CLI and checks it works. Screenshots go to docs/screenshots/.
+// fresh extensions dir with code-server's CLI and checks it works. Screenshots go to test-results/e2e/screenshots/
+// (git-ignored), or to $API_AUTH_SCREENSHOTS_DIR (`npm run screenshots` refreshes docs/screenshots/ that way).
 //
 //   node scripts/e2e/run.mjs [--no-build] [--grep <pattern>] [--headed] [--verbose]
 //
 // --no-build: do not rebuild (production bundle + .vsix + compiled mock servers) — use what is there;
 // --grep: only the matching journeys; --headed: a visible browser (needs a display); --verbose: page console.
-// Env: API_AUTH_E2E_TIMEOUT_MS (whole run, default 300000), API_AUTH_KEEP_RUN_DIR=1 (keep code-server's run dir).
+// Env: API_AUTH_E2E_TIMEOUT_MS (whole run, default 300000), API_AUTH_KEEP_RUN_DIR=1 (keep code-server's run dir),
+// API_AUTH_SCREENSHOTS_DIR (where the journeys' screenshots go, relative to the repo).
 // Prints `e2e: N passed, N failed` last; exits non-zero on a failure, on 0 tests, or on the timeout.
 import { createCleanups } from '../cleanups.mjs';
 import { spawnSync } from 'node:child_process';

@@ -7,7 +7,14 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SCREENSHOTS_DIR = path.join(ROOT, 'docs', 'screenshots');
+/**
+ * Where the journeys save their screenshots: test-results/e2e/screenshots (git-ignored, cleared by each run), so
+ * that a test run never rewrites tracked files. `npm run screenshots` sets API_AUTH_SCREENSHOTS_DIR=docs/screenshots
+ * to refresh the README's images on purpose.
+ */
+export const SCREENSHOTS_DIR = process.env.API_AUTH_SCREENSHOTS_DIR
+  ? path.resolve(ROOT, process.env.API_AUTH_SCREENSHOTS_DIR)
+  : path.join(ROOT, 'test-results', 'e2e', 'screenshots');
 
 /**
  * Filled by scripts/e2e/run.mjs.
@@ -124,7 +131,7 @@ export async function openApiAuthView(page) {
   return list;
 }
 
-/** Saves a full-window screenshot into docs/screenshots/. */
+/** Saves a full-window screenshot into SCREENSHOTS_DIR. */
 export async function screenshot(page, name, { keepHover = false } = {}) {
   fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   if (!keepHover) await restMouse(page);
