@@ -1,6 +1,6 @@
 // npm run package — production build, then `vsce package` into dist-vsix/<name>-<version>.vsix, then checks that the
-// package holds exactly what should ship (package.json, README.md, CHANGELOG.md, LICENSE, the three bundles and
-// media/*) — both `vsce ls` and the entries of the .vsix written. Fails loudly on anything else.
+// package holds exactly what should ship (package.json, README.md, CHANGELOG.md, LICENSE, THIRD-PARTY-NOTICES.md, the
+// three bundles and media/*) — both `vsce ls` and the entries of the .vsix written. Fails loudly on anything else.
 //
 //   node scripts/package.mjs [--no-build]
 //   import { packageExtension } from './package.mjs'; const { vsixPath } = packageExtension({ root });
@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The files that must ship, besides everything under media/. */
-export const SHIPPED_FILES = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/xml.js', 'media/webview.js'];
+export const SHIPPED_FILES = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD-PARTY-NOTICES.md', 'dist/extension.js', 'dist/xml.js', 'media/webview.js'];
 
 function log(msg) {
   console.log(`[package] ${msg}`);
