@@ -241,9 +241,9 @@ export async function runCommand(page, title, { then } = {}) {
     await page.keyboard.press('F1');
     try {
       await input.fill(`>${title}`, { timeout: 4000 });
-      const beforeClick = await now();
-      await quickPickRow(page, title).click({ timeout: 4000 });
-      mark = beforeClick; // the palette closed because we picked the command
+      const beforeAccept = await now();
+      await acceptRow(page, quickPickRow(page, title), { timeout: 4000 });
+      mark = beforeAccept; // the palette closed because we picked the command
       if (then) await then({ timeout: 4000 });
       return;
     } catch (err) {
@@ -263,12 +263,28 @@ export function quickPickRow(page, label) {
     .first();
 }
 
-/** Waits for the quick pick titled/placeholdered `hint`, types `filter` (optional), clicks the row `label`. */
+/**
+ * Picks `row` of the open quick pick with the keyboard, as a person does after typing a filter: arrow keys until the
+ * row is the list's focused one, then Enter. Not a click: the mouse left over the list from the step before makes
+ * VS Code open a hover on the row under it (e.g. its description), and the hover takes the click.
+ */
+export async function acceptRow(page, row, { timeout } = {}) {
+  const input = page.locator(QUICK_INPUT);
+  await row.waitFor({ state: 'visible', timeout });
+  const total = await page.locator(`${QUICK_WIDGET} .monaco-list-row`).count();
+  for (let moves = 0; !(await row.evaluate((el) => el.classList.contains('focused'), undefined, { timeout })); moves++) {
+    if (moves > total) throw new Error(`the quick pick row "${(await row.innerText({ timeout })).split('\n')[0]}" did not get the focus with the arrow keys`);
+    await input.press('ArrowDown', { timeout });
+  }
+  await input.press('Enter', { timeout });
+}
+
+/** Waits for the open quick pick, types `filter` (optional), picks the row `label` (see acceptRow). */
 export async function pick(page, label, { filter, timeout } = {}) {
   const input = page.locator(QUICK_INPUT);
   await input.waitFor({ state: 'visible', timeout });
   if (filter !== undefined) await input.fill(filter, { timeout });
-  await quickPickRow(page, label).click({ timeout });
+  await acceptRow(page, quickPickRow(page, label), { timeout });
 }
 
 /** Waits for the input box whose title contains `title`, types `text`, presses Enter (unless enter is false). */
