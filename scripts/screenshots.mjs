@@ -38,5 +38,5 @@ if (stale.length) {
   console.error(`[screenshots] the README shows images no journey wrote in this run: ${stale.join(', ')}`);
   process.exit(1);
 }
-const changed = spawnSync('git', ['status', '--porcelain', '--', DIR], { cwd: root, encoding: 'utf8' }).stdout?.trim();
+const changed = spawnSync('git', ['status', '--porcelain', '--', DIR], { cwd: root, encoding: 'utf8' }).stdout?.trimEnd();
 console.log(`[screenshots] ${readmeImages().length} README images refreshed in ${DIR}/${changed ? `; changed:\n${changed}` : ' (no change)'}`);
