@@ -1,5 +1,7 @@
-// Bundles the extension and the CLI. `--production` minifies; `--watch` rebuilds on change.
+// Bundles the extension and the CLI. `--production` minifies; `--watch` rebuilds on change. After a (non-watch)
+// build, THIRD-PARTY-NOTICES.md is brought up to date from the builds' metafiles (scripts/notices.mjs).
 import * as esbuild from 'esbuild';
+import { NOTICES_FILE, writeNotices } from './scripts/notices.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -29,7 +31,10 @@ const common = {
   sourcemap: !production,
   sourcesContent: false,
   logLevel: 'warning',
+  // The bundled packages' licences are in THIRD-PARTY-NOTICES.md (shipped in the .vsix), in full: the minified
+  // bundles carry no comment blocks.
   legalComments: production ? 'none' : 'inline',
+  metafile: true,
   plugins: [problemMatcher],
   // axios pulls form-data → mime-types → mime-db (≈140 KB) for multipart bodies we never send,
   // follow-redirects for redirects we never follow (maxRedirects: 0), https-proxy-agent for proxies we never use
@@ -70,5 +75,10 @@ const targets = [
 if (watch) {
   for (const t of targets) await (await esbuild.context(t)).watch();
 } else {
-  await Promise.all(targets.map((t) => esbuild.build(t)));
+  const results = await Promise.all(targets.map((t) => esbuild.build(t)));
+  const { packages, changed } = writeNotices(
+    process.cwd(), // esbuild's working directory: the metafile paths are relative to it
+    targets.map((t, i) => ({ outfile: t.outfile, metafile: results[i].metafile })),
+  );
+  if (changed) console.log(`${NOTICES_FILE}: updated (${packages.map((p) => `${p.name}@${p.version}`).join(', ')})`);
 }

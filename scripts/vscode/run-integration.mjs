@@ -16,7 +16,8 @@
 //
 // Pass/fail: VS Code calls codeAutomationExit(0|1) when run() settles; the totals come from
 // <workspace>/.harness/mocha-result.json (or the MOCHA_RESULT console line). Zero tests, a rejected run(),
-// a missing result or a timeout fail the run. The last line printed is `integration: N passed, N failed`.
+// a missing result or a timeout fail the run. The last line printed is `integration: N passed, N failed, N skipped`
+// (skipped: mocha's pending tests — `it.skip`, and the tests that skip themselves without the UI bridge).
 import { createCleanups } from '../cleanups.mjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -327,7 +328,7 @@ async function main() {
   if (failures > 0) console.log(`  ${failures} failing`);
   for (const f of result?.failed ?? []) console.log(`    ✗ ${f.title}: ${f.error.split('\n')[0]}`);
   if (harnessFailure) console.log('  (+1 failed: the harness run itself, see above)');
-  console.log(`integration: ${passes} passed, ${failures + (harnessFailure ? 1 : 0)} failed`);
+  console.log(`integration: ${passes} passed, ${failures + (harnessFailure ? 1 : 0)} failed, ${result?.pending ?? 0} skipped`);
   return problems.length === 0 && failures === 0 ? 0 : 1;
 }
 
@@ -336,7 +337,7 @@ try {
   code = await main();
 } catch (err) {
   console.error(`[integration] ERROR: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-  console.log('integration: 0 passed, 1 failed');
+  console.log('integration: 0 passed, 1 failed, 0 skipped');
 } finally {
   await cleanup();
 }

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // The Token Details page (bundled to media/webview.js, runs inside the webview). It only renders what the extension
 // posts (render.ts); live parts (live.ts) are recomputed from absolute times every second, using the extension's
 // clock (`now` of the last message) so a skewed page clock does not matter.

@@ -1,6 +1,14 @@
 // Journey: the packaged extension as a user gets it. The .vsix built by scripts/package.mjs is installed into a
 // fresh extensions dir with code-server's own CLI, the demo starts WITHOUT the development path, and the API Auth
 // view must list the demo connections and log in (the packaged bundle activates and its lazy XML chunk loads).
+// Last, the extension's details page (Extensions view) shows the icon and every README image.
+//
+// README images: VS Code's extension page renders the README in a webview whose sanitizer keeps only http(s) image
+// URLs (relative paths and data: URIs are dropped, checked on 1.139) and whose CSP allows https: and data:. So the
+// images cannot come from the installed folder; vsce rewrites the README's relative image paths to the repository's
+// https://github.com/…/raw/HEAD/… URLs (package.json "repository"). This run is offline: GitHub is stood in for by a
+// route that answers those URLs from this checkout, which proves the page asks for exactly those URLs, lets them
+// through, and that every file exists at its path.
 /* global describe, it, before, after */
 import { spawnSync } from 'node:child_process';
 import * as assert from 'node:assert/strict';
@@ -9,7 +17,35 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDemo } from '../../scripts/demo.mjs';
 import { ensureVSCode } from '../../scripts/vscode/install.mjs';
-import { checkNotStopping, connectionDescription, connectionRow, CONNECTIONS_LIST, ctx, loginViaPalette, prepareWorkbench, ROOT } from './lib.mjs';
+import {
+  checkNotStopping,
+  connectionDescription,
+  connectionRow,
+  CONNECTIONS_LIST,
+  ctx,
+  escapeRe,
+  loginViaPalette,
+  prepareWorkbench,
+  ROOT,
+  runCommand,
+  until,
+  webviewFrame,
+} from './lib.mjs';
+
+/** Where vsce points the README's relative image paths: the repository's raw files at HEAD. */
+function rawBase(pkg) {
+  const url = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+  const m = /^(?:git\+)?https:\/\/github\.com\/([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(url ?? '');
+  if (!m) throw new Error(`package.json "repository" is not a GitHub https URL: ${url}`);
+  return `https://github.com/${m[1]}/raw/HEAD/`;
+}
+
+/** The relative image paths of README.md (Markdown images and <img src>). */
+function readmeImages() {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const refs = [...readme.matchAll(/!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|<img\b[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1] ?? m[2]);
+  return refs.filter((r) => !/^[a-z][a-z0-9+.-]*:/i.test(r)).map((r) => path.posix.normalize(r.replace(/^\.?\//, '')));
+}
 
 /** code-server's CLI, with its state kept in `scratch` (not in ~). */
 function installVsix(node24Bin, codeServerEntry, vsix, extensionsDir, scratch) {
@@ -97,5 +133,55 @@ describe('Installed .vsix (no development path)', () => {
     const label = 'SnapProtect (XML, self-signed TLS)';
     const state = await loginViaPalette(page, label, demo.credentials['commvault-xml-demo'], { store: 'Not Now' });
     assert.match(state, /^Commvault \/ SnapProtect · \d{2}:\d{2} left$/, state);
+  });
+
+  it('shows the icon and every README image on the extension page', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const base = rawBase(pkg);
+    const images = readmeImages();
+    assert.ok(images.length > 0, 'the README shows images');
+    // GitHub, offline: the repository's raw files at HEAD are this checkout's (page routes win over the run's
+    // context route that blocks everything but loopback).
+    const served = new Set();
+    await page.route(new RegExp(`^${escapeRe(base)}`), (route) => {
+      const rel = decodeURIComponent(route.request().url().slice(base.length).split(/[?#]/)[0]);
+      const file = path.resolve(ROOT, rel);
+      if (!file.startsWith(ROOT + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: `${rel}: no such file in the checkout` });
+      served.add(rel);
+      return route.fulfill({ path: file });
+    });
+
+    await runCommand(page, 'Extensions: Show Installed Extensions');
+    const item = page.locator('.extensions-viewlet .monaco-list-row', { hasText: pkg.displayName }).first();
+    await item.click();
+    const header = page.locator('.extension-editor .header');
+    await header.locator('.name', { hasText: pkg.displayName }).waitFor();
+    // The icon comes from the installed folder (media/icon.png, 128×128).
+    const icon = await until('the extension icon to load', () =>
+      header.locator('img.icon').evaluate((img) => img.complete && img.naturalWidth > 0 && { w: img.naturalWidth, h: img.naturalHeight, src: img.src }),
+    );
+    assert.deepEqual([icon.w, icon.h], [128, 128], `icon ${icon.src}`);
+
+    // The README webview: the frame whose page has the README's title.
+    const readme = await until('the README in the extension page', async () => {
+      const n = await page.locator('iframe.webview').count();
+      for (let i = n - 1; i >= 0; i--) {
+        const f = webviewFrame(page, i);
+        if ((await f.locator('h1', { hasText: pkg.displayName }).count().catch(() => 0)) > 0) return f;
+      }
+      return false;
+    });
+    const loaded = await until(`the ${images.length} README images to load`, async () => {
+      const imgs = await readme.locator('img').evaluateAll((els) => els.map((e) => ({ alt: e.alt, src: e.getAttribute('src'), done: e.complete, w: e.naturalWidth })));
+      return imgs.length >= images.length && imgs.every((i) => i.done) && imgs;
+    });
+    assert.deepEqual(
+      loaded.map((i) => i.src),
+      images.map((rel) => `${base}${rel}`),
+      'every README image is on the page, in order, pointing at the repository (none dropped by the sanitizer)',
+    );
+    const broken = loaded.filter((i) => !(i.w > 0));
+    assert.deepEqual(broken, [], 'every README image loaded (naturalWidth > 0)');
+    assert.deepEqual([...served].sort(), [...new Set(images)].sort(), 'the page asked for each image');
   });
 });
