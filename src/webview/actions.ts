@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // The page's buttons: refresh / log in, reveal, and the busy and notice states they show.
 import { page, post } from './state';
 

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // DOM helpers of the Token Details page: attributes by name, text as text nodes. No HTML is ever parsed from data.
 
 /** null: nothing (lets optional parts sit inline in a children list). */

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // The live parts of the page: countdown, time-left bar, relative times and the phase announcements, recomputed from
 // absolute times on the extension's clock once a second, and only while a token with an expiry is shown.
 import { formatDuration, formatLocal, formatRemaining, relative } from '../core/time';

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // Renders the Token Details page from the view the extension posted. Everything is built with DOM APIs and
 // textContent, never innerHTML: claims come from servers.
 import { formatDuration, formatLocal, formatRemaining } from '../core/time';

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // The page's state and its line to the extension: what is shown, the extension's clock, and posting messages.
 import type { FromPage, PageState, SessionState, TokenView } from '../shared/protocol';
 

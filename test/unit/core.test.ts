@@ -1,6 +1,7 @@
 // Token maths, JWT decoding (on the real datarhei tokens), error sentences, redaction and config validation.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import * as path from 'node:path';
@@ -10,7 +11,7 @@ import { createHttpClient, send, TRACE_BODY_MAX, traceLine } from '../../src/cor
 import { decodeJwt, describeClaims } from '../../src/core/jwt';
 import { maskToken, redactHeaders, redactText } from '../../src/core/redact';
 import { createSession, isExpired, pushHistory, replaceToken, timeLeftMs, touch } from '../../src/core/session';
-import { AUTH_KINDS, DEFAULT_AUTH, VENDORS, type Session } from '../../src/core/types';
+import { AUTH_KIND_TEXT, AUTH_KINDS, type AuthKind, DEFAULT_AUTH, VENDORS, type Session } from '../../src/core/types';
 import { formatDuration, formatRemaining } from '../../src/core/time';
 import { ADAPTERS } from '../../src/vendors';
 
@@ -183,6 +184,15 @@ describe('error sentences', () => {
     for (const vendor of VENDORS) {
       assert.equal(describeError(e, { id: 'c', vendor }), describeError(e, { id: 'c', vendor, auth: ADAPTERS[vendor].authKinds[0] }), vendor);
     }
+  });
+
+  it('the settings schema names each auth kind in the same words as the UI (AUTH_KIND_TEXT)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { items: { properties: { auth: { enum: AuthKind[]; enumDescriptions: string[] } } } }> } };
+    };
+    const auth = pkg.contributes.configuration.properties['authExplorer.connections'].items.properties.auth;
+    assert.deepEqual(auth.enum, [...AUTH_KINDS]);
+    auth.enum.forEach((kind, i) => assert.ok(auth.enumDescriptions[i].toLowerCase().includes(AUTH_KIND_TEXT[kind].toLowerCase()), `${kind}: ${auth.enumDescriptions[i]}`));
   });
 
   it('each vendor’s default auth kind (core’s DEFAULT_AUTH) is its adapter’s first', () => {
