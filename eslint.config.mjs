@@ -16,19 +16,33 @@ const above = (message, ...groups) => groups.map((group) => ({ group: [group], m
 const boundaries = [
   layer(['src/core/**/*.ts'], above('core is the bottom layer: it imports nothing of the project outside itself.', '../*')),
   layer(['src/vendors/**/*.ts'], above('Vendor adapters build on core only.', '../engine/*', '../ext/*', '../cli/*', '../cli', '../shared/*', '../webview/*')),
-  layer(['src/shared/**/*.ts'], above('The shared protocol builds on core types only.', '../engine/*', '../ext/*', '../cli/*', '../cli', '../vendors', '../vendors/*', '../webview/*')),
+  layer(
+    ['src/shared/**/*.ts'],
+    above('The shared protocol builds on core types only.', '../engine/*', '../ext/*', '../cli/*', '../cli', '../vendors', '../vendors/*', '../webview/*'),
+  ),
   layer(
     ['src/engine/**/*.ts'],
-    above('The engine is handed the adapter registry; it imports neither the vendors nor a surface.', '../vendors', '../vendors/*', '../ext/*', '../cli/*', '../cli', '../webview/*'),
+    above(
+      'The engine is handed the adapter registry; it imports neither the vendors nor a surface.',
+      '../vendors',
+      '../vendors/*',
+      '../ext/*',
+      '../cli/*',
+      '../cli',
+      '../webview/*',
+    ),
   ),
   layer(['src/cli.ts', 'src/cli/**/*.ts'], [...above('The CLI does not use the extension.', './ext/*', '../ext/*', './webview/*', '../webview/*')]),
   // Relative patterns resolve per folder depth: src/ext/*.ts and src/ext/<folder>/*.ts get their own block.
   layer(['src/ext/*.ts'], above('The extension does not use the CLI or the page.', '../cli', '../cli/*', '../webview/*'), []),
   layer(['src/ext/*/**/*.ts'], above('The extension does not use the CLI or the page.', '../../cli', '../../cli/*', '../../webview/*'), []),
-  layer(['src/webview/**/*.ts'], [
-    { group: ['../*', '!../core', '!../shared'], message: 'The page takes time formatting from core and the protocol from shared, nothing else.' },
-    { group: ['../core/*', '!../core/time'], message: 'The page takes only core/time (it must not bundle jwt-decode, axios or Node modules).' },
-  ]),
+  layer(
+    ['src/webview/**/*.ts'],
+    [
+      { group: ['../*', '!../core', '!../shared'], message: 'The page takes time formatting from core and the protocol from shared, nothing else.' },
+      { group: ['../core/*', '!../core/time'], message: 'The page takes only core/time (it must not bundle jwt-decode, axios or Node modules).' },
+    ],
+  ),
 ];
 
 export default tseslint.config(
@@ -45,6 +59,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
       eqeqeq: ['error', 'smart'],
+      // Braces around every body that spans lines, and alike in one if/else chain; a one-line `if (x) return;` stays.
+      curly: ['error', 'multi-line', 'consistent'],
     },
   },
   ...boundaries,
@@ -54,6 +70,19 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', performance: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        performance: 'readonly',
+        clearInterval: 'readonly',
+        Buffer: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
   },
 );

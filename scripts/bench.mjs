@@ -62,7 +62,12 @@ const metrics = path.join(root, 'test-results', 'metrics.json');
 if (fs.existsSync(metrics)) {
   const m = JSON.parse(fs.readFileSync(metrics, 'utf8'));
   if (typeof m.activationMs === 'number') {
-    row(`activate() in real VS Code ${m.vscodeVersion ?? ''} (last integration run)`, `${m.activationMs.toFixed(2)} ms`, '≤ 10 ms', m.activationMs <= BUDGET.activateMs);
+    row(
+      `activate() in real VS Code ${m.vscodeVersion ?? ''} (last integration run)`,
+      `${m.activationMs.toFixed(2)} ms`,
+      '≤ 10 ms',
+      m.activationMs <= BUDGET.activateMs,
+    );
   }
 } else {
   row('activate() in real VS Code', 'not measured yet (run npm test)');
@@ -75,12 +80,36 @@ const { ADAPTERS } = require(path.join(root, 'out/src/vendors/index.js'));
 const { ACCOUNTS } = require(path.join(root, 'out/test/mock-vendors/accounts.js'));
 const mock = await startMockVendors({ lifetimes: { datarheiBadLoginDelayMs: 0 } });
 const conns = [
-  [{ id: 'cove', vendor: 'cove', baseUrl: mock.baseUrl('cove'), partner: ACCOUNTS.cove.partner, username: ACCOUNTS.cove.username }, ACCOUNTS.cove.password, { kind: 'rpc', method: 'EnumeratePartners', params: {} }],
-  [{ id: 'cv', vendor: 'commvault', baseUrl: mock.baseUrl('commvault'), username: 'admin' }, ACCOUNTS.commvault.password, { kind: 'rest', method: 'POST', path: '/WhoAmI' }],
-  [{ id: 'cvx', vendor: 'commvault', baseUrl: mock.baseUrl('commvault'), username: 'admin', format: 'xml' }, ACCOUNTS.commvault.password, { kind: 'rest', method: 'POST', path: '/WhoAmI' }],
-  [{ id: 'ipc', vendor: 'ipcortex', baseUrl: mock.baseUrl('ipcortex'), username: 'alice' }, ACCOUNTS.ipcortex.password, { kind: 'rest', method: 'POST', path: '/rest/user/list', body: {} }],
-  [{ id: 'c42', vendor: 'code42', baseUrl: mock.baseUrl('code42'), username: ACCOUNTS.code42.username }, ACCOUNTS.code42.password, { kind: 'rest', method: 'GET', path: '/api/User/my' }],
-  [{ id: 'dr', vendor: 'datarhei', baseUrl: mock.baseUrl('datarhei'), username: 'admin' }, ACCOUNTS.datarhei.password, { kind: 'rest', method: 'GET', path: '/api/v3/process' }],
+  [
+    { id: 'cove', vendor: 'cove', baseUrl: mock.baseUrl('cove'), partner: ACCOUNTS.cove.partner, username: ACCOUNTS.cove.username },
+    ACCOUNTS.cove.password,
+    { kind: 'rpc', method: 'EnumeratePartners', params: {} },
+  ],
+  [
+    { id: 'cv', vendor: 'commvault', baseUrl: mock.baseUrl('commvault'), username: 'admin' },
+    ACCOUNTS.commvault.password,
+    { kind: 'rest', method: 'POST', path: '/WhoAmI' },
+  ],
+  [
+    { id: 'cvx', vendor: 'commvault', baseUrl: mock.baseUrl('commvault'), username: 'admin', format: 'xml' },
+    ACCOUNTS.commvault.password,
+    { kind: 'rest', method: 'POST', path: '/WhoAmI' },
+  ],
+  [
+    { id: 'ipc', vendor: 'ipcortex', baseUrl: mock.baseUrl('ipcortex'), username: 'alice' },
+    ACCOUNTS.ipcortex.password,
+    { kind: 'rest', method: 'POST', path: '/rest/user/list', body: {} },
+  ],
+  [
+    { id: 'c42', vendor: 'code42', baseUrl: mock.baseUrl('code42'), username: ACCOUNTS.code42.username },
+    ACCOUNTS.code42.password,
+    { kind: 'rest', method: 'GET', path: '/api/User/my' },
+  ],
+  [
+    { id: 'dr', vendor: 'datarhei', baseUrl: mock.baseUrl('datarhei'), username: 'admin' },
+    ACCOUNTS.datarhei.password,
+    { kind: 'rest', method: 'GET', path: '/api/v3/process' },
+  ],
 ];
 for (const [conn, secret, req] of conns) {
   const m = new SessionManager({ adapters: ADAPTERS, getSecret: async () => secret });

@@ -71,7 +71,8 @@ for (const file of files) {
     deps.push(trel);
     if (tlayer === layer || !layer) continue;
     if (!LAYERS[layer].includes(tlayer)) problems.push(`${rel}: imports ${trel} (${layer} may import ${LAYERS[layer].join(', ') || 'nothing outside itself'})`);
-    else if (layer === 'webview' && tlayer === 'core' && !WEBVIEW_CORE.has(trel)) problems.push(`${rel}: imports ${trel} (the page may take only ${[...WEBVIEW_CORE].join(', ')} from core)`);
+    else if (layer === 'webview' && tlayer === 'core' && !WEBVIEW_CORE.has(trel))
+      problems.push(`${rel}: imports ${trel} (the page may take only ${[...WEBVIEW_CORE].join(', ')} from core)`);
   }
   graph.set(rel, deps);
 }

@@ -16,13 +16,27 @@ export function demoConnections(real, short, ACCOUNTS) {
   return [
     { id: 'cove-demo', label: 'Cove (Acme)', vendor: 'cove', baseUrl: real.baseUrl('cove'), partner: ACCOUNTS.cove.partner, username: ACCOUNTS.cove.username },
     { id: 'commvault-demo', label: 'Commvault (JSON)', vendor: 'commvault', baseUrl: real.baseUrl('commvault'), username: ACCOUNTS.commvault.username },
-    { id: 'commvault-xml-demo', label: 'SnapProtect (XML, self-signed TLS)', vendor: 'commvault', baseUrl: real.baseUrl('commvault', true), username: ACCOUNTS.commvault.username, format: 'xml', tls: { rejectUnauthorized: false } },
+    {
+      id: 'commvault-xml-demo',
+      label: 'SnapProtect (XML, self-signed TLS)',
+      vendor: 'commvault',
+      baseUrl: real.baseUrl('commvault', true),
+      username: ACCOUNTS.commvault.username,
+      format: 'xml',
+      tls: { rejectUnauthorized: false },
+    },
     { id: 'ipcortex-demo', label: 'IPCortex PABX', vendor: 'ipcortex', baseUrl: real.baseUrl('ipcortex'), username: ACCOUNTS.ipcortex.username },
     { id: 'ipcortex-key-demo', label: 'IPCortex (API key)', vendor: 'ipcortex', baseUrl: real.baseUrl('ipcortex'), auth: 'apiKey', apiKeyIn: 'header' },
     { id: 'code42-demo', label: 'Code42', vendor: 'code42', baseUrl: real.baseUrl('code42'), username: ACCOUNTS.code42.username },
     { id: 'code42-2fa-demo', label: 'Code42 (two-factor)', vendor: 'code42', baseUrl: real.baseUrl('code42'), username: ACCOUNTS.code42.mfa.username },
     { id: 'datarhei-demo', label: 'datarhei Core', vendor: 'datarhei', baseUrl: real.baseUrl('datarhei'), username: ACCOUNTS.datarhei.username },
-    { id: 'datarhei-short-demo', label: 'datarhei Core (2-minute token)', vendor: 'datarhei', baseUrl: short.baseUrl('datarhei'), username: ACCOUNTS.datarhei.username },
+    {
+      id: 'datarhei-short-demo',
+      label: 'datarhei Core (2-minute token)',
+      vendor: 'datarhei',
+      baseUrl: short.baseUrl('datarhei'),
+      username: ACCOUNTS.datarhei.username,
+    },
   ];
 }
 
@@ -66,7 +80,12 @@ export async function startDemo({ root, workspaceDir, developmentPath = root, ex
 
   let server;
   try {
-    server = await startCodeServer({ workspaceDir: ws, extensionsDir, log: (l) => log(`[code-server] ${l}`), userSettings: { 'workbench.startupEditor': 'none', ...userSettings } });
+    server = await startCodeServer({
+      workspaceDir: ws,
+      extensionsDir,
+      log: (l) => log(`[code-server] ${l}`),
+      userSettings: { 'workbench.startupEditor': 'none', ...userSettings },
+    });
   } catch (e) {
     await Promise.all([real.close(), short.close()]);
     throw e;

@@ -56,7 +56,8 @@ export function bundledPackages(root, builds) {
         .readdirSync(dir)
         .filter((f) => LICENSE_FILE.test(f))
         .sort();
-      if (files.length === 0) throw new Error(`${name}@${manifest.version} is bundled but ships no licence file (looked for LICENSE, LICENCE, COPYING, NOTICE in ${dir})`);
+      if (files.length === 0)
+        throw new Error(`${name}@${manifest.version} is bundled but ships no licence file (looked for LICENSE, LICENCE, COPYING, NOTICE in ${dir})`);
       const text = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8').replace(/\r\n/g, '\n').trim()).join('\n\n');
       const repo = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
       return {
@@ -85,7 +86,16 @@ export function renderNotices(packages) {
   ];
   for (const p of packages) {
     const fence = fenceFor(p.text);
-    lines.push('', `## ${p.name} ${p.version}`, '', `Licence: ${p.license}${p.repository ? ` · Source: ${p.repository}` : ''}`, '', `${fence}text`, p.text, fence);
+    lines.push(
+      '',
+      `## ${p.name} ${p.version}`,
+      '',
+      `Licence: ${p.license}${p.repository ? ` · Source: ${p.repository}` : ''}`,
+      '',
+      `${fence}text`,
+      p.text,
+      fence,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -24,7 +24,16 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MAX_VSIX_BYTES = 250 * 1024;
 
 /** The files that must ship, besides everything under media/. */
-export const SHIPPED_FILES = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD-PARTY-NOTICES.md', 'dist/extension.js', 'dist/xml.js', 'media/webview.js'];
+export const SHIPPED_FILES = [
+  'package.json',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+  'THIRD-PARTY-NOTICES.md',
+  'dist/extension.js',
+  'dist/xml.js',
+  'media/webview.js',
+];
 
 function log(msg) {
   console.log(`[package] ${msg}`);
@@ -37,7 +46,12 @@ function filesUnder(root, dir) {
   return fs
     .readdirSync(abs, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .map((e) => path.relative(root, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'));
+    .map((e) =>
+      path
+        .relative(root, path.join(e.parentPath ?? e.path, e.name))
+        .split(path.sep)
+        .join('/'),
+    );
 }
 
 /** What the package must hold, exactly. */
@@ -127,7 +141,8 @@ export function packageExtension({ root = ROOT, build = true } = {}) {
     if (res.status !== 0) throw new Error(`production build failed (${res.error?.message ?? `exit ${res.status ?? res.signal}`})`);
   }
   for (const file of SHIPPED_FILES) {
-    if (!fs.existsSync(path.join(root, file))) throw new Error(`${file} is missing${file.startsWith('dist/') ? ' (build first: node esbuild.mjs --production)' : ''}`);
+    if (!fs.existsSync(path.join(root, file)))
+      throw new Error(`${file} is missing${file.startsWith('dist/') ? ' (build first: node esbuild.mjs --production)' : ''}`);
   }
 
   const outDir = path.join(root, 'dist-vsix');

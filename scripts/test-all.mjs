@@ -21,6 +21,7 @@ const only = process.argv.slice(2);
 const npx = (...args) => ['npx', ['--no-install', ...args]];
 
 const steps = [
+  { name: 'format', cmd: npx('prettier', '--check', '.') },
   { name: 'lint', cmd: npx('eslint', 'src', 'test', 'scripts') },
   { name: 'layers', cmd: [process.execPath, ['scripts/check-imports.mjs']] },
   { name: 'typecheck', cmd: npx('tsc', '-b', '--noEmit') },
@@ -28,7 +29,12 @@ const steps = [
   { name: 'build', cmd: [process.execPath, ['esbuild.mjs', '--production']] },
   { name: 'unit', cmd: npx('mocha', '--config', '.mocharc.json'), counts: mochaCounts },
   { name: 'integration', cmd: [process.execPath, ['scripts/vscode/run-integration.mjs', '--no-build']], counts: lineCounts('integration') },
-  { name: 'e2e', cmd: [process.execPath, ['scripts/e2e/run.mjs']], counts: lineCounts('e2e'), optional: !fs.existsSync(path.join(root, 'scripts/e2e/run.mjs')) },
+  {
+    name: 'e2e',
+    cmd: [process.execPath, ['scripts/e2e/run.mjs']],
+    counts: lineCounts('e2e'),
+    optional: !fs.existsSync(path.join(root, 'scripts/e2e/run.mjs')),
+  },
 ];
 
 function mochaCounts(out) {

@@ -117,7 +117,10 @@ function compileTestsIfStale() {
     });
   if (!stale) return;
   log('compiling the mock vendor servers: tsc -p tsconfig.test.json');
-  const res = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json'], { cwd: root, stdio: 'inherit' });
+  const res = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   // tsc emits even with type errors elsewhere; what the demo needs is the emitted server.
   if (!fs.existsSync(path.join(outDir, 'server.js'))) throw new Error(`tsc failed (exit ${res.status}) and ${outDir}/server.js is missing`);
   if (res.status !== 0) log(`tsc reported errors (exit ${res.status}); the mock servers were emitted, going on`);
@@ -197,7 +200,13 @@ async function main() {
       if (test?.state !== 'failed') return;
       const p = test.ctx?.page ?? ctx.page;
       fs.mkdirSync(resultsDir, { recursive: true });
-      const file = path.join(resultsDir, `${test.fullTitle().replace(/[^A-Za-z0-9]+/g, '-').slice(0, 80)}.png`);
+      const file = path.join(
+        resultsDir,
+        `${test
+          .fullTitle()
+          .replace(/[^A-Za-z0-9]+/g, '-')
+          .slice(0, 80)}.png`,
+      );
       await p
         ?.screenshot({ path: file })
         .then(() => console.log(`      [failure screenshot] ${path.relative(root, file)}`))

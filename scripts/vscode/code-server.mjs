@@ -124,10 +124,7 @@ export async function startCodeServer(options) {
   for (const d of [path.join(dataDir, 'User'), extensionsDir, path.join(runDir, 'tmp'), path.join(runDir, 'xdg')]) {
     fs.mkdirSync(d, { recursive: true });
   }
-  fs.writeFileSync(
-    path.join(dataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...userSettings }, null, 2) + '\n',
-  );
+  fs.writeFileSync(path.join(dataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...userSettings }, null, 2) + '\n');
   const logFile = path.join(runDir, 'code-server.log');
 
   let lastError = null;
@@ -140,15 +137,19 @@ export async function startCodeServer(options) {
       node24Bin,
       [
         codeServerEntry,
-        '--config', configFile,
+        '--config',
+        configFile,
         '--disable-telemetry',
         '--disable-update-check',
         '--disable-workspace-trust',
         '--disable-getting-started-override',
         '--ignore-last-opened',
-        '--user-data-dir', dataDir,
-        '--extensions-dir', extensionsDir,
-        '--vscode-option', 'enable-smoke-test-driver', // without it VS Code 1.139 ignores the test payload
+        '--user-data-dir',
+        dataDir,
+        '--extensions-dir',
+        extensionsDir,
+        '--vscode-option',
+        'enable-smoke-test-driver', // without it VS Code 1.139 ignores the test payload
       ],
       { cwd: workspaceDir, env: serverEnv(runDir, env), stdio: ['ignore', out, out], detached: true },
     );

@@ -336,7 +336,7 @@ let code = 1;
 try {
   code = await main();
 } catch (err) {
-  console.error(`[integration] ERROR: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  console.error(`[integration] ERROR: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   console.log('integration: 0 passed, 1 failed, 0 skipped');
 } finally {
   await cleanup();

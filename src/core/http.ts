@@ -305,7 +305,11 @@ export function httpMethod(method: string): HttpRequest['method'] {
  * A JSON REST request for an explored call: the user's headers (minus any Authorization of their own), a JSON body,
  * and the session's auth header put last so it always wins.
  */
-export function jsonRestRequest(baseUrl: string, req: { method: string; path: string; body?: unknown; headers?: Record<string, string> }, auth: { name: string; value: string }): WireRequest {
+export function jsonRestRequest(
+  baseUrl: string,
+  req: { method: string; path: string; body?: unknown; headers?: Record<string, string> },
+  auth: { name: string; value: string },
+): WireRequest {
   const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
   let data: string | undefined;
   if (req.body !== undefined) {

@@ -1,18 +1,7 @@
 // Redaction applied to everything that is logged: headers, bodies, free text.
 
 const SECRET_HEADERS = new Set(['authorization', 'authtoken', 'cookie', 'set-cookie', 'totp-auth', 'x-api-key']);
-const SECRET_KEYS = [
-  'password',
-  'token',
-  'visa',
-  'key',
-  'access_token',
-  'refresh_token',
-  'v3_user_token',
-  'session',
-  'sessionId',
-  'secret',
-];
+const SECRET_KEYS = ['password', 'token', 'visa', 'key', 'access_token', 'refresh_token', 'v3_user_token', 'session', 'sessionId', 'secret'];
 
 export const REDACTED = '‹redacted›';
 

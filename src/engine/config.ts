@@ -88,8 +88,9 @@ export function validateConnection(entry: unknown, adapters: Adapters): string[]
   if (typeof entry.vendor !== 'string' || !(VENDORS as readonly string[]).includes(entry.vendor)) {
     p.push(`"vendor" must be one of ${VENDORS.join(', ')}`);
   }
-  if (typeof entry.baseUrl !== 'string' || !entry.baseUrl) p.push('"baseUrl" is missing');
-  else {
+  if (typeof entry.baseUrl !== 'string' || !entry.baseUrl) {
+    p.push('"baseUrl" is missing');
+  } else {
     try {
       const u = new URL(entry.baseUrl);
       if (u.protocol !== 'http:' && u.protocol !== 'https:') p.push('"baseUrl" must start with http:// or https://');
@@ -113,8 +114,9 @@ export function validateConnection(entry: unknown, adapters: Adapters): string[]
   if (entry.format !== undefined && entry.format !== 'json' && entry.format !== 'xml') p.push('"format" must be "json" or "xml"');
   if (entry.apiKeyIn !== undefined && entry.apiKeyIn !== 'body' && entry.apiKeyIn !== 'header') p.push('"apiKeyIn" must be "body" or "header"');
   if (entry.tls !== undefined) {
-    if (!isRecord(entry.tls)) p.push('"tls" must be an object');
-    else {
+    if (!isRecord(entry.tls)) {
+      p.push('"tls" must be an object');
+    } else {
       p.push(...unknownFields(entry.tls, KNOWN_TLS_FIELDS, 'tls.'));
       if (entry.tls.rejectUnauthorized !== undefined && typeof entry.tls.rejectUnauthorized !== 'boolean') {
         p.push('"tls.rejectUnauthorized" must be true or false');

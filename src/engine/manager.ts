@@ -7,7 +7,16 @@ import type { Adapters, VendorAdapter } from '../core/adapter';
 import { AuthError, isAuthError } from '../core/errors';
 import { type AdapterContext, createHttpClient, destroyHttpClient, retireHttpClient } from '../core/http';
 import { MAX_HISTORY, isExpired, isRefreshUsable } from '../core/session';
-import { authOf, type CallResult, type Clock, type ConnectionConfig, type Credentials, type ExploreRequest, type HistoryEvent, type Session } from '../core/types';
+import {
+  authOf,
+  type CallResult,
+  type Clock,
+  type ConnectionConfig,
+  type Credentials,
+  type ExploreRequest,
+  type HistoryEvent,
+  type Session,
+} from '../core/types';
 
 export interface ManagerDeps {
   /** The vendor adapters (`src/vendors`' ADAPTERS; the engine does not import them). */

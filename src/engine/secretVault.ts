@@ -199,7 +199,9 @@ function isSession(v: unknown, connectionId: string): v is Session {
     (s.refreshToken === null || typeof s.refreshToken === 'string') &&
     numOrNull(s.refreshExpiresAt) &&
     Array.isArray(s.history) &&
-    s.history.every((h: unknown) => typeof h === 'object' && h !== null && typeof (h as { token?: unknown }).token === 'string' && num((h as { at?: unknown }).at)) &&
+    s.history.every(
+      (h: unknown) => typeof h === 'object' && h !== null && typeof (h as { token?: unknown }).token === 'string' && num((h as { at?: unknown }).at),
+    ) &&
     typeof s.vendorState === 'object' &&
     s.vendorState !== null
   );

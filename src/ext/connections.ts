@@ -51,7 +51,7 @@ export class ConnectionStore implements vscode.Disposable {
     this.problems = [...workspace.invalid.map((p) => ({ ...p, where: 'workspace settings' })), ...user.invalid.map((p) => ({ ...p, where: 'user settings' }))];
     // Report each distinct problem once in the log, never as a crash.
     const lines = [
-      ...(ignored ? ["this workspace is not trusted: the connections in its settings are ignored until you trust it"] : []),
+      ...(ignored ? ['this workspace is not trusted: the connections in its settings are ignored until you trust it'] : []),
       ...shadowed.map((c) => `the workspace's connection "${c.id}" overrides the user connection with the same id`),
       ...this.problems.map(describeProblem),
     ];
@@ -102,7 +102,12 @@ export class ConnectionStore implements vscode.Disposable {
     const info = this.inspect();
     for (const scope of ['user', 'workspace'] as const) {
       const list = scope === 'user' ? info?.globalValue : info?.workspaceValue;
-      if (hasId(list, id)) await this.write((list as unknown[]).filter((e) => !matchesId(e, id)), scope);
+      if (hasId(list, id)) {
+        await this.write(
+          (list as unknown[]).filter((e) => !matchesId(e, id)),
+          scope,
+        );
+      }
     }
   }
 

@@ -124,7 +124,8 @@ export class Explorer extends Disposable {
     items.push({ label: conn.vendor === 'cove' ? '$(edit) Other JSON-RPC method…' : '$(edit) Other request…' });
     const chosen = await vscode.window.showQuickPick(items, {
       title: `Send Request — ${conn.label || conn.id}`,
-      placeHolder: conn.vendor === 'cove' ? 'Pick a JSON-RPC call (the visa is added and renewed for you)' : 'Pick a request (auth is attached and renewed for you)',
+      placeHolder:
+        conn.vendor === 'cove' ? 'Pick a JSON-RPC call (the visa is added and renewed for you)' : 'Pick a request (auth is attached and renewed for you)',
       matchOnDetail: true,
     });
     if (!chosen) throw new AuthError('cancelled', 'cancelled');

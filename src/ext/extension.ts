@@ -64,12 +64,29 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
       if (!conn) return undefined;
       const ui = sessions.uiState(id);
       const session = sessions.get(id);
-      const state = ui?.kind === 'loggingIn' ? 'loggingIn' : ui?.kind === 'error' && !session ? 'error' : session ? (session.expiresAt !== null && session.expiresAt <= now() ? 'expired' : 'loggedIn') : 'loggedOut';
-      return buildTokenView({ conn, vendorName: ADAPTERS[conn.vendor].displayName, session, state, error: ui?.kind === 'error' ? ui.message : null, now: now() });
+      const state =
+        ui?.kind === 'loggingIn'
+          ? 'loggingIn'
+          : ui?.kind === 'error' && !session
+            ? 'error'
+            : session
+              ? session.expiresAt !== null && session.expiresAt <= now()
+                ? 'expired'
+                : 'loggedIn'
+              : 'loggedOut';
+      return buildTokenView({
+        conn,
+        vendorName: ADAPTERS[conn.vendor].displayName,
+        session,
+        state,
+        error: ui?.kind === 'error' ? ui.message : null,
+        now: now(),
+      });
     },
     onDidChange: sessions.onDidChange,
     token: (id) => sessions.get(id)?.token,
-    copy: async (id, what) => void (await vscode.commands.executeCommand(what === 'token' ? Commands.copyToken : what === 'header' ? Commands.copyAuthHeader : Commands.copyCurl, id)),
+    copy: async (id, what) =>
+      void (await vscode.commands.executeCommand(what === 'token' ? Commands.copyToken : what === 'header' ? Commands.copyAuthHeader : Commands.copyCurl, id)),
     refresh: async (id) => void (await vscode.commands.executeCommand(Commands.refreshToken, id)),
     login: async (id) => void (await vscode.commands.executeCommand(Commands.login, id)),
   };

@@ -54,8 +54,9 @@ export class StatusBar extends Disposable {
     const s = this.pick();
     // The ticker runs only while a shown session has an expiry still ahead (or just reached).
     const wantTick = !!s && s.expiresAt !== null;
-    if (wantTick && !this.tick) this.tick = this.ticker.onTick(() => this.render());
-    else if (!wantTick && this.tick) {
+    if (wantTick && !this.tick) {
+      this.tick = this.ticker.onTick(() => this.render());
+    } else if (!wantTick && this.tick) {
       this.tick.dispose();
       this.tick = undefined;
     }
@@ -83,7 +84,9 @@ export class StatusBar extends Disposable {
       this.item.backgroundColor = left <= warnThresholdMs() ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     }
     this.item.tooltip = this.tooltip(now);
-    this.item.accessibilityInformation = { label: `${label} token ${left === null ? 'has no expiry' : isExpired(s, now) ? 'expired' : `expires in ${formatRemaining(left)}`}` };
+    this.item.accessibilityInformation = {
+      label: `${label} token ${left === null ? 'has no expiry' : isExpired(s, now) ? 'expired' : `expires in ${formatRemaining(left)}`}`,
+    };
     this.item.show();
   }
 
@@ -94,7 +97,9 @@ export class StatusBar extends Disposable {
       if (!s) continue;
       const left = timeLeftMs(s, now);
       const when = left === null ? 'no expiry' : isExpired(s, now) ? 'expired' : `${formatRemaining(left)} left`;
-      md.appendMarkdown(`$(${VENDOR_ICONS[conn.vendor] ?? 'key'}) ${escapeMarkdown(conn.label || conn.id)} (${ADAPTERS[conn.vendor].displayName}): ${when}\n\n`);
+      md.appendMarkdown(
+        `$(${VENDOR_ICONS[conn.vendor] ?? 'key'}) ${escapeMarkdown(conn.label || conn.id)} (${ADAPTERS[conn.vendor].displayName}): ${when}\n\n`,
+      );
     }
     md.appendMarkdown('Click for refresh, login, copy and details.');
     return md;

@@ -69,8 +69,9 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
 
   /** Tick only while the view is visible: the countdown in descriptions is only worth computing when seen. */
   private updateTicking(): void {
-    if (this.view.visible && !this.tick) this.tick = this.ticker.onTick(() => this.refreshCountdowns());
-    else if (!this.view.visible && this.tick) {
+    if (this.view.visible && !this.tick) {
+      this.tick = this.ticker.onTick(() => this.refreshCountdowns());
+    } else if (!this.view.visible && this.tick) {
       this.tick.dispose();
       this.tick = undefined;
     }
@@ -127,7 +128,15 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     const now = Date.now();
     const id = conn.id;
     const out: Node[] = [
-      { type: 'detail', connId: id, key: 'token', label: 'Token', description: maskToken(s.token), icon: 'key', tooltip: `${s.token.length} characters; sent as ${describeAttach(s.attach)}` },
+      {
+        type: 'detail',
+        connId: id,
+        key: 'token',
+        label: 'Token',
+        description: maskToken(s.token),
+        icon: 'key',
+        tooltip: `${s.token.length} characters; sent as ${describeAttach(s.attach)}`,
+      },
     ];
     if (s.user?.name) out.push({ type: 'detail', connId: id, key: 'user', label: 'User', description: s.user.name, icon: 'account' });
     out.push({
@@ -135,7 +144,10 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
       connId: id,
       key: 'expires',
       label: 'Expires',
-      description: s.expiresAt === null ? EXPIRY_REASON_TEXT[s.expiresBecause] : `${formatLocal(new Date(s.expiresAt))} · ${formatRemaining(timeLeftMs(s, now))}${isExpired(s, now) ? '' : ' left'}`,
+      description:
+        s.expiresAt === null
+          ? EXPIRY_REASON_TEXT[s.expiresBecause]
+          : `${formatLocal(new Date(s.expiresAt))} · ${formatRemaining(timeLeftMs(s, now))}${isExpired(s, now) ? '' : ' left'}`,
       tooltip: `Expiry: ${EXPIRY_REASON_TEXT[s.expiresBecause]}`,
       icon: 'watch',
     });
@@ -145,7 +157,9 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
         connId: id,
         key: 'refresh',
         label: 'Refresh token',
-        description: s.refreshExpiresAt ? `${formatLocal(new Date(s.refreshExpiresAt))} · ${formatRemaining(Math.max(0, s.refreshExpiresAt - now))}` : 'no expiry known',
+        description: s.refreshExpiresAt
+          ? `${formatLocal(new Date(s.refreshExpiresAt))} · ${formatRemaining(Math.max(0, s.refreshExpiresAt - now))}`
+          : 'no expiry known',
         icon: 'sync',
       });
     }
@@ -159,9 +173,7 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     const s = this.sessions.get(node.connId);
     if (!s) return [];
     if (node.key === 'history') {
-      return s.history
-        .map((entry, index): Node => ({ type: 'history', connId: node.connId, index, entry }))
-        .reverse();
+      return s.history.map((entry, index): Node => ({ type: 'history', connId: node.connId, index, entry })).reverse();
     }
     const jwt = node.key === 'claims' ? s.jwt : s.refreshJwt;
     return describeClaims(jwt?.claims ?? {}, Date.now()).map((r) => ({
@@ -193,7 +205,9 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
         item.id = `invalid:${node.where}:${node.index}`;
         // The reason in view, not only on hover: "error: "keepalive" is not a known field (did you mean …)".
         item.description = `error: ${node.reason}`;
-        item.tooltip = new vscode.MarkdownString(`**Invalid connection entry**\n\n${escapeMarkdown(node.text)}\n\nFix it in settings (${codeSpan(`${SETTING_SECTION}.${SETTING_CONNECTIONS}`)}).`);
+        item.tooltip = new vscode.MarkdownString(
+          `**Invalid connection entry**\n\n${escapeMarkdown(node.text)}\n\nFix it in settings (${codeSpan(`${SETTING_SECTION}.${SETTING_CONNECTIONS}`)}).`,
+        );
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.contextValue = 'invalidConnection';
         item.command = { command: Commands.openSettings, title: 'Open Settings' };
@@ -220,7 +234,9 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
         item.id = `${node.connId}/${node.group}/${node.name}`;
         item.description = node.human ? `${node.value} — ${node.human}` : node.value;
-        item.tooltip = new vscode.MarkdownString(`${codeSpan(node.name)}: ${escapeMarkdown(node.value)}${node.meaning ? `\n\n${escapeMarkdown(node.meaning)}` : ''}`);
+        item.tooltip = new vscode.MarkdownString(
+          `${codeSpan(node.name)}: ${escapeMarkdown(node.value)}${node.meaning ? `\n\n${escapeMarkdown(node.meaning)}` : ''}`,
+        );
         return item;
       }
       case 'history': {

@@ -57,18 +57,10 @@ export interface TokenView {
 }
 
 /** Extension → page. */
-export type ToPage =
-  | { type: 'session'; view: TokenView | null; now: number }
-  | { type: 'revealed'; token: string }
-  | { type: 'notice'; text: string };
+export type ToPage = { type: 'session'; view: TokenView | null; now: number } | { type: 'revealed'; token: string } | { type: 'notice'; text: string };
 
 /** Page → extension. */
-export type FromPage =
-  | { type: 'ready' }
-  | { type: 'reveal' }
-  | { type: 'copy'; what: 'token' | 'header' | 'curl' }
-  | { type: 'refresh' }
-  | { type: 'login' };
+export type FromPage = { type: 'ready' } | { type: 'reveal' } | { type: 'copy'; what: 'token' | 'header' | 'curl' } | { type: 'refresh' } | { type: 'login' };
 
 /** What the page keeps with `vscode.setState` so a reload (or a revived panel) shows the same connection. */
 export interface PageState {

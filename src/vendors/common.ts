@@ -12,10 +12,7 @@ import type { CallResult, ConnectionConfig, ExploreRequest, Session } from '../c
  * vendor's words, `expired` or a setting to change); any other status is the answer; the call is recorded as the
  * session's last use.
  */
-export function jsonRestCalls(
-  displayName: string,
-  rejected: (res: RawResponse, session: Session) => AuthError,
-): Pick<VendorAdapter, 'wire' | 'request'> {
+export function jsonRestCalls(displayName: string, rejected: (res: RawResponse, session: Session) => AuthError): Pick<VendorAdapter, 'wire' | 'request'> {
   function wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): WireRequest {
     if (req.kind !== 'rest') throw new AuthError('config', `${displayName} takes REST requests, not JSON-RPC`);
     return jsonRestRequest(conn.baseUrl, req, session.attach);

@@ -109,7 +109,11 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
       });
     }
     if (serverMessage || res.status === 401 || res.status === 403) {
-      const what = conn.commserver ? 'wrong username, password, domain or CommServe' : conn.domain ? 'wrong domain, username or password' : 'wrong username or password';
+      const what = conn.commserver
+        ? 'wrong username, password, domain or CommServe'
+        : conn.domain
+          ? 'wrong domain, username or password'
+          : 'wrong username or password';
       throw new AuthError('credentials', what, { serverMessage, status: res.status, code: err.code });
     }
     if (!ok) throw new AuthError('protocol', `the login answered HTTP ${res.status}`, { status: res.status });
@@ -204,8 +208,9 @@ function wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): Wi
   }
   const format = formatOf(conn);
   let data: string | undefined;
-  if (typeof req.body === 'string') data = req.body;
-  else if (req.body !== undefined && req.body !== null) {
+  if (typeof req.body === 'string') {
+    data = req.body;
+  } else if (req.body !== undefined && req.body !== null) {
     if (format === 'json') data = JSON.stringify(req.body);
     else if (isRecord(req.body)) data = buildXml(req.body);
     else throw new AuthError('config', 'an XML request body must be an object (root element → content) or XML text');

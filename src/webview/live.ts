@@ -8,8 +8,9 @@ import { now, page, STATE_TEXT } from './state';
 export /** One interval, only while a token with an expiry is shown. */
 function syncTimer(): void {
   const needed = !!page.view?.token && page.view.token.expiresAt !== null;
-  if (needed && page.timer === undefined) page.timer = window.setInterval(tick, 1000);
-  else if (!needed && page.timer !== undefined) {
+  if (needed && page.timer === undefined) {
+    page.timer = window.setInterval(tick, 1000);
+  } else if (!needed && page.timer !== undefined) {
     window.clearInterval(page.timer);
     page.timer = undefined;
   }

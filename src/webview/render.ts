@@ -39,8 +39,9 @@ export function render(): void {
     children.push(renderHeader(view), noticeBox());
     if (view.error) children.push(el('div', { class: 'error-box', role: 'alert', id: 'error' }, view.error));
     const t = view.token;
-    if (!t) children.push(renderLoggedOut(view));
-    else {
+    if (!t) {
+      children.push(renderLoggedOut(view));
+    } else {
       children.push(renderExpiry(t), renderToken(view, t));
       if (t.jwt) {
         children.push(
@@ -178,7 +179,13 @@ function claimsTable(id: string, firstColumn: string, rows: ClaimView[], withTim
   if (withTime) head.push('Time');
   return el('div', { class: 'table-wrap' }, [
     el('table', { id, class: 'claims' }, [
-      el('thead', {}, [el('tr', {}, head.map((h) => el('th', { scope: 'col' }, h)))]),
+      el('thead', {}, [
+        el(
+          'tr',
+          {},
+          head.map((h) => el('th', { scope: 'col' }, h)),
+        ),
+      ]),
       el(
         'tbody',
         {},
@@ -210,10 +217,7 @@ function claimTime(c: ClaimView): Node[] {
 function renderRefresh(r: RefreshInfo): HTMLElement {
   const parts: Node[] = [
     el('div', { class: 'token-row' }, [el('code', { id: 'refresh-value', class: 'token', 'aria-label': 'Refresh token' }, r.masked)]),
-    el('dl', { class: 'facts' }, [
-      el('dt', {}, 'Expires'),
-      el('dd', {}, r.expiresAt !== null ? timeInline(r.expiresAt) : 'not stated'),
-    ]),
+    el('dl', { class: 'facts' }, [el('dt', {}, 'Expires'), el('dd', {}, r.expiresAt !== null ? timeInline(r.expiresAt) : 'not stated')]),
   ];
   if (r.jwt) {
     parts.push(
@@ -236,11 +240,7 @@ function renderHistory(history: HistoryView[]): HTMLElement {
   const items = history.map((h, i) =>
     el('li', { class: `event event-${h.event}${i === 0 ? ' current' : ''}`, 'data-event': h.event }, [
       el('span', { class: 'dot', 'aria-hidden': 'true' }),
-      el('div', { class: 'when' }, [
-        el('time', { dateTime: new Date(h.at).toISOString() }, formatLocal(new Date(h.at))),
-        ' · ',
-        relTime(h.at),
-      ]),
+      el('div', { class: 'when' }, [el('time', { dateTime: new Date(h.at).toISOString() }, formatLocal(new Date(h.at))), ' · ', relTime(h.at)]),
       el('div', { class: 'what' }, [
         el('span', { class: 'event-name' }, EVENT_TEXT[h.event] ?? h.event),
         el('code', { class: 'method' }, h.method),

@@ -47,7 +47,11 @@ describe('Login from the command palette', () => {
     const second = await statusText(page);
     assert.match(second, new RegExp(`^${LABEL}: ${COUNTDOWN_RE.source}$`), second);
     assert.notEqual(second, first, 'the countdown did not change in 2.2 s');
-    const toSeconds = (t) => t.match(COUNTDOWN_RE)[0].split(':').reduce((acc, n) => acc * 60 + Number(n), 0);
+    const toSeconds = (t) =>
+      t
+        .match(COUNTDOWN_RE)[0]
+        .split(':')
+        .reduce((acc, n) => acc * 60 + Number(n), 0);
     const diff = toSeconds(first) - toSeconds(second);
     assert.ok(diff >= 1 && diff <= 4, `counted down ${diff} s in 2.2 s (${first} → ${second})`);
   });

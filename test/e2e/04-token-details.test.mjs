@@ -46,7 +46,7 @@ describe('Token Details (datarhei Core)', () => {
 
     const timeLeft = (await frame.locator('#time-left').innerText()).trim();
     assert.match(timeLeft, new RegExp(`^${COUNTDOWN_RE.source}$`));
-    assert.equal((await frame.locator('#state').getAttribute('data-state')), 'loggedIn');
+    assert.equal(await frame.locator('#state').getAttribute('data-state'), 'loggedIn');
     assert.match(await frame.locator('#token-value').innerText(), /…/, 'the token is masked until revealed');
     await screenshot(page, 'token-details.png');
   });

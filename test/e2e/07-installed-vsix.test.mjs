@@ -59,13 +59,18 @@ function installVsix(node24Bin, codeServerEntry, vsix, extensionsDir, scratch) {
     XDG_CACHE_HOME: path.join(scratch, 'cache'),
     XDG_STATE_HOME: path.join(scratch, 'state'),
   });
-  const res = spawnSync(node24Bin, [codeServerEntry, '--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(scratch, 'user-data')], {
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const res = spawnSync(
+    node24Bin,
+    [codeServerEntry, '--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(scratch, 'user-data')],
+    {
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   const out = `${res.stdout ?? ''}${res.stderr ?? ''}`;
-  if (res.status !== 0 || !/successfully installed/i.test(out)) throw new Error(`code-server --install-extension failed (exit ${res.status ?? res.signal}):\n${out}`);
+  if (res.status !== 0 || !/successfully installed/i.test(out))
+    throw new Error(`code-server --install-extension failed (exit ${res.status ?? res.signal}):\n${out}`);
   return out;
 }
 
@@ -167,12 +172,20 @@ describe('Installed .vsix (no development path)', () => {
       const n = await page.locator('iframe.webview').count();
       for (let i = n - 1; i >= 0; i--) {
         const f = webviewFrame(page, i);
-        if ((await f.locator('h1', { hasText: pkg.displayName }).count().catch(() => 0)) > 0) return f;
+        if (
+          (await f
+            .locator('h1', { hasText: pkg.displayName })
+            .count()
+            .catch(() => 0)) > 0
+        )
+          return f;
       }
       return false;
     });
     const loaded = await until(`the ${images.length} README images to load`, async () => {
-      const imgs = await readme.locator('img').evaluateAll((els) => els.map((e) => ({ alt: e.alt, src: e.getAttribute('src'), done: e.complete, w: e.naturalWidth })));
+      const imgs = await readme
+        .locator('img')
+        .evaluateAll((els) => els.map((e) => ({ alt: e.alt, src: e.getAttribute('src'), done: e.complete, w: e.naturalWidth })));
       return imgs.length >= images.length && imgs.every((i) => i.done) && imgs;
     });
     assert.deepEqual(

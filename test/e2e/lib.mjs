@@ -69,7 +69,8 @@ export async function until(what, fn, { timeoutMs = 15_000, intervalMs = 200 } =
     } catch (err) {
       last = err instanceof Error ? err.message.split('\n')[0] : String(err);
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last !== undefined ? ` (last: ${JSON.stringify(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last !== undefined ? ` (last: ${JSON.stringify(last)})` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
@@ -159,8 +160,17 @@ async function watchQuickInput(page) {
     };
     const describe = (el) => {
       if (!el) return 'nothing';
-      const where = el.closest('.part.sidebar') ? 'side bar' : el.closest('.quick-input-widget') ? 'quick input' : el.closest('.part.editor') ? 'editor' : 'workbench';
-      return `${where}: ${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${[...el.classList].slice(0, 2).map((c) => `.${c}`).join('')}`;
+      const where = el.closest('.part.sidebar')
+        ? 'side bar'
+        : el.closest('.quick-input-widget')
+          ? 'quick input'
+          : el.closest('.part.editor')
+            ? 'editor'
+            : 'workbench';
+      return `${where}: ${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${[...el.classList]
+        .slice(0, 2)
+        .map((c) => `.${c}`)
+        .join('')}`;
     };
     let visible = false;
     const check = () => {
@@ -234,7 +244,10 @@ export async function runCommand(page, title, { then } = {}) {
     await page.keyboard.press('Escape'); // nothing half-open in the way
     await page.keyboard.press('Control+0');
     // From inside a webview the key travels through the webview's message channel: wait until it arrived.
-    await until('the focus in the side bar', () => page.evaluate(() => !!document.activeElement?.closest('.part.sidebar')), { timeoutMs: 2000, intervalMs: 50 }).catch(() => {});
+    await until('the focus in the side bar', () => page.evaluate(() => !!document.activeElement?.closest('.part.sidebar')), {
+      timeoutMs: 2000,
+      intervalMs: 50,
+    }).catch(() => {});
     const now = () => page.evaluate(() => globalThis.__aaeQuickInput.now());
     // The time of our last action that closes a quick pick on purpose (here: F1 replaces anything open).
     let mark = await now();
@@ -305,9 +318,7 @@ export async function answerInputBox(page, title, text, { enter = true, beforeTy
 
 /** The top-level row of a connection in the Connections view. */
 export function connectionRow(page, label) {
-  return page
-    .locator(`${CONNECTIONS_LIST} .monaco-list-row[aria-level="1"]`)
-    .filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
+  return page.locator(`${CONNECTIONS_LIST} .monaco-list-row[aria-level="1"]`).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
 }
 
 /** Its description, e.g. "datarhei Core · 09:58 left" or "Code42 · not logged in". */
@@ -317,11 +328,15 @@ export async function connectionDescription(page, label) {
 
 /** Waits until the connection's row says it is logged in with a countdown ("… mm:ss left"); returns the text. */
 export async function waitLoggedIn(page, label, { timeoutMs = 20_000 } = {}) {
-  return until(`"${label}" to show "… left" in the tree`, async () => {
-    const d = await connectionDescription(page, label);
-    if (/error/.test(d)) throw new Error(`"${label}": ${d}`);
-    return /\d{2}:\d{2} left$/.test(d) ? d : false;
-  }, { timeoutMs });
+  return until(
+    `"${label}" to show "… left" in the tree`,
+    async () => {
+      const d = await connectionDescription(page, label);
+      if (/error/.test(d)) throw new Error(`"${label}": ${d}`);
+      return /\d{2}:\d{2} left$/.test(d) ? d : false;
+    },
+    { timeoutMs },
+  );
 }
 
 /** Expands (or leaves expanded) a row and waits until its children are rendered (they load asynchronously). */
@@ -387,8 +402,14 @@ export async function answerNotification(page, text, button, { timeoutMs = 15_00
   }
   const item = center.locator('.notification-list-item', { hasText: text });
   await item.first().waitFor({ state: 'visible', timeout: timeoutMs });
-  await item.first().locator('.monaco-button', { hasText: exactly(button) }).click();
-  await item.first().waitFor({ state: 'detached', timeout: timeoutMs }).catch(() => {});
+  await item
+    .first()
+    .locator('.monaco-button', { hasText: exactly(button) })
+    .click();
+  await item
+    .first()
+    .waitFor({ state: 'detached', timeout: timeoutMs })
+    .catch(() => {});
   if (await center.isVisible()) await center.locator('.codicon-notifications-hide').click();
   await center.waitFor({ state: 'hidden' });
   return 'center';
@@ -439,7 +460,10 @@ export async function tokenDetailsFrame(page, label) {
       const f = webviewFrame(page, i);
       const visible = await page.locator('iframe.webview').nth(i).isVisible();
       if (!visible) continue;
-      const title = await f.locator('#label').innerText({ timeout: 500 }).catch(() => '');
+      const title = await f
+        .locator('#label')
+        .innerText({ timeout: 500 })
+        .catch(() => '');
       if (title === label) return f;
     }
     return false;

@@ -108,13 +108,20 @@ describe('API Auth Explorer in VS Code', function () {
       assert.ok(api.activationMs > 0);
       const root = vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '.';
       fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
-      fs.writeFileSync(path.join(root, 'test-results', 'metrics.json'), `${JSON.stringify({ activationMs: api.activationMs, vscodeVersion: vscode.version, at: new Date().toISOString() })}\n`);
+      fs.writeFileSync(
+        path.join(root, 'test-results', 'metrics.json'),
+        `${JSON.stringify({ activationMs: api.activationMs, vscodeVersion: vscode.version, at: new Date().toISOString() })}\n`,
+      );
     });
 
     it('registers every command package.json declares, and declares every command it registers', async () => {
-      const declared = pkg().contributes.commands.map((c) => c.command).sort();
+      const declared = pkg()
+        .contributes.commands.map((c) => c.command)
+        .sort();
       // VS Code adds its own commands for our view (authExplorer.connections.focus …): not ours to declare.
-      const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('authExplorer.') && !c.startsWith('authExplorer.connections.')).sort();
+      const registered = (await vscode.commands.getCommands(true))
+        .filter((c) => c.startsWith('authExplorer.') && !c.startsWith('authExplorer.connections.'))
+        .sort();
       assert.deepStrictEqual(registered, declared);
       for (const [menu, items] of Object.entries(pkg().contributes.menus)) {
         for (const item of items) assert.ok(declared.includes(item.command), `${menu} names undeclared ${item.command}`);
@@ -158,7 +165,9 @@ describe('API Auth Explorer in VS Code', function () {
       await uiStep({ action: 'type', text: 'admin' }); // username
       await uiStep({ action: 'type', text: 'Workspace settings' }); // scope
       await uiStep({ action: 'type', text: password }); // secret
-      const entry = await until('the new settings entry', () => (cfg().inspect<ConnectionConfig[]>('connections')?.workspaceValue ?? []).find((c) => c.label === 'Added Core'));
+      const entry = await until('the new settings entry', () =>
+        (cfg().inspect<ConnectionConfig[]>('connections')?.workspaceValue ?? []).find((c) => c.label === 'Added Core'),
+      );
       void done;
       assert.deepStrictEqual(Object.keys(entry).sort(), ['baseUrl', 'id', 'label', 'username', 'vendor']);
       assert.strictEqual(entry.id, 'added-core');
@@ -252,7 +261,9 @@ describe('API Auth Explorer in VS Code', function () {
         .map((m) => m.when ?? '')
         .join('\n');
       for (const n of rootNodes()) {
-        for (const flag of String(api.tree.getTreeItem(n).contextValue ?? '').split(';').filter(Boolean)) {
+        for (const flag of String(api.tree.getTreeItem(n).contextValue ?? '')
+          .split(';')
+          .filter(Boolean)) {
           assert.ok(new RegExp(`\\b${flag}\\b`).test(whens), `no menu reads the flag "${flag}"`);
         }
       }
@@ -271,12 +282,18 @@ describe('API Auth Explorer in VS Code', function () {
       assert.ok(fired.length >= 2, `${fired.length} refreshes in 2.3 s`);
       for (const e of fired) {
         assert.ok(Array.isArray(e), 'a tick names its rows: it does not refresh the whole tree');
-        assert.ok(e.every((n) => n.type === 'connection'), 'only connection rows (their children come with them)');
+        assert.ok(
+          e.every((n) => n.type === 'connection'),
+          'only connection rows (their children come with them)',
+        );
         const ids = e.map((n) => (n as Extract<Node, { type: 'connection' }>).conn.id);
         assert.ok(ids.includes('dr') && ids.includes('c42'), `the counting-down rows: ${ids.join(', ')}`);
         assert.ok(!ids.includes('ipc-key'), 'a session without an expiry does not count down');
         // The very objects VS Code was given, or VS Code would not know them.
-        assert.strictEqual(e.find((n) => n.type === 'connection' && n.conn.id === 'dr'), nodeOf('dr'));
+        assert.strictEqual(
+          e.find((n) => n.type === 'connection' && n.conn.id === 'dr'),
+          nodeOf('dr'),
+        );
       }
     });
 
@@ -290,7 +307,10 @@ describe('API Auth Explorer in VS Code', function () {
       await vscode.commands.executeCommand('authExplorer.copyCurl', 'cv');
       const cv = api.sessions.get('cv');
       assert.ok(cv);
-      assert.strictEqual(await vscode.env.clipboard.readText(), `curl -X POST -H 'Authtoken: ${cv.token}' -H 'Accept: application/xml' '${mock.baseUrl('commvault')}/WhoAmI'`);
+      assert.strictEqual(
+        await vscode.env.clipboard.readText(),
+        `curl -X POST -H 'Authtoken: ${cv.token}' -H 'Accept: application/xml' '${mock.baseUrl('commvault')}/WhoAmI'`,
+      );
       await vscode.env.clipboard.writeText('');
     });
 
@@ -332,7 +352,10 @@ describe('API Auth Explorer in VS Code', function () {
       assert.match(descriptionOf('dr-bad') ?? '', /error: wrong username or password/);
       const ui = api.sessions.uiState('dr-bad');
       assert.ok(ui?.kind === 'error');
-      assert.match(ui.message, /^Connection "Core bad": wrong username or password \(server said: "Invalid authorization credentials: invalid username or password"\); /);
+      assert.match(
+        ui.message,
+        /^Connection "Core bad": wrong username or password \(server said: "Invalid authorization credentials: invalid username or password"\); /,
+      );
       await vscode.commands.executeCommand('notifications.clearAll');
     });
   });
@@ -371,7 +394,10 @@ describe('API Auth Explorer in VS Code', function () {
       // Copy as curl now shows the request just sent, with the current token.
       await vscode.commands.executeCommand('authExplorer.copyCurl', 'dr');
       const curl = await vscode.env.clipboard.readText();
-      assert.strictEqual(curl, `curl -H 'Authorization: Bearer ${api.sessions.get('dr')?.token}' -H 'Accept: application/json' '${mock.baseUrl('datarhei')}/api/v3/process'`);
+      assert.strictEqual(
+        curl,
+        `curl -H 'Authorization: Bearer ${api.sessions.get('dr')?.token}' -H 'Accept: application/json' '${mock.baseUrl('datarhei')}/api/v3/process'`,
+      );
       await vscode.env.clipboard.writeText('');
     });
 
@@ -462,7 +488,13 @@ describe('API Auth Explorer in VS Code', function () {
       const others = (cfg().inspect<ConnectionConfig[]>('connections')?.workspaceValue ?? []).filter((c) => c.id !== 'dr-edit');
       await cfg().update('connections', [...others, { ...original, keepalive: true }], vscode.ConfigurationTarget.Workspace);
       await until('the entry to turn invalid', () => !api.store.get('dr-edit') && api.store.invalid().some((p) => p.id === 'dr-edit'));
-      assert.match(api.store.invalid().find((p) => p.id === 'dr-edit')?.problems.join() ?? '', /"keepalive" is not a known field \(did you mean "keepAlive"\?\)/);
+      assert.match(
+        api.store
+          .invalid()
+          .find((p) => p.id === 'dr-edit')
+          ?.problems.join() ?? '',
+        /"keepalive" is not a known field \(did you mean "keepAlive"\?\)/,
+      );
       assert.strictEqual(api.sessions.get('dr-edit'), undefined);
       assert.strictEqual((await api.vault.getSession(original))?.token, token, 'still in secret storage');
       // Fixed: the session is back, same token, no new login.
@@ -488,7 +520,9 @@ describe('API Auth Explorer in VS Code', function () {
     after(async () => shortMock?.close());
 
     it('Copy Token renews an expired token first: what is pasted works', async () => {
-      await addConnections([{ id: 'dr-short', label: 'Core short', vendor: 'datarhei', baseUrl: shortMock.baseUrl('datarhei'), username: 'admin', refreshLeadSeconds: 0 }]);
+      await addConnections([
+        { id: 'dr-short', label: 'Core short', vendor: 'datarhei', baseUrl: shortMock.baseUrl('datarhei'), username: 'admin', refreshLeadSeconds: 0 },
+      ]);
       await api.vault.setSecret(connOf('dr-short'), ACCOUNTS.datarhei.password);
       await vscode.commands.executeCommand('authExplorer.login', 'dr-short');
       const first = api.sessions.get('dr-short');
@@ -510,7 +544,15 @@ describe('API Auth Explorer in VS Code', function () {
     it('never pops a prompt from the background: a two-factor account stops with one warning', async function () {
       if (!uiBridgeAvailable()) this.skip();
       await addConnections([
-        { id: 'c42-keep', label: 'Code42 kept alive', vendor: 'code42', baseUrl: shortMock.baseUrl('code42'), username: ACCOUNTS.code42.mfa.username, keepAlive: true, refreshLeadSeconds: 1 },
+        {
+          id: 'c42-keep',
+          label: 'Code42 kept alive',
+          vendor: 'code42',
+          baseUrl: shortMock.baseUrl('code42'),
+          username: ACCOUNTS.code42.mfa.username,
+          keepAlive: true,
+          refreshLeadSeconds: 1,
+        },
       ]);
       await vscode.commands.executeCommand('notifications.clearAll');
       const conn = connOf('c42-keep');
@@ -530,7 +572,15 @@ describe('API Auth Explorer in VS Code', function () {
 
     it('renews a keepAlive connection in the background before expiry, with one timer, and none after logout', async () => {
       await addConnections([
-        { id: 'dr-keep', label: 'Core kept alive', vendor: 'datarhei', baseUrl: shortMock.baseUrl('datarhei'), username: 'admin', keepAlive: true, refreshLeadSeconds: 1 },
+        {
+          id: 'dr-keep',
+          label: 'Core kept alive',
+          vendor: 'datarhei',
+          baseUrl: shortMock.baseUrl('datarhei'),
+          username: 'admin',
+          keepAlive: true,
+          refreshLeadSeconds: 1,
+        },
       ]);
       await api.vault.setSecret(connOf('dr-keep'), ACCOUNTS.datarhei.password);
       const logins = shortMock.env.stats.get('datarhei.login');
@@ -562,7 +612,12 @@ describe('API Auth Explorer in VS Code', function () {
       assert.ok(stored);
       assert.strictEqual(stored.token, api.sessions.get('dr')?.token);
       // Another window refreshed the token: it writes SecretStorage; this window follows.
-      const other = { ...stored, token: `${stored.token}`, lastUsedAt: Date.now(), history: [...stored.history, { ...stored.history[0], event: 'refresh' as const }] };
+      const other = {
+        ...stored,
+        token: `${stored.token}`,
+        lastUsedAt: Date.now(),
+        history: [...stored.history, { ...stored.history[0], event: 'refresh' as const }],
+      };
       await api.vault.setSession(connOf('dr'), other);
       await until('the synced session', () => api.sessions.get('dr')?.history.length === other.history.length);
     });
@@ -647,9 +702,14 @@ describe('API Auth Explorer in VS Code', function () {
       // The log channel's files: <logs>/<session>/…; walk the whole session log folder.
       const logRoot = path.resolve(api.context.logUri.fsPath, '..', '..');
       const walk = (dir: string): string[] =>
-        fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)])) : [];
+        fs.existsSync(dir)
+          ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+          : [];
       const logFiles = walk(logRoot).filter((f) => /\.log$/.test(f));
-      assert.ok(logFiles.some((f) => /API Auth Explorer/.test(f)), `our log file exists under ${logRoot}`);
+      assert.ok(
+        logFiles.some((f) => /API Auth Explorer/.test(f)),
+        `our log file exists under ${logRoot}`,
+      );
       for (const f of logFiles) haystacks.push([f, fs.readFileSync(f, 'utf8')]);
       assert.ok(SECRETS.size > 10);
       for (const secret of SECRETS) {

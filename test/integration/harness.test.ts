@@ -82,10 +82,7 @@ describe('integration harness', () => {
     });
 
     it('reports a failed step as an error', async () => {
-      await assert.rejects(
-        uiStep({ action: 'click', selector: '#no-such-element-in-the-workbench', timeoutMs: 500 }),
-        /UI step click .* failed/,
-      );
+      await assert.rejects(uiStep({ action: 'click', selector: '#no-such-element-in-the-workbench', timeoutMs: 500 }), /UI step click .* failed/);
     });
   });
 });

@@ -105,7 +105,9 @@ export function createHandler(env: MockEnv, opts: Code42MockOptions = {}): Vendo
       const description = options.get(env)?.echoCredentials
         ? `Could not authenticate user: bad password ${decoded.slice(colon + 1)} (Authorization: ${String(req.headers.authorization)}, credentials ${m?.[1] ?? ''})`
         : 'Could not authenticate user';
-      const body = legacyErrors ? [{ name: 'SYSTEM', description }] : { ...COULD_NOT_AUTHENTICATE, error: [{ ...COULD_NOT_AUTHENTICATE.error[0], description }] };
+      const body = legacyErrors
+        ? [{ name: 'SYSTEM', description }]
+        : { ...COULD_NOT_AUTHENTICATE, error: [{ ...COULD_NOT_AUTHENTICATE.error[0], description }] };
       return { fail: reply(401, body) };
     }
     // Unconfirmed (see the top of this file): the two-factor user needs the code on Basic resource calls as well.
@@ -165,8 +167,26 @@ export function createHandler(env: MockEnv, opts: Code42MockOptions = {}): Vendo
     '/Computer': (u) => ({
       data: {
         computers: [
-          { computerId: 5001, guid: '5001000000000005001', name: `${u.firstName}-laptop`, osName: 'win64', status: 'Active', active: true, alertState: 0, userUid: u.userUid },
-          { computerId: 5002, guid: '5002000000000005002', name: `${u.firstName}-desktop`, osName: 'linux', status: 'Active', active: true, alertState: 0, userUid: u.userUid },
+          {
+            computerId: 5001,
+            guid: '5001000000000005001',
+            name: `${u.firstName}-laptop`,
+            osName: 'win64',
+            status: 'Active',
+            active: true,
+            alertState: 0,
+            userUid: u.userUid,
+          },
+          {
+            computerId: 5002,
+            guid: '5002000000000005002',
+            name: `${u.firstName}-desktop`,
+            osName: 'linux',
+            status: 'Active',
+            active: true,
+            alertState: 0,
+            userUid: u.userUid,
+          },
         ],
       },
     }),

@@ -136,10 +136,7 @@ export function createHandler(env: MockEnv): VendorHandler {
   return (req: MockRequest): MockReply => {
     // The server frame passes the path after `/commvault`, so the web-service root is still on it; the three
     // documented roots are all served, and a bare `/Login` too.
-    const path = req.path
-      .replace(/\/+$/, '')
-      .replace(WEB_SERVICE_ROOTS, '')
-      .toLowerCase();
+    const path = req.path.replace(/\/+$/, '').replace(WEB_SERVICE_ROOTS, '').toLowerCase();
     const format = acceptFormat(req);
     const method = req.method.toUpperCase();
 
@@ -249,8 +246,7 @@ export function createHandler(env: MockEnv): VendorHandler {
       });
     }
     const user = USERS.find((u) => u.username === username && sameDomain(u.domain, domain));
-    const expected =
-      user?.username === ACCOUNTS.commvault.username ? ACCOUNTS.commvault.password : user ? ACCOUNTS.commvault.domainUser.password : null;
+    const expected = user?.username === ACCOUNTS.commvault.username ? ACCOUNTS.commvault.password : user ? ACCOUNTS.commvault.domainUser.password : null;
     if (!user || password === null || password !== expected) {
       const echo = record.echoPassword ? ` (password ${password ?? ''}, sent as ${str(body.password)})` : '';
       return loginFailure(format, `Username or password is incorrect${echo}`, 5);

@@ -110,8 +110,18 @@ const COLUMNS = [
 ];
 
 const ACCOUNT_STATS = [
-  { AccountId: 912001, PartnerId: 33502, Flags: ['Active'], Settings: [{ I1: 'CONTOSO-FS01' }, { I8: 'Contoso Ltd' }, { I14: '1288490188' }, { I78: 'D01D02' }] },
-  { AccountId: 912002, PartnerId: 33502, Flags: ['Active'], Settings: [{ I1: 'CONTOSO-SQL01' }, { I8: 'Contoso Ltd' }, { I14: '8589934592' }, { I78: 'D01D10' }] },
+  {
+    AccountId: 912001,
+    PartnerId: 33502,
+    Flags: ['Active'],
+    Settings: [{ I1: 'CONTOSO-FS01' }, { I8: 'Contoso Ltd' }, { I14: '1288490188' }, { I78: 'D01D02' }],
+  },
+  {
+    AccountId: 912002,
+    PartnerId: 33502,
+    Flags: ['Active'],
+    Settings: [{ I1: 'CONTOSO-SQL01' }, { I8: 'Contoso Ltd' }, { I14: '8589934592' }, { I78: 'D01D10' }],
+  },
   { AccountId: 912017, PartnerId: 33517, Flags: ['Active'], Settings: [{ I1: 'FAB-LAPTOP-7' }, { I8: 'Fabrikam BV' }, { I14: '214748364' }, { I78: 'D01' }] },
 ];
 
@@ -169,8 +179,7 @@ export function createHandler(env: MockEnv): VendorHandler {
       return { result: { result: PARTNERS.filter((p) => p.ParentId === parent) } };
     },
     EnumerateAccountStatistics: () => ({ result: { result: ACCOUNT_STATS, totalStatistics: null } }),
-    EnumerateUsers: (_params, user) =>
-      user.mayEnumerateUsers ? { result: { result: USERS.map((u) => u.record) } } : { error: SECURITY },
+    EnumerateUsers: (_params, user) => (user.mayEnumerateUsers ? { result: { result: USERS.map((u) => u.record) } } : { error: SECURITY }),
     EnumerateColumns: () => ({ result: { result: COLUMNS } }),
   };
 

@@ -262,7 +262,11 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
       ffmpeg: { version: '6.1.1', compiler: 'gcc 12 (Debian 12.2.0-14)', configuration: '--enable-gpl', libraries: [] },
       filters: [{ id: 'scale', name: 'scale', description: 'Scale the input video size and/or convert the image format.' }],
       hwaccels: [],
-      codecs: { audio: [{ id: 'aac', name: 'aac', encoders: ['aac'], decoders: ['aac'] }], video: [{ id: 'h264', name: 'h264', encoders: ['libx264'], decoders: ['h264'] }], subtitle: [] },
+      codecs: {
+        audio: [{ id: 'aac', name: 'aac', encoders: ['aac'], decoders: ['aac'] }],
+        video: [{ id: 'h264', name: 'h264', encoders: ['libx264'], decoders: ['h264'] }],
+        subtitle: [],
+      },
       devices: { demuxers: [], muxers: [] },
       formats: { demuxers: [{ id: 'mpegts', name: 'mpegts' }], muxers: [{ id: 'hls', name: 'hls' }] },
       protocols: { input: [{ id: 'rtmp', name: 'rtmp' }], output: [{ id: 'rtmp', name: 'rtmp' }] },
@@ -283,7 +287,15 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
       const auths = state.auth0 ? ['localjwt', 'auth0'] : ['localjwt'];
       if (!validToken(req, 'access')) return json(200, { app: 'datarhei-core', auths, version: { number: '16.0.0' } });
       const uptime = Math.max(0, Math.floor((env.clock() - state.startedAt) / 1000));
-      return json(200, { app: 'datarhei-core', auths, name: ABOUT.name, id: ABOUT.id, created_at: goTime(state.startedAt), uptime_seconds: uptime, version: ABOUT.version });
+      return json(200, {
+        app: 'datarhei-core',
+        auths,
+        name: ABOUT.name,
+        id: ABOUT.id,
+        created_at: goTime(state.startedAt),
+        uptime_seconds: uptime,
+        version: ABOUT.version,
+      });
     }
     if (path === '/api/login' && method === 'POST') return login(req);
     if (path === '/api/login/refresh' && method === 'GET') {

@@ -219,7 +219,9 @@ export function describeMockVendors(mock: Pick<MockVendors, 'baseUrl'>, opts: { 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { 'port-base': { type: 'string' }, auth0: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
-    console.log('usage: node out/test/mock-vendors/server.js [--port-base N] [--auth0]\n  HTTP on N, HTTPS on N+1 (default: free ports); --auth0 lets datarhei accept Auth0 tokens.');
+    console.log(
+      'usage: node out/test/mock-vendors/server.js [--port-base N] [--auth0]\n  HTTP on N, HTTPS on N+1 (default: free ports); --auth0 lets datarhei accept Auth0 tokens.',
+    );
     return;
   }
   let port = 0;

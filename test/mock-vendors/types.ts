@@ -62,12 +62,7 @@ export interface MockEnv {
   stats: MockStats;
 }
 
-export type Fault =
-  | { kind: 'delay'; ms: number }
-  | { kind: 'status500' }
-  | { kind: 'html' }
-  | { kind: 'drop' }
-  | { kind: 'notJson' };
+export type Fault = { kind: 'delay'; ms: number } | { kind: 'status500' } | { kind: 'html' } | { kind: 'drop' } | { kind: 'notJson' };
 
 export interface FaultRule {
   fault: Fault;

@@ -67,7 +67,10 @@ interface Terminal {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function onTerminal(command: string[], env: Record<string, string>): Terminal {
-  const child = spawn('python3', ['-c', PTY_RELAY, ...command], { env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('python3', ['-c', PTY_RELAY, ...command], {
+    env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let shown = '';
   let errors = '';
   child.stdout.setEncoding('utf8');
@@ -206,7 +209,10 @@ describe('api-auth CLI on a terminal: hidden prompts', function () {
       await t.waitFor('c42-mfa — two-factor code: ');
       await t.type(key);
       assert.equal(await t.exit, 4, t.screen());
-      assert.match(t.screen(), /\r\napi-auth: Connection "c42-mfa": no two-factor code entered; retry with --totp CODE \(the current code from your authenticator app\)\.\r\n$/);
+      assert.match(
+        t.screen(),
+        /\r\napi-auth: Connection "c42-mfa": no two-factor code entered; retry with --totp CODE \(the current code from your authenticator app\)\.\r\n$/,
+      );
     }
   });
 });

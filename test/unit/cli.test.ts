@@ -36,15 +36,10 @@ function assertNoLeak(r: { stdout: string; stderr: string }, forms: string[]): v
 
 function cli(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...opts.env }, timeout: 30_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
+    const child = execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...opts.env }, timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
     child.stdin?.end(opts.stdin ?? '');
   });
 }
@@ -84,7 +79,8 @@ describe('api-auth CLI', function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const login = (id: string, secret: string, extra: string[] = []) => cli(['login', id, '--json', '--config', config, '--secret-stdin', ...extra], { stdin: `${secret}\n` });
+  const login = (id: string, secret: string, extra: string[] = []) =>
+    cli(['login', id, '--json', '--config', config, '--secret-stdin', ...extra], { stdin: `${secret}\n` });
 
   const USERNAMES: Record<string, string | undefined> = {
     cove: ACCOUNTS.cove.username,
@@ -130,10 +126,17 @@ describe('api-auth CLI', function () {
     const basic = JSON.parse((await login('c42-basic', ACCOUNTS.code42.password)).stdout) as Record<string, unknown>;
     assert.deepEqual(basic.attach, { kind: 'header', name: 'Authorization', value: `Basic ${REDACTED}` });
     assert.equal(basic.token, `Basic credentials of ${ACCOUNTS.code42.username}`, 'the descriptive token (no secret) stays');
-    const header = JSON.parse((await login('ipc-key-header', ACCOUNTS.ipcortex.apiKey)).stdout) as { attach: unknown; token: string; history: { token: string }[] };
+    const header = JSON.parse((await login('ipc-key-header', ACCOUNTS.ipcortex.apiKey)).stdout) as {
+      attach: unknown;
+      token: string;
+      history: { token: string }[];
+    };
     assert.deepEqual(header.attach, { kind: 'header', name: 'Authorization', value: `token auth=${REDACTED}` });
     assert.equal(header.token, REDACTED);
-    assert.deepEqual(header.history.map((h) => h.token), [REDACTED]);
+    assert.deepEqual(
+      header.history.map((h) => h.token),
+      [REDACTED],
+    );
     const body = JSON.parse((await login('ipc-key-body', ACCOUNTS.ipcortex.apiKey)).stdout) as { attach: unknown; token: string };
     assert.deepEqual(body.attach, { kind: 'body', name: 'auth.key', value: REDACTED });
     assert.equal(body.token, REDACTED);
@@ -207,7 +210,10 @@ describe('api-auth CLI', function () {
     assert.equal(r.code, 3);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr.split('\n').filter(Boolean).length, 1);
-    assert.match(r.stderr, /^api-auth: Connection "Acme Cove": wrong partner, username or password \(server said: "Unknown partner\/username or bad password"\); /);
+    assert.match(
+      r.stderr,
+      /^api-auth: Connection "Acme Cove": wrong partner, username or password \(server said: "Unknown partner\/username or bad password"\); /,
+    );
     assert.ok(!r.stderr.includes('Wrong-Pass-123'));
   });
 
@@ -410,7 +416,10 @@ describe('api-auth CLI', function () {
     assert.equal(text.code, 6, text.stderr);
     assert.equal(text.stdout, '');
     assert.equal(text.stderr.split('\n').filter(Boolean).length, 1, text.stderr);
-    assert.match(text.stderr, /^api-auth: Connection "Acme Cove": the call NoSuchMethod failed with JSON-RPC error -32601 \(server said: "Method not found"\); /);
+    assert.match(
+      text.stderr,
+      /^api-auth: Connection "Acme Cove": the call NoSuchMethod failed with JSON-RPC error -32601 \(server said: "Method not found"\); /,
+    );
     const json = await cli(['rpc', 'cove', 'NoSuchMethod', '--json', '--config', config, '--secret-stdin'], { stdin: ACCOUNTS.cove.password });
     assert.equal(json.code, 6, json.stderr);
     const out = JSON.parse(json.stdout) as { status: number; body: { error: { code: number; message: string } } };

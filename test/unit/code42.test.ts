@@ -335,7 +335,7 @@ describe('Code42', () => {
       assert.equal(e.message, 'wrong username or password');
     });
 
-    it('an expired token → request throws expired (the server\'s clock alone moved, then both clocks)', async () => {
+    it("an expired token → request throws expired (the server's clock alone moved, then both clocks)", async () => {
       const c = conn();
       const s = await login();
       undo = shiftMockClock(mock(), (TOKEN_SEC + 1) * 1000);

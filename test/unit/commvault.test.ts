@@ -457,7 +457,9 @@ describe('Commvault adapter', () => {
       // What the server said both times (plain text).
       const s2 = await loginAdmin(c);
       const post = (token: string) =>
-        ctxFor(c, clock).http.post(`${c.baseUrl}/Logout`, undefined, { headers: { Authtoken: token } }).then((r) => String(r.data));
+        ctxFor(c, clock)
+          .http.post(`${c.baseUrl}/Logout`, undefined, { headers: { Authtoken: token } })
+          .then((r) => String(r.data));
       assert.equal(await post(s2.token), 'User logged out');
       assert.equal(await post(s2.token), 'Invalid authorization token provided.');
     });

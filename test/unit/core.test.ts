@@ -173,10 +173,16 @@ describe('error sentences', () => {
     assert.equal(advice({ id: 'c', vendor: 'code42' }), 'check the username and password.');
     assert.equal(advice({ id: 'c', vendor: 'code42', auth: 'basic' }), 'check the username and password.');
     // A whole ConnectionConfig works as well as {id, label}; without a vendor the advice stays generic.
-    assert.equal(advice({ id: 'c', label: 'L', vendor: 'ipcortex', baseUrl: 'http://x', auth: 'apiKey' } as Parameters<typeof describeError>[1]), 'check the API key.');
+    assert.equal(
+      advice({ id: 'c', label: 'L', vendor: 'ipcortex', baseUrl: 'http://x', auth: 'apiKey' } as Parameters<typeof describeError>[1]),
+      'check the API key.',
+    );
     assert.equal(advice({ id: 'c' }), 'check the username and set the secret again.');
     // Other kinds keep their own advice.
-    assert.match(describeError(new AuthError('twoFactorRequired', 'the two-factor code was rejected'), { id: 'c', vendor: 'code42' }), /enter the current code from your authenticator app\.$/);
+    assert.match(
+      describeError(new AuthError('twoFactorRequired', 'the two-factor code was rejected'), { id: 'c', vendor: 'code42' }),
+      /enter the current code from your authenticator app\.$/,
+    );
   });
 
   it('without `auth`, advises as for the vendor’s default auth kind (its adapter’s first)', () => {
@@ -192,7 +198,9 @@ describe('error sentences', () => {
     };
     const auth = pkg.contributes.configuration.properties['authExplorer.connections'].items.properties.auth;
     assert.deepEqual(auth.enum, [...AUTH_KINDS]);
-    auth.enum.forEach((kind, i) => assert.ok(auth.enumDescriptions[i].toLowerCase().includes(AUTH_KIND_TEXT[kind].toLowerCase()), `${kind}: ${auth.enumDescriptions[i]}`));
+    auth.enum.forEach((kind, i) =>
+      assert.ok(auth.enumDescriptions[i].toLowerCase().includes(AUTH_KIND_TEXT[kind].toLowerCase()), `${kind}: ${auth.enumDescriptions[i]}`),
+    );
   });
 
   it('each vendor’s default auth kind (core’s DEFAULT_AUTH) is its adapter’s first', () => {
@@ -266,7 +274,11 @@ describe('HTTP trace lines', () => {
     for (const [name, secretPart, body] of [
       // Each secret starts 40 characters before the cut: truncating first would log its first 39 characters.
       ['jwt', DATARHEI_ACCESS.slice(0, 30), `${'x'.repeat(TRACE_BODY_MAX - 41)} ${DATARHEI_ACCESS} ${'z'.repeat(100)}`],
-      ['visa', 'visa-0123456789abcdef0123456', `{"filler":"${'y'.repeat(TRACE_BODY_MAX - 61)}","visa":"visa-0123456789abcdef0123456789abcdef","more":"${'z'.repeat(100)}"}`],
+      [
+        'visa',
+        'visa-0123456789abcdef0123456',
+        `{"filler":"${'y'.repeat(TRACE_BODY_MAX - 61)}","visa":"visa-0123456789abcdef0123456789abcdef","more":"${'z'.repeat(100)}"}`,
+      ],
     ] as const) {
       answer = body;
       const lines: string[] = [];
@@ -280,7 +292,12 @@ describe('HTTP trace lines', () => {
   });
 
   it('traceLine cuts the redacted body to the limit and redacts request headers', () => {
-    const line = traceLine({ method: 'POST', url: 'http://h/x', headers: { Authorization: 'Bearer abc' }, data: '{"password":"pw"}' }, 200, 5, 'z'.repeat(TRACE_BODY_MAX + 100));
+    const line = traceLine(
+      { method: 'POST', url: 'http://h/x', headers: { Authorization: 'Bearer abc' }, data: '{"password":"pw"}' },
+      200,
+      5,
+      'z'.repeat(TRACE_BODY_MAX + 100),
+    );
     assert.match(line, /^POST http:\/\/h\/x \{"Authorization":"Bearer ‹redacted›"\} \{"password":"‹redacted›"\} → 200 in 5 ms z+…$/);
     assert.equal(line.split(' ms ')[1].length, TRACE_BODY_MAX);
   });
@@ -335,7 +352,10 @@ describe('connection validation', () => {
       ['dr'],
     );
     assert.equal(invalid.length, 4);
-    assert.match(describeProblem(invalid[0]), /connections\[1\] "bad vendor": "id" may only hold .*"vendor" must be one of cove, commvault, ipcortex, code42, datarhei.*"baseUrl" is not a valid URL/);
+    assert.match(
+      describeProblem(invalid[0]),
+      /connections\[1\] "bad vendor": "id" may only hold .*"vendor" must be one of cove, commvault, ipcortex, code42, datarhei.*"baseUrl" is not a valid URL/,
+    );
     assert.match(describeProblem(invalid[1]), /the id "dr" is used by an earlier connection/);
     assert.match(describeProblem(invalid[2]), /Code42 supports .*not apiKey/);
     assert.match(describeProblem(invalid[3]), /the entry is not an object/);
@@ -435,11 +455,13 @@ describe('mock vendor servers run on their own', () => {
       }
       // Standalone, datarhei answers GET /api byte for byte as the real server did (Auth0 off).
       const about = await new Promise<string>((resolve, reject) => {
-        http.get(`http://127.0.0.1:${base}/datarhei/api`, { agent: false }, (res) => {
-          let b = '';
-          res.on('data', (c: Buffer) => (b += c.toString('utf8')));
-          res.on('end', () => resolve(b));
-        }).on('error', reject);
+        http
+          .get(`http://127.0.0.1:${base}/datarhei/api`, { agent: false }, (res) => {
+            let b = '';
+            res.on('data', (c: Buffer) => (b += c.toString('utf8')));
+            res.on('end', () => resolve(b));
+          })
+          .on('error', reject);
       });
       assert.equal(about, '{"app":"datarhei-core","auths":["localjwt"],"version":{"number":"16.0.0"}}\n');
       child.kill('SIGINT');

@@ -29,8 +29,7 @@ describe('N-able Cove adapter', () => {
     ...over,
   });
 
-  const login = (c: ConnectionConfig = conn(), secret: string = ACCOUNTS.cove.password): Promise<Session> =>
-    coveAdapter.login(c, { secret }, ctxFor(c, clock));
+  const login = (c: ConnectionConfig = conn(), secret: string = ACCOUNTS.cove.password): Promise<Session> => coveAdapter.login(c, { secret }, ctxFor(c, clock));
 
   /** What the mock server was sent, newest last. */
   const received = async (): Promise<CoveReceived[]> => (await axios.get<CoveReceived[]>(`${mock().url}/cove/__mock/received`)).data;
@@ -143,7 +142,10 @@ describe('N-able Cove adapter', () => {
       const s1 = r1.session;
       assert.equal(r1.response.status, 200);
       const body1 = r1.response.body as { result: { result: { Name: string }[] }; visa: string };
-      assert.deepEqual(body1.result.result.map((p) => p.Name), ['Contoso Ltd', 'Fabrikam BV']);
+      assert.deepEqual(
+        body1.result.result.map((p) => p.Name),
+        ['Contoso Ltd', 'Fabrikam BV'],
+      );
       assert.notEqual(s1.token, s0.token, 'every answer carries a new visa');
       assert.equal(s1.token, body1.visa);
       assert.equal(s1.attach.value, s1.token);
@@ -154,7 +156,12 @@ describe('N-able Cove adapter', () => {
       );
       assert.ok(s1.expiresAt !== null && s0.expiresAt !== null && s1.expiresAt >= s0.expiresAt, 'the expiry slides');
 
-      const r2 = await coveAdapter.request(conn(), s1, { kind: 'rpc', method: 'GetPartnerInfo', params: { name: ACCOUNTS.cove.partner } }, ctxFor(conn(), clock));
+      const r2 = await coveAdapter.request(
+        conn(),
+        s1,
+        { kind: 'rpc', method: 'GetPartnerInfo', params: { name: ACCOUNTS.cove.partner } },
+        ctxFor(conn(), clock),
+      );
       sent = await lastReceived();
       assert.equal(sent.visa, s1.token, 'the newest visa is the one sent next');
       assert.equal(sent.id, '3');

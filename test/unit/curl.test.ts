@@ -107,11 +107,16 @@ interface CurlRun {
 
 function runCurl(line: string, curlHome: string): Promise<CurlRun> {
   return new Promise((resolve) => {
-    execFile('/bin/sh', ['-c', line], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CURL_HOME: curlHome, HOME: curlHome }, timeout: 20_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      const m = /HTTP-STATUS (\d{3})/.exec(stderr);
-      resolve({ code, status: m ? Number(m[1]) : 0, body: stdout, stderr });
-    });
+    execFile(
+      '/bin/sh',
+      ['-c', line],
+      { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CURL_HOME: curlHome, HOME: curlHome }, timeout: 20_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        const m = /HTTP-STATUS (\d{3})/.exec(stderr);
+        resolve({ code, status: m ? Number(m[1]) : 0, body: stdout, stderr });
+      },
+    );
   });
 }
 
@@ -153,12 +158,22 @@ function coveProves(req: ExploreRequest, body: string): void {
   assert.equal(typeof b.visa, 'string', 'a successful Cove answer carries a new visa');
   const result = (b.result as Rec).result;
   const method = req.kind === 'rpc' ? req.method : '';
-  if (method === 'EnumeratePartners') assert.deepEqual((result as Rec[]).map((p) => p.Name), ['Contoso Ltd', 'Fabrikam BV']);
-  else if (method === 'GetPartnerInfo') assert.equal((result as Rec).Name, ACCOUNTS.cove.partner);
-  else if (method === 'EnumerateAccountStatistics') assert.equal((result as Rec[]).length, 3);
-  else if (method === 'EnumerateUsers') assert.ok((result as Rec[]).some((u) => u.EmailAddress === ACCOUNTS.cove.username));
-  else if (method === 'EnumerateColumns') assert.ok((result as Rec[]).some((c) => c.Id === 'I1'));
-  else assert.fail(`no proof for ${method}`);
+  if (method === 'EnumeratePartners') {
+    assert.deepEqual(
+      (result as Rec[]).map((p) => p.Name),
+      ['Contoso Ltd', 'Fabrikam BV'],
+    );
+  } else if (method === 'GetPartnerInfo') {
+    assert.equal((result as Rec).Name, ACCOUNTS.cove.partner);
+  } else if (method === 'EnumerateAccountStatistics') {
+    assert.equal((result as Rec[]).length, 3);
+  } else if (method === 'EnumerateUsers') {
+    assert.ok((result as Rec[]).some((u) => u.EmailAddress === ACCOUNTS.cove.username));
+  } else if (method === 'EnumerateColumns') {
+    assert.ok((result as Rec[]).some((c) => c.Id === 'I1'));
+  } else {
+    assert.fail(`no proof for ${method}`);
+  }
 }
 
 function commvaultJsonProves(req: ExploreRequest, body: string): void {
@@ -205,13 +220,24 @@ function datarheiProves(req: ExploreRequest, body: string): void {
     const b = json(body);
     assert.equal(typeof b.name, 'string', 'the full "about" (name) needs a valid token');
     assert.equal(typeof b.id, 'string');
-  } else if (p === '/api/v3/process') assert.deepEqual(JSON.parse(body), []);
-  else if (p === '/api/v3/config') assert.equal((json(body).config as Rec).api !== undefined, true);
-  else if (p === '/api/v3/skills') assert.equal(typeof (json(body).ffmpeg as Rec).version, 'string');
-  else if (p === '/api/v3/fs') assert.deepEqual((JSON.parse(body) as Rec[]).map((f) => f.name), ['disk', 'mem']);
+  } else if (p === '/api/v3/process') {
+    assert.deepEqual(JSON.parse(body), []);
+  } else if (p === '/api/v3/config') {
+    assert.equal((json(body).config as Rec).api !== undefined, true);
+  } else if (p === '/api/v3/skills') {
+    assert.equal(typeof (json(body).ffmpeg as Rec).version, 'string');
+  } else if (p === '/api/v3/fs') {
+    assert.deepEqual(
+      (JSON.parse(body) as Rec[]).map((f) => f.name),
+      ['disk', 'mem'],
+    );
+  }
   // /ping needs no auth at all (it answers `pong` to anyone): only the answer is checked.
-  else if (p === '/ping') assert.equal(body, 'pong');
-  else assert.fail(`no proof for ${p}`);
+  else if (p === '/ping') {
+    assert.equal(body, 'pong');
+  } else {
+    assert.fail(`no proof for ${p}`);
+  }
 }
 
 // Cove's samples carry `{partner}` / `{partnerId}`, filled in per session below (fillSample), as Send Request does.
@@ -219,7 +245,12 @@ const coveRequests = samples('cove');
 
 // An extra Commvault call with a body: the mock ignores WhoAmI's body but records it, and the relay compares the
 // bytes with the adapter's (JSON for a JSON connection, XML for an XML one).
-const cvWithBody: ExploreRequest = { kind: 'rest', method: 'POST', path: '/WhoAmI', body: { App_WhoAmIReq: { userName: ACCOUNTS.commvault.username, mode: 4 } } };
+const cvWithBody: ExploreRequest = {
+  kind: 'rest',
+  method: 'POST',
+  path: '/WhoAmI',
+  body: { App_WhoAmIReq: { userName: ACCOUNTS.commvault.username, mode: 4 } },
+};
 
 // An IPCortex body with a quote (shell quoting) and an auth object of its own (the key is merged into it).
 const ipcQuoted: ExploreRequest = { kind: 'rest', method: 'POST', path: '/rest/user/list', body: { filter: "O'Brien", auth: { scope: 'all' } } };
@@ -392,8 +423,11 @@ describe('Copy as curl: the line runs with the system curl and sends what the ad
             const xml = conn.format === 'xml';
             assert.equal(adapterSent.headers['content-type'], xml ? 'application/xml' : 'application/json');
             assert.equal(adapterSent.headers.accept, xml ? 'application/xml' : 'application/json');
-            if (xml) assert.match(adapterSent.body, /^<App_WhoAmIReq userName="admin" mode="4"><\/App_WhoAmIReq>$|^<App_WhoAmIReq userName="admin" mode="4"\/>$/);
-            else assert.equal(adapterSent.body, JSON.stringify(req.body));
+            if (xml) {
+              assert.match(adapterSent.body, /^<App_WhoAmIReq userName="admin" mode="4"><\/App_WhoAmIReq>$|^<App_WhoAmIReq userName="admin" mode="4"\/>$/);
+            } else {
+              assert.equal(adapterSent.body, JSON.stringify(req.body));
+            }
           }
         });
       }
@@ -403,7 +437,15 @@ describe('Copy as curl: the line runs with the system curl and sends what the ad
 
 describe('curlCommand: shape of the line', () => {
   const session = (over: Partial<Session>): Session => ({
-    ...createSession({ connectionId: 'x', vendor: 'datarhei', authKind: 'password', token: 'tok', attach: { kind: 'header', name: 'Authorization', value: 'Bearer tok' }, now: 0, method: 'POST /api/login' }),
+    ...createSession({
+      connectionId: 'x',
+      vendor: 'datarhei',
+      authKind: 'password',
+      token: 'tok',
+      attach: { kind: 'header', name: 'Authorization', value: 'Bearer tok' },
+      now: 0,
+      method: 'POST /api/login',
+    }),
     ...over,
   });
   const dr: ConnectionConfig = { id: 'dr', vendor: 'datarhei', baseUrl: 'https://core.example/', username: 'admin' };
@@ -413,7 +455,10 @@ describe('curlCommand: shape of the line', () => {
       curlCommand(dr, session({}), { kind: 'rest', method: 'get', path: '/api/v3/process', body: { a: 1 } }),
       `curl -X GET -H 'Authorization: Bearer tok' -H 'Accept: application/json' -H 'Content-Type: application/json' --data-raw '{"a":1}' 'https://core.example/api/v3/process'`,
     );
-    assert.equal(curlCommand(dr, session({}), { kind: 'rest', method: 'HEAD', path: '/api' }), `curl -I -H 'Authorization: Bearer tok' -H 'Accept: application/json' 'https://core.example/api'`);
+    assert.equal(
+      curlCommand(dr, session({}), { kind: 'rest', method: 'HEAD', path: '/api' }),
+      `curl -I -H 'Authorization: Bearer tok' -H 'Accept: application/json' 'https://core.example/api'`,
+    );
   });
 
   it('a body starting with @ is sent as text, not read from a file', () => {

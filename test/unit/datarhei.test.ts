@@ -42,20 +42,24 @@ interface RawAnswer {
 function raw(url: string, method: string, headers: Record<string, string> = {}, body?: string): Promise<RawAnswer> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: { ...headers, ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          statusMessage: res.statusMessage ?? '',
-          headerNames: res.rawHeaders.filter((_, i) => i % 2 === 0),
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-          ms: Date.now() - t0,
-        }),
-      );
-    });
+    const req = http.request(
+      url,
+      { method, headers: { ...headers, ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            statusMessage: res.statusMessage ?? '',
+            headerNames: res.rawHeaders.filter((_, i) => i % 2 === 0),
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ms: Date.now() - t0,
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -270,7 +274,13 @@ describe('datarhei Core mock: wire format of the real server', () => {
     const iat = Math.floor(clock() / 1000);
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
     const noUsefor = signHs256({ exi: 600, exp: iat + 600, iat, iss: 'datarhei-core', jti: 'x', sub: 'admin' }, key);
-    for (const token of [`${h}.${p}.AAAA${t.access_token.split('.')[2].slice(4)}`, 'garbage', none, noUsefor, signHs256(claimsOf(t.access_token), A.jwtSecret)]) {
+    for (const token of [
+      `${h}.${p}.AAAA${t.access_token.split('.')[2].slice(4)}`,
+      'garbage',
+      none,
+      noUsefor,
+      signHs256(claimsOf(t.access_token), A.jwtSecret),
+    ]) {
       const r = await raw(url('/api/v3/process'), 'GET', { Authorization: `Bearer ${token}` });
       assert.equal(r.status, 401, token.slice(0, 20));
       assert.equal(r.body, INVALID_JWT);
@@ -464,7 +474,9 @@ describe('datarhei Core adapter', () => {
     const c = conn({ auth: 'auth0', username: undefined });
     const token = mintAuth0Token(clock(), 300);
     const s = await adapter.login(c, { secret: token }, ctxFor(c, clock));
-    const sent = datarheiReceived(mock().env).filter((r) => r.path === '/api/login').pop();
+    const sent = datarheiReceived(mock().env)
+      .filter((r) => r.path === '/api/login')
+      .pop();
     assert.ok(sent, 'the mock saw the login');
     assert.equal(sent.method, 'POST');
     assert.equal(sent.headers.authorization, `Bearer ${token}`);
@@ -483,7 +495,9 @@ describe('datarhei Core adapter', () => {
 
   it('password login sends JSON with its Content-Type', async () => {
     await login();
-    const sent = datarheiReceived(mock().env).filter((r) => r.path === '/api/login').pop();
+    const sent = datarheiReceived(mock().env)
+      .filter((r) => r.path === '/api/login')
+      .pop();
     assert.equal(sent?.headers['content-type'], 'application/json');
     assert.deepEqual(JSON.parse(sent?.body ?? ''), { username: A.username, password: A.password });
   });
@@ -590,7 +604,14 @@ describe('datarhei Core adapter', () => {
     undo();
     undo = undefined;
     const before = mock().env.stats.get('datarhei.refresh');
-    const e2 = await rejects(adapter.refresh!(c, s, ctxFor(c, () => clock() + 9000)), 'expired');
+    const e2 = await rejects(
+      adapter.refresh!(
+        c,
+        s,
+        ctxFor(c, () => clock() + 9000),
+      ),
+      'expired',
+    );
     assert.equal(e2.message, 'the refresh token has expired');
     assert.equal(mock().env.stats.get('datarhei.refresh'), before, 'no request was sent');
   });

@@ -72,7 +72,10 @@ describe('IPCortex adapter', () => {
       assert.equal(r.response.status, 200);
       const body = r.response.body as { result: string; values: { login: string }[] };
       assert.equal(body.result, 'success');
-      assert.deepEqual(body.values.map((v) => v.login), ['alice', 'bob']);
+      assert.deepEqual(
+        body.values.map((v) => v.login),
+        ['alice', 'bob'],
+      );
       assert.deepEqual(await lastAuth(), { via: ['cookie'], ok: true });
       assert.equal(mock().env.stats.get('ipcortex.call'), calls + 1);
     });

@@ -35,7 +35,13 @@ describe('session manager: retry limit and refresh lead', () => {
     new SessionManager({ adapters: ADAPTERS, clock, getSecret: async (c) => secrets.get(c.id), ...(askTotp ? { askTotp } : {}) });
 
   const commvault = (): ConnectionConfig => ({ id: 'cv', vendor: 'commvault', baseUrl: mock().baseUrl('commvault'), username: ACCOUNTS.commvault.username });
-  const cove = (): ConnectionConfig => ({ id: 'cove', vendor: 'cove', baseUrl: mock().baseUrl('cove'), partner: ACCOUNTS.cove.partner, username: ACCOUNTS.cove.username });
+  const cove = (): ConnectionConfig => ({
+    id: 'cove',
+    vendor: 'cove',
+    baseUrl: mock().baseUrl('cove'),
+    partner: ACCOUNTS.cove.partner,
+    username: ACCOUNTS.cove.username,
+  });
   const code42Mfa = (): ConnectionConfig => ({ id: 'c42', vendor: 'code42', baseUrl: mock().baseUrl('code42'), username: ACCOUNTS.code42.mfa.username });
   const datarhei = (over: Partial<ConnectionConfig> = {}): ConnectionConfig => ({
     id: 'dr',
@@ -73,7 +79,10 @@ describe('session manager: retry limit and refresh lead', () => {
       assert.equal(stat('commvault.call'), calls + 3);
       // The last call went out with the token of the last login, and nothing followed it.
       assert.equal(commvaultRecord(mock().env).lastAuthtoken, m.get(conn.id)?.token);
-      assert.match(describeError(err, conn), /^Connection "cv": the server rejected the new token too, right after a fresh login \(server said: "Access denied"\); check that this account may use this API/);
+      assert.match(
+        describeError(err, conn),
+        /^Connection "cv": the server rejected the new token too, right after a fresh login \(server said: "Access denied"\); check that this account may use this API/,
+      );
       assert.doesNotMatch(describeError(err, conn), /log in again/, 'not the advice that just failed');
     });
 
@@ -170,7 +179,12 @@ describe('session manager: retry limit and refresh lead', () => {
 
     describe('needsRenewal on made-up sessions (no server)', () => {
       const T0 = 1_700_000_000_000;
-      const conn = (lead?: number): ConnectionConfig => ({ id: 'dr', vendor: 'datarhei', baseUrl: 'http://127.0.0.1:1', ...(lead === undefined ? {} : { refreshLeadSeconds: lead }) });
+      const conn = (lead?: number): ConnectionConfig => ({
+        id: 'dr',
+        vendor: 'datarhei',
+        baseUrl: 'http://127.0.0.1:1',
+        ...(lead === undefined ? {} : { refreshLeadSeconds: lead }),
+      });
       const session = (lifetimeMs: number, over: Partial<Session> = {}): Session => ({
         ...createSession({
           connectionId: 'dr',

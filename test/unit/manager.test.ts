@@ -25,7 +25,13 @@ describe('session manager: renewal policy per vendor', () => {
     new SessionManager({ adapters: ADAPTERS, clock, getSecret: async (c) => secrets.get(c.id), ...(askTotp ? { askTotp } : {}) });
   const stat = (name: string) => mock().env.stats.get(name);
 
-  const datarhei = (): ConnectionConfig => ({ id: 'dr', vendor: 'datarhei', baseUrl: mock().baseUrl('datarhei'), username: ACCOUNTS.datarhei.username, refreshLeadSeconds: 0 });
+  const datarhei = (): ConnectionConfig => ({
+    id: 'dr',
+    vendor: 'datarhei',
+    baseUrl: mock().baseUrl('datarhei'),
+    username: ACCOUNTS.datarhei.username,
+    refreshLeadSeconds: 0,
+  });
   const cove = (over: Partial<ConnectionConfig> = {}): ConnectionConfig => ({
     id: 'cove',
     vendor: 'cove',
@@ -41,7 +47,12 @@ describe('session manager: renewal policy per vendor', () => {
     username: ACCOUNTS.commvault.username,
     ...over,
   });
-  const code42 = (username: string = ACCOUNTS.code42.username): ConnectionConfig => ({ id: `c42-${username}`, vendor: 'code42', baseUrl: mock().baseUrl('code42'), username });
+  const code42 = (username: string = ACCOUNTS.code42.username): ConnectionConfig => ({
+    id: `c42-${username}`,
+    vendor: 'code42',
+    baseUrl: mock().baseUrl('code42'),
+    username,
+  });
   const ipcortex = (): ConnectionConfig => ({ id: 'ipc', vendor: 'ipcortex', baseUrl: mock().baseUrl('ipcortex'), username: ACCOUNTS.ipcortex.username });
 
   beforeEach(() => {
@@ -118,7 +129,9 @@ describe('session manager: renewal policy per vendor', () => {
       // The server saw the first login, then straight away the second and the call: the client knew that the refresh
       // token had expired and sent neither it nor the expired access token.
       assert.deepEqual(
-        datarheiReceived(mock().env).slice(-3).map((r) => `${r.method} ${r.path}`),
+        datarheiReceived(mock().env)
+          .slice(-3)
+          .map((r) => `${r.method} ${r.path}`),
         ['POST /api/login', 'POST /api/login', 'GET /api/v3/process'],
       );
       assert.equal(session.history.at(-1)?.event, 'relogin');
@@ -480,7 +493,10 @@ describe('session manager: renewal policy per vendor', () => {
       await m.login(conn);
       await m.request(conn, { kind: 'rest', method: 'GET', path: '/api/User/my' });
       assert.ok(seen.length >= 2, `${seen.length} announcements`);
-      assert.ok(seen.every((u) => u === conn.baseUrl), JSON.stringify(seen));
+      assert.ok(
+        seen.every((u) => u === conn.baseUrl),
+        JSON.stringify(seen),
+      );
     });
 
     it('a request that joins a background (non-interactive) renewal still gets its two-factor prompt', async () => {

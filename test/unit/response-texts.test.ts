@@ -27,16 +27,26 @@ describe('Send Request answers kept for their documents', () => {
     const texts = new ResponseTexts(3, () => false);
     for (const k of ['a', 'b', 'c', 'd', 'e']) texts.add(k, `answer ${k}`);
     assert.equal(texts.size, 3);
-    assert.deepEqual(['a', 'b', 'c', 'd', 'e'].filter((k) => texts.has(k)), ['c', 'd', 'e']);
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd', 'e'].filter((k) => texts.has(k)),
+      ['c', 'd', 'e'],
+    );
   });
 
   it('never drops the answer of an open document to make room, nor the one just added', () => {
     const open = new Set(['a', 'b', 'c']);
     const texts = new ResponseTexts(2, (k) => open.has(k));
     for (const k of ['a', 'b', 'c', 'd']) texts.add(k, `answer ${k}`);
-    assert.deepEqual(['a', 'b', 'c', 'd'].filter((k) => texts.has(k)), ['a', 'b', 'c', 'd'], 'all open, or just added');
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd'].filter((k) => texts.has(k)),
+      ['a', 'b', 'c', 'd'],
+      'all open, or just added',
+    );
     open.clear();
     texts.add('e', 'answer e');
-    assert.deepEqual(['a', 'b', 'c', 'd', 'e'].filter((k) => texts.has(k)), ['d', 'e']);
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd', 'e'].filter((k) => texts.has(k)),
+      ['d', 'e'],
+    );
   });
 });

@@ -24,7 +24,14 @@ describe('Send Request answers as documents', () => {
   const manager = () => new SessionManager({ adapters: ADAPTERS, getSecret: async (c) => secrets.get(c.id) });
 
   it('Cove: valid JSONC with the head as comments, and the new visa in the body masked', async () => {
-    const conn: ConnectionConfig = { id: 'cove', label: 'Cove lab', vendor: 'cove', baseUrl: mock().baseUrl('cove'), partner: ACCOUNTS.cove.partner, username: ACCOUNTS.cove.username };
+    const conn: ConnectionConfig = {
+      id: 'cove',
+      label: 'Cove lab',
+      vendor: 'cove',
+      baseUrl: mock().baseUrl('cove'),
+      partner: ACCOUNTS.cove.partner,
+      username: ACCOUNTS.cove.username,
+    };
     secrets.set('cove', ACCOUNTS.cove.password);
     const m = manager();
     await m.login(conn);
@@ -45,7 +52,13 @@ describe('Send Request answers as documents', () => {
   });
 
   it('Commvault XML: the head is an XML comment and the answer is indented XML', async () => {
-    const conn: ConnectionConfig = { id: 'cvx', vendor: 'commvault', format: 'xml', baseUrl: mock().baseUrl('commvault'), username: ACCOUNTS.commvault.username };
+    const conn: ConnectionConfig = {
+      id: 'cvx',
+      vendor: 'commvault',
+      format: 'xml',
+      baseUrl: mock().baseUrl('commvault'),
+      username: ACCOUNTS.commvault.username,
+    };
     secrets.set('cvx', ACCOUNTS.commvault.password);
     const m = manager();
     const req = { kind: 'rest', method: 'POST', path: '/WhoAmI' } as const;
@@ -62,7 +75,13 @@ describe('Send Request answers as documents', () => {
   });
 
   it('Cove samples are filled in from the login answer and the connection, and the server accepts them', async () => {
-    const conn: ConnectionConfig = { id: 'cove2', vendor: 'cove', baseUrl: mock().baseUrl('cove'), partner: ACCOUNTS.cove.partner, username: ACCOUNTS.cove.username };
+    const conn: ConnectionConfig = {
+      id: 'cove2',
+      vendor: 'cove',
+      baseUrl: mock().baseUrl('cove'),
+      partner: ACCOUNTS.cove.partner,
+      username: ACCOUNTS.cove.username,
+    };
     secrets.set('cove2', ACCOUNTS.cove.password);
     const m = manager();
     const session = await m.login(conn);

@@ -7,9 +7,24 @@ import { SecretVault, secretKey, type VaultChange } from '../../src/engine/secre
 import { FakeSecretStorage } from './fakes/secretStorage';
 
 const PASSWORD = 'hunter2-correct-horse';
-const conn = (over: Partial<ConnectionConfig> = {}): ConnectionConfig => ({ id: 'cove', vendor: 'cove', baseUrl: 'https://api.example.test/jsonapi', username: 'alice', ...over });
+const conn = (over: Partial<ConnectionConfig> = {}): ConnectionConfig => ({
+  id: 'cove',
+  vendor: 'cove',
+  baseUrl: 'https://api.example.test/jsonapi',
+  username: 'alice',
+  ...over,
+});
 const sessionOf = (c: ConnectionConfig, token = `visa-${c.id}-0123456789abcdef`): Session =>
-  createSession({ connectionId: c.id, vendor: c.vendor, authKind: 'password', token, attach: { kind: 'jsonrpc', name: 'visa', value: token }, now: Date.now(), method: 'Login', slidingWindowMs: 900_000 });
+  createSession({
+    connectionId: c.id,
+    vendor: c.vendor,
+    authKind: 'password',
+    token,
+    attach: { kind: 'jsonrpc', name: 'visa', value: token },
+    now: Date.now(),
+    method: 'Login',
+    slidingWindowMs: 900_000,
+  });
 
 describe('secret vault (engine, fake SecretStorage)', () => {
   let storage: FakeSecretStorage;

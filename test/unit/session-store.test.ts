@@ -59,7 +59,13 @@ function openWindow(storage: FakeSecretStorage, settings: Settings, clock: () =>
   return { manager, vault, store, lines, changes, dispose: () => (sub.dispose(), store.dispose(), vault.dispose()) };
 }
 
-const cove = (over: Partial<ConnectionConfig> = {}): ConnectionConfig => ({ id: 'cove', vendor: 'cove', baseUrl: 'https://api.example.test/jsonapi', username: 'alice', ...over });
+const cove = (over: Partial<ConnectionConfig> = {}): ConnectionConfig => ({
+  id: 'cove',
+  vendor: 'cove',
+  baseUrl: 'https://api.example.test/jsonapi',
+  username: 'alice',
+  ...over,
+});
 let serial = 0;
 function sessionOf(c: ConnectionConfig, opts: { now?: number; lifetimeMs?: number } = {}): Session {
   const token = `visa-${c.id}-${(++serial).toString().padStart(4, '0')}-secret-token`;
@@ -131,7 +137,10 @@ describe('session store (engine, fake SecretStorage)', () => {
       assert.equal(restored?.history.at(-1)?.event, 'restore');
       assert.equal(restored?.history.at(-1)?.method, 'window reload');
     }
-    assert.deepEqual(after.lines.sort(), ['info [session] restored the session of "cove" from secret storage', 'info [session] restored the session of "cv" from secret storage']);
+    assert.deepEqual(after.lines.sort(), [
+      'info [session] restored the session of "cove" from secret storage',
+      'info [session] restored the session of "cv" from secret storage',
+    ]);
     await settle();
     assert.equal(storage.calls.filter((c) => c.op === 'store').length, 2, 'restoring writes nothing back');
   });
@@ -200,10 +209,14 @@ describe('session store (engine, fake SecretStorage)', () => {
     await until('the last one stored', async () => (await storedToken(w, cove())) === visas[2].token);
     await settle();
     assert.equal(w.manager.get('cove')?.token, visas[2].token, 'memory keeps the newest');
-    assert.deepEqual(w.changes, visas.map((s) => s.token), 'no change but the three sets');
+    assert.deepEqual(
+      w.changes,
+      visas.map((s) => s.token),
+      'no change but the three sets',
+    );
   });
 
-  it("a write of another window that lands while its own write is in flight is taken once that write is done", async () => {
+  it('a write of another window that lands while its own write is in flight is taken once that write is done', async () => {
     const a = open();
     const b = open();
     const mine = sessionOf(cove());

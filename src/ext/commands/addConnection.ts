@@ -42,7 +42,12 @@ export async function addConnection(d: CommandDeps): Promise<void> {
   ).vendor;
   const adapter = ADAPTERS[vendor];
   const taken = d.store.allIds();
-  const label = await ask({ title: `${title} (2/4)`, prompt: 'A name for this connection', value: `${adapter.displayName}`, validateInput: (v) => (v.trim() ? undefined : 'A name is needed.') });
+  const label = await ask({
+    title: `${title} (2/4)`,
+    prompt: 'A name for this connection',
+    value: `${adapter.displayName}`,
+    validateInput: (v) => (v.trim() ? undefined : 'A name is needed.'),
+  });
   const base = slug(label.toLowerCase()) || vendor;
   let suggested = base;
   for (let i = 2; taken.has(suggested); i++) suggested = `${base}-${i}`;
@@ -72,7 +77,11 @@ export async function addConnection(d: CommandDeps): Promise<void> {
   const conn: ConnectionConfig = { id: suggested, label, vendor, baseUrl };
   if (auth !== adapter.authKinds[0] && (AUTH_KINDS as readonly string[]).includes(auth)) conn.auth = auth;
   if (vendor === 'cove') {
-    conn.partner = await ask({ title: `${title} (3/4)`, prompt: 'Partner (customer) name exactly as the console shows it, e.g. "Acme Corp (admin@acme.com)"', validateInput: (v) => (v.trim() ? undefined : 'The partner name is needed.') });
+    conn.partner = await ask({
+      title: `${title} (3/4)`,
+      prompt: 'Partner (customer) name exactly as the console shows it, e.g. "Acme Corp (admin@acme.com)"',
+      validateInput: (v) => (v.trim() ? undefined : 'The partner name is needed.'),
+    });
   }
   if (auth !== 'apiKey' && auth !== 'auth0') {
     conn.username = await ask({ title: `${title} (3/4)`, prompt: 'Username', validateInput: (v) => (v.trim() ? undefined : 'The username is needed.') });
@@ -80,7 +89,16 @@ export async function addConnection(d: CommandDeps): Promise<void> {
   if (vendor === 'commvault') {
     const domain = await ask({ title: `${title} (3/4)`, prompt: 'AD domain (leave empty for a local user)' });
     if (domain) conn.domain = domain;
-    conn.format = (await choose([{ label: 'JSON', format: 'json' as const }, { label: 'XML', format: 'xml' as const }], 'Wire format', `${title} (3/4)`)).format;
+    conn.format = (
+      await choose(
+        [
+          { label: 'JSON', format: 'json' as const },
+          { label: 'XML', format: 'xml' as const },
+        ],
+        'Wire format',
+        `${title} (3/4)`,
+      )
+    ).format;
   }
   if (baseUrl.startsWith('https:')) {
     const tls = await choose(

@@ -22,7 +22,12 @@ export function connectionFromArg(arg: unknown, store: ConnectionStore): Connect
 }
 
 /** Resolves the connection from a tree node, an id string, or by asking. */
-export async function pick(d: CommandDeps, arg: unknown, placeHolder = 'Choose a connection', filter?: (c: ConnectionConfig) => boolean): Promise<ConnectionConfig> {
+export async function pick(
+  d: CommandDeps,
+  arg: unknown,
+  placeHolder = 'Choose a connection',
+  filter?: (c: ConnectionConfig) => boolean,
+): Promise<ConnectionConfig> {
   const fromArg = connectionFromArg(arg, d.store);
   if (fromArg) return fromArg;
   const all = d.store.all().filter((c) => !filter || filter(c));
