@@ -63,6 +63,21 @@ async function showDetailsAfterArmed() {
   });
 }
 
+/**
+ * Runs `provoke` until VS Code's race happened once: on a loaded machine the widget can outlive the focus move (then
+ * there was no race and nothing to retry). Returns how many retries the attempt that raced made (it must be 1).
+ */
+async function retriesOfFirstRace(provoke) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const start = ctx.retries.length;
+    await provoke();
+    const made = ctx.retries.length - start;
+    if (made > 0) return made;
+    await ctx.page.keyboard.press('Escape');
+  }
+  return 0;
+}
+
 describe('runCommand retries only the quick pick that closed on open', () => {
   let before = 0;
   const provoked = () => ctx.retries.length - before;
@@ -76,17 +91,21 @@ describe('runCommand retries only the quick pick that closed on open', () => {
   it('runs the command again when the side bar takes the focus from the palette as it opens', async () => {
     await openApiAuthView(ctx.page);
     before = ctx.retries.length;
-    await ctx.page.keyboard.press('Escape');
-    await arm(ctx.page, 'sideBar');
-    await runCommand(ctx.page, 'View: Close All Editors');
-    assert.equal(provoked(), 1);
+    const made = await retriesOfFirstRace(async () => {
+      await ctx.page.keyboard.press('Escape');
+      await arm(ctx.page, 'sideBar');
+      await runCommand(ctx.page, 'View: Close All Editors');
+    });
+    assert.equal(made, 1);
   });
 
   it('runs the command again when the side bar takes the focus from its first prompt', async () => {
     before = ctx.retries.length;
-    await arm(ctx.page, 'sideBar', { placeholder: 'which connection' });
-    await showDetailsAfterArmed();
-    assert.equal(provoked(), 1);
+    const made = await retriesOfFirstRace(async () => {
+      await arm(ctx.page, 'sideBar', { placeholder: 'which connection' });
+      await showDetailsAfterArmed();
+    });
+    assert.equal(made, 1);
   });
 
   it('fails at once when the first prompt closes itself (the focus given back to the side bar)', async () => {
