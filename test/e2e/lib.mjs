@@ -339,16 +339,28 @@ export async function waitLoggedIn(page, label, { timeoutMs = 20_000 } = {}) {
   );
 }
 
-/** Expands (or leaves expanded) a row and waits until its children are rendered (they load asynchronously). */
+/**
+ * Expands (or leaves expanded) a row and waits until its children are rendered (they load asynchronously). A row
+ * under a connection that counts down is re-rendered every second with its parent (VS Code refreshes a tree element
+ * with its children), and a click that lands in that moment is lost: as a person would, the twistie is clicked again
+ * when the row is still collapsed a second later.
+ */
 export async function expand(page, row) {
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
-  await until('the row to expand and show its children', () =>
-    row.evaluate((el) => {
+  let clickedAt = 0;
+  const clickIfCollapsed = async () => {
+    if ((await row.getAttribute('aria-expanded')) === 'true' || Date.now() - clickedAt < 1000) return;
+    await row.locator('.monaco-tl-twistie').click();
+    clickedAt = Date.now();
+  };
+  await clickIfCollapsed();
+  await until('the row to expand and show its children', async () => {
+    await clickIfCollapsed();
+    return row.evaluate((el) => {
       if (el.getAttribute('aria-expanded') !== 'true') return false;
       const next = el.parentElement?.querySelector(`.monaco-list-row[data-index="${Number(el.dataset.index) + 1}"]`);
       return !!next && Number(next.getAttribute('aria-level')) > Number(el.getAttribute('aria-level'));
-    }),
-  );
+    });
+  });
   return row;
 }
 
