@@ -204,6 +204,8 @@ function makeVscodeStub() {
       onDidGrantWorkspaceTrust: event,
       isTrusted: true,
       registerTextDocumentContentProvider: () => disposable,
+      onDidCloseTextDocument: event,
+      textDocuments: [],
       workspaceFolders: undefined,
     },
     commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
