@@ -88,3 +88,12 @@ export const TRANSPORT_FAULTS = [
   ['notJson', 'protocol', /not JSON/],
   ['drop', 'network', /dropped/],
 ] as const;
+
+/** Puts the mock server's clock (not the client's) `ms` ahead; returns the undo. */
+export function shiftMockClock(mock: MockVendors, ms: number): () => void {
+  const before = mock.env.clock;
+  mock.env.clock = () => before() + ms;
+  return () => {
+    mock.env.clock = before;
+  };
+}
