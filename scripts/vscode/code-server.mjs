@@ -12,12 +12,13 @@
 //   await browser.close(); await server.stop();
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, ensureVSCode } from './install.mjs';
+import { freePort, httpGetStatus, killGroup } from './processes.mjs';
+
+export { freePort }; // part of this library's API since before processes.mjs
 
 /** Chromium flags verified on this kind of machine (closed network: no background connections). */
 export const CHROMIUM_ARGS = [
@@ -52,30 +53,6 @@ export const DEFAULT_USER_SETTINGS = {
   'npm.autoDetect': 'off',
   'files.hotExit': 'off',
 };
-
-/** A free TCP port on 127.0.0.1 (asked from the OS; tiny race until code-server binds it). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (srv.address());
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function httpGetStatus(url, timeoutMs = 2000) {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-  });
-}
 
 /** The environment for code-server: ours minus npm's and any parent VS Code's variables. */
 function serverEnv(runDir, extra) {
@@ -213,23 +190,6 @@ export async function startCodeServer(options) {
   }
   fs.rmSync(runDir, { recursive: true, force: true });
   throw lastError;
-}
-
-/** SIGTERM to the whole process group, SIGKILL after 5 s. */
-async function killGroup(pid, exitPromise, hasExited) {
-  if (pid === undefined || hasExited()) return;
-  const signal = (sig) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  const timedOut = await Promise.race([exitPromise.then(() => false), new Promise((r) => setTimeout(() => r(true), 5000))]);
-  // Children of the group (extension host, pty host) may outlive the leader briefly: make sure.
-  signal('SIGKILL');
-  if (timedOut) await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 2000))]);
 }
 
 /**

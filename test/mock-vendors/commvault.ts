@@ -9,10 +9,9 @@
 // - Logout always answers HTTP 200 plain text, `User logged out` or `Invalid authorization token provided.`;
 // - the wording of the errList messages (bad credentials, locked account, unknown CommServe) is made up.
 import { randomBytes } from 'node:crypto';
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ACCOUNTS } from './accounts';
+import { acceptFormat, authtoken, decodeBase64, type Format, parseBody, reply, str, text } from './commvault-wire';
 import type { MockEnv, MockReply, MockRequest, VendorHandler } from './types';
-import { json } from './util';
 
 /** What the last requests looked like, for tests that check what the client sent. Never read by the handler. */
 export interface CommvaultMockRecord {
@@ -62,16 +61,6 @@ interface UserRecord {
   email: string;
   userId: number;
 }
-
-type Format = 'json' | 'xml';
-
-const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' });
-const xmlBuilder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  suppressEmptyNode: true,
-  suppressBooleanAttributes: false,
-});
 
 const USERS: UserRecord[] = [
   {
@@ -303,65 +292,6 @@ function loginFailure(format: Format, message: string, code: number): MockReply 
 
 function accessDenied(format: Format): MockReply {
   return reply(401, format, 'App_GenericResp', { errorCode: 401, errorMessage: 'Access denied' });
-}
-
-function reply(status: number, format: Format, xmlRoot: string, value: Record<string, unknown>): MockReply {
-  if (format === 'json') return json(status, value);
-  // Scalars become attributes, objects and arrays of objects child elements; empty lists are left out.
-  const body = `<?xml version="1.0" encoding="UTF-8" standalone="no" ?>${xmlBuilder.build({ [xmlRoot]: dropEmptyLists(value) })}`;
-  return { status, headers: { 'content-type': 'application/xml; charset=utf-8' }, body };
-}
-
-function dropEmptyLists(v: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => !(Array.isArray(x) && x.length === 0)));
-}
-
-function text(status: number, body: string): MockReply {
-  return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body };
-}
-
-function acceptFormat(req: MockRequest): Format {
-  const accept = String(req.headers.accept ?? '');
-  return /xml/i.test(accept) && !/json/i.test(accept) ? 'xml' : 'json';
-}
-
-function authtoken(req: MockRequest): string | null {
-  const v = req.headers.authtoken;
-  const s = Array.isArray(v) ? v[0] : v;
-  return s ? s : null;
-}
-
-/** JSON when the Content-Type says so, XML when it says XML (the root element's attributes), null otherwise. */
-function parseBody(body: string, contentType: string, xmlRoot: string | null): Record<string, unknown> | null {
-  if (/json/i.test(contentType)) {
-    try {
-      const v: unknown = JSON.parse(body);
-      return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-    } catch {
-      return null;
-    }
-  }
-  if (/xml/i.test(contentType)) {
-    if (XMLValidator.validate(body) !== true) return null;
-    const doc = xmlParser.parse(body) as Record<string, unknown>;
-    const rootName = Object.keys(doc).find((k) => !k.startsWith('?'));
-    if (!rootName || (xmlRoot && rootName !== xmlRoot)) return null;
-    const root = doc[rootName];
-    return typeof root === 'object' && root !== null ? (root as Record<string, unknown>) : {};
-  }
-  return null;
-}
-
-/** Strict base64 → UTF-8; null when the text is not base64 (a plain password then fails like a wrong one). */
-function decodeBase64(s: string): string | null {
-  if (!s || s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null;
-  const buf = Buffer.from(s, 'base64');
-  if (buf.toString('base64') !== s) return null;
-  return buf.toString('utf8');
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 }
 
 function sameDomain(a: string, b: string): boolean {
