@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { ConnectionConfig } from '../core/types';
 import { UsageError } from './exit';
+import { errorMessage } from '../core/errors';
 
 export interface Options {
   config: string;
@@ -36,7 +37,7 @@ export function parseCommandLine(argv: string[], secrets: string[], found: { con
       },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(errorMessage(e));
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { help: true };

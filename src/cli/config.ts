@@ -5,6 +5,7 @@ import { describeProblem, parseConnections } from '../engine/config';
 import { ADAPTERS } from '../vendors';
 import type { Options } from './args';
 import { UsageError } from './exit';
+import { errorMessage } from '../core/errors';
 
 /** The valid connections of the file; each invalid entry is reported on standard error as a warning and skipped. */
 export function loadConnections(file: string): ConnectionConfig[] {
@@ -21,7 +22,7 @@ export function loadConnections(file: string): ConnectionConfig[] {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`config file "${file}" is not valid JSON (${(e as Error).message})`);
+    throw new UsageError(`config file "${file}" is not valid JSON (${errorMessage(e)})`);
   }
   const list = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { connections?: unknown }).connections : undefined;
   if (list === undefined) throw new UsageError(`config file "${file}" has no "connections" list`);

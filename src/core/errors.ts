@@ -40,6 +40,11 @@ export class AuthError extends Error {
   }
 }
 
+/** The message of anything thrown: an Error's message, else the value as text. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 export function isAuthError(e: unknown): e is AuthError {
   return e instanceof AuthError;
 }
@@ -92,8 +97,7 @@ export function credentialAdvice(conn: DescribedConnection): string {
 export function describeError(e: unknown, conn: DescribedConnection): string {
   const name = conn.label || conn.id;
   if (!isAuthError(e)) {
-    const msg = e instanceof Error ? e.message : String(e);
-    return `Connection "${name}": unexpected error: ${stripPeriod(msg)}.`;
+    return `Connection "${name}": unexpected error: ${stripPeriod(errorMessage(e))}.`;
   }
   const server = e.details.serverMessage ? ` (server said: "${truncate(e.details.serverMessage, 200)}")` : '';
   const next = e.details.nextStep ?? (e.kind === 'credentials' ? credentialAdvice(conn) : NEXT_STEP[e.kind]);

@@ -21,7 +21,7 @@ export function decodeJwt(token: string): DecodedJwt | null {
 /** `exp` in ms since epoch, or null. */
 export function expiryOf(jwt: DecodedJwt | null): number | null {
   const exp = jwt?.claims.exp;
-  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+  return isFiniteNumber(exp) ? exp * 1000 : null;
 }
 
 /** One claim (or header field) as every surface shows it: the raw value, its meaning, and its time or lifetime. */

@@ -1,7 +1,7 @@
 // Ready-made auth material for the clipboard: the header line and a working curl command per vendor.
 // The curl line carries exactly what the vendor's adapter puts on the wire for the same request (method, URL,
 // auth header / cookie / visa / API key, Accept and Content-Type, body bytes): both come from the adapter's `wire`,
-// so a pasted line behaves like the extension's own call. test/unit/curl.test.ts runs the lines against the mock
+// so a pasted line behaves like the extension's own call. test/unit/curl-run.test.ts runs the lines against the mock
 // vendors and compares them with the adapter's requests.
 import type { WireRequest } from '../core/http';
 import type { ConnectionConfig, Session } from '../core/types';

@@ -7,7 +7,9 @@ import { Disposable, type IDisposable, toDisposable } from '../core/lifecycle';
 import { scrubSecrets } from '../core/redact';
 import { sessionSecrets } from '../core/session';
 import type { ConnectionConfig, Session } from '../core/types';
+import { isFiniteNumber, isRecord } from '../core/util';
 import { connectionBinding } from './config';
+import { errorMessage } from '../core/errors';
 
 /** The part of VS Code's SecretStorage the vault uses; `context.secrets` satisfies it as it is. */
 export interface SecretStore {
@@ -94,7 +96,7 @@ export class SecretVault extends Disposable {
       await this.secrets.delete(secretKey(connectionId, kind));
       return true;
     } catch (e) {
-      this.warn(`could not delete the ${kind} of "${connectionId}": ${errorText(e)}`);
+      this.warn(`could not delete the ${kind} of "${connectionId}": ${errorMessage(e)}`);
       return false;
     }
   }
@@ -112,7 +114,7 @@ export class SecretVault extends Disposable {
       return true;
     } catch (e) {
       // The storage's own message could echo what it was given: the value is scrubbed from it.
-      this.warn(`could not store the ${kind} of "${conn.id}": ${scrubSecrets(errorText(e), raw ? [raw, ...secrets] : secrets)}`);
+      this.warn(`could not store the ${kind} of "${conn.id}": ${scrubSecrets(errorMessage(e), raw ? [raw, ...secrets] : secrets)}`);
       return false;
     }
   }
@@ -124,7 +126,7 @@ export class SecretVault extends Disposable {
     try {
       raw = await this.secrets.get(key);
     } catch (e) {
-      this.warn(`secret storage could not be read (${errorText(e)})`);
+      this.warn(`secret storage could not be read (${errorMessage(e)})`);
       return undefined;
     }
     if (raw === undefined) return undefined;
@@ -158,8 +160,9 @@ export class SecretVault extends Disposable {
     for (const l of [...this.listeners]) {
       try {
         l(change);
-      } catch {
-        // a listener's failure must not stop the others
+      } catch (e) {
+        // A listener's failure must not stop the others, nor go unseen.
+        this.warn(`a secret-storage listener failed: ${errorMessage(e)}`);
       }
     }
   }
@@ -170,24 +173,18 @@ export class SecretVault extends Disposable {
   }
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** Every field the extension reads from a session, checked: data from an older version or another tool is not trusted. */
-function isSession(v: unknown, connectionId: string): v is Session {
-  if (typeof v !== 'object' || v === null) return false;
-  const s = v as Record<string, unknown>;
-  const attach = s.attach as Record<string, unknown> | null | undefined;
-  const num = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+function isSession(s: unknown, connectionId: string): s is Session {
+  if (!isRecord(s)) return false;
+  const attach = s.attach;
+  const num = isFiniteNumber;
   const numOrNull = (x: unknown) => x === null || num(x);
   return (
     s.connectionId === connectionId &&
     typeof s.vendor === 'string' &&
     typeof s.authKind === 'string' &&
     typeof s.token === 'string' &&
-    typeof attach === 'object' &&
-    attach !== null &&
+    isRecord(attach) &&
     typeof attach.kind === 'string' &&
     typeof attach.name === 'string' &&
     typeof attach.value === 'string' &&
@@ -199,10 +196,7 @@ function isSession(v: unknown, connectionId: string): v is Session {
     (s.refreshToken === null || typeof s.refreshToken === 'string') &&
     numOrNull(s.refreshExpiresAt) &&
     Array.isArray(s.history) &&
-    s.history.every(
-      (h: unknown) => typeof h === 'object' && h !== null && typeof (h as { token?: unknown }).token === 'string' && num((h as { at?: unknown }).at),
-    ) &&
-    typeof s.vendorState === 'object' &&
-    s.vendorState !== null
+    s.history.every((h: unknown) => isRecord(h) && typeof h.token === 'string' && num(h.at)) &&
+    isRecord(s.vendorState)
   );
 }

@@ -1,6 +1,6 @@
 // Send Request: pick a call, send it through the engine (auth attached and renewed), show the answer read-only.
 import * as vscode from 'vscode';
-import { AuthError, truncate } from '../core/errors';
+import { AuthError, errorMessage, truncate } from '../core/errors';
 import { sessionSecrets } from '../core/session';
 import { slug } from '../core/util';
 import { describe, fillSample, renderResponse, responseFormat, stripSecrets } from '../engine/requests';
@@ -172,7 +172,7 @@ async function askJson(what: string, value: string): Promise<unknown> {
         JSON.parse(v);
         return undefined;
       } catch (e) {
-        return `Not valid JSON: ${(e as Error).message}`;
+        return `Not valid JSON: ${errorMessage(e)}`;
       }
     },
   });

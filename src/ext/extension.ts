@@ -44,9 +44,6 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   context.subscriptions.push(vault);
   const sessions = new SessionService(store, vault, log, context.workspaceState, prompts());
   context.subscriptions.push(sessions);
-  // The engine's HTTP clients hold keep-alive sockets: closed with the window. (SessionService makes the manager
-  // and should own this; until it does, it is registered here.)
-  context.subscriptions.push({ dispose: () => sessions.manager.dispose() });
 
   const now = () => Date.now();
   const ticker = new Ticker(() => sessions.manager.all().some((s) => s.expiresAt !== null && s.expiresAt > now() - 1500));

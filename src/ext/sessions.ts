@@ -2,7 +2,7 @@
 // restored after a reload, synced across windows, bound to their settings) plus what only the UI needs: per-connection
 // UI state, change events, the login prompts and the active connection.
 import * as vscode from 'vscode';
-import { AuthError, describeError, isAuthError } from '../core/errors';
+import { AuthError, describeError, errorMessage, isAuthError } from '../core/errors';
 import { SessionManager } from '../engine/manager';
 import { SessionStore } from '../engine/sessionStore';
 import { authOf, type ConnectionConfig, type Session } from '../core/types';
@@ -10,7 +10,7 @@ import type { ConnectionStore } from './connections';
 import type { Log } from './log';
 import type { Vault } from './vault';
 import { ADAPTERS } from '../vendors';
-import { Disposable } from '../core/lifecycle';
+import { Disposable, toDisposable } from '../core/lifecycle';
 
 export type UiState = { kind: 'loggingIn' } | { kind: 'error'; message: string; error: unknown };
 
@@ -48,9 +48,11 @@ export class SessionService extends Disposable {
       getSecret: (conn) => this.secretFor(conn),
       askTotp: (conn, attempt) => this.prompts.totp(conn, attempt),
       trace: (line) => this.log.trace('http', line),
-      onListenerError: (e) => this.log.error('session', `a session listener failed: ${e instanceof Error ? e.message : String(e)}`),
+      onListenerError: (e) => this.log.error('session', `a session listener failed: ${errorMessage(e)}`),
     });
-    // First, so that a session is bound and stored before the UI hears of it.
+    // Registered first, so disposed last: the engine's HTTP clients (keep-alive sockets) close with the service.
+    this.register(toDisposable(() => this.manager.dispose()));
+    // First listener, so that a session is bound and stored before the UI hears of it.
     this.storage = this.register(new SessionStore(this.manager, vault, store, log));
     this.register(
       this.changed,
@@ -138,7 +140,7 @@ export class SessionService extends Disposable {
           .then(async (yes) => {
             if (yes) await this.vault.setSecret(conn, value);
           })
-          .catch((e: unknown) => this.log.warn('session', `could not offer to store the ${label} of "${conn.id}": ${(e as Error).message}`));
+          .catch((e: unknown) => this.log.warn('session', `could not offer to store the ${label} of "${conn.id}": ${errorMessage(e)}`));
       }
       return session;
     } catch (e) {

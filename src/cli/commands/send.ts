@@ -1,5 +1,5 @@
 // What `request` and `rpc` share: reading a JSON option, and sending one call in a fresh session and printing it.
-import { truncate } from '../../core/errors';
+import { errorMessage, truncate } from '../../core/errors';
 import { redactHeaders } from '../../core/redact';
 import type { ConnectionConfig, ExploreRequest } from '../../core/types';
 import type { Options } from '../args';
@@ -12,7 +12,7 @@ export function parseJsonOption(name: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${name} is not valid JSON (${(e as Error).message})`);
+    throw new UsageError(`${name} is not valid JSON (${errorMessage(e)})`);
   }
 }
 

@@ -1,7 +1,7 @@
 // How a command fails: `guarded` reports a failure once, as one sentence naming the connection and the cause, with
 // the actions that fit its kind (Retry / Set Secret / Open Settings / Show Log). Cancelling is silent.
 import * as vscode from 'vscode';
-import { type AuthErrorKind, isAuthError } from '../../core/errors';
+import { type AuthErrorKind, errorMessage, isAuthError } from '../../core/errors';
 import type { ConnectionConfig } from '../../core/types';
 import { Commands } from '../constants';
 import type { CommandDeps } from './deps';
@@ -35,7 +35,7 @@ class ConnectionError extends Error {
     readonly conn: ConnectionConfig,
     override readonly cause: unknown,
   ) {
-    super(cause instanceof Error ? cause.message : String(cause));
+    super(errorMessage(cause));
   }
 }
 
@@ -65,7 +65,7 @@ export function guardedBy(d: CommandDeps, actions: ErrorActions): Guarded {
       const cause = e instanceof ConnectionError ? e.cause : e;
       if (isAuthError(cause) && cause.kind === 'cancelled') return undefined;
       const c = conn ?? (e instanceof ConnectionError ? e.conn : undefined);
-      const message = c ? d.log.describeError(cause, c) : d.log.redact(cause instanceof Error ? cause.message : String(cause));
+      const message = c ? d.log.describeError(cause, c) : d.log.redact(errorMessage(cause));
       d.log.error('command', `${id}: ${message}`);
       const kind = isAuthError(cause) ? cause.kind : undefined;
       // The command ends now; the message's actions run whenever (if ever) the user picks one.

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { redactText } from '../../core/redact';
 import { type FromPage, type PageState, type ToPage, type TokenView, parseFromPage } from '../../shared/protocol';
 import { Disposable } from '../../core/lifecycle';
+import { errorMessage } from '../../core/errors';
 
 const DETAILS_VIEW_TYPE = 'authExplorer.tokenDetails';
 
@@ -210,9 +211,8 @@ class DetailsPanel extends Disposable {
       await action();
       if (success) await this.post({ type: 'notice', text: success });
     } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
       const token = this.source.token(this.connectionId);
-      await this.post({ type: 'notice', text: redactText(`${failure}: ${reason}`, token ? [token] : []) });
+      await this.post({ type: 'notice', text: redactText(`${failure}: ${errorMessage(e)}`, token ? [token] : []) });
     } finally {
       this.update();
     }
