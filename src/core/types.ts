@@ -71,8 +71,15 @@ export interface ConnectionConfig {
   lifetimeSeconds?: number;
   /** Code42: path of the v3 token resource (`/c42api/v3/auth/jwt` or `/api/v3/auth/jwt`). */
   tokenPath?: string;
-  /** Per-request timeout; default 15 000 ms. */
+  /** One deadline per request, covering connect, headers and the whole body; default 15 000 ms. */
   timeoutMs?: number;
+  /** Largest answer accepted, counted after decompression; default {@link DEFAULT_MAX_RESPONSE_BYTES}. */
+  maxResponseBytes?: number;
+  /**
+   * CLI only (the extension follows VS Code's proxy settings): the proxy URL (`http://[user:pass@]host:port`), or
+   * `false` for a direct connection whatever HTTPS_PROXY / HTTP_PROXY say.
+   */
+  proxy?: string | false;
   tls?: TlsOptions;
   /** Renew in the background before expiry (extension only). */
   keepAlive?: boolean;
@@ -83,11 +90,22 @@ export interface ConnectionConfig {
   refreshLeadSeconds?: number;
 }
 
+/** Largest answer accepted by default (16 MiB), counted after decompression. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 export interface TlsOptions {
   /** false accepts self-signed / untrusted certificates for this connection only. */
   rejectUnauthorized?: boolean;
-  /** Path to a PEM file with extra CA certificates to trust. */
+  /** Path to a PEM file with CA certificates trusted in addition to the default roots. */
   caFile?: string;
+  /** Client certificate (PEM) for mutual TLS, with {@link keyFile}. */
+  certFile?: string;
+  /** Private key (PEM) of {@link certFile}; if encrypted, its passphrase is a secret (never in settings). */
+  keyFile?: string;
+  /** Client certificate and key as PKCS#12 (.pfx/.p12), instead of certFile + keyFile; passphrase as for keyFile. */
+  pfxFile?: string;
+  /** Host name sent in SNI and checked against the certificate, when it differs from the baseUrl's host. */
+  servername?: string;
 }
 
 /** Where the credential goes on a request. */

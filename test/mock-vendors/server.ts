@@ -46,12 +46,24 @@ export interface MockVendorsOptions {
    * the mock reproduces (`"auths":["localjwt"]`).
    */
   datarheiAuth0?: boolean;
+  /**
+   * Address to listen on (default 127.0.0.1). Tests that must not be exempted from VS Code's network patch use another
+   * loopback address such as 127.0.0.2 (the whole 127.0.0.0/8 is loopback).
+   */
+  host?: string;
+  /**
+   * The HTTPS server's certificate: 'selfsigned' (default; 127.0.0.1 and localhost only) or 'ca' (test/fixtures/tls
+   * server-cert.pem, signed by ca-cert.pem, for vendor.test, localhost, 127.0.0.1, 127.0.0.2 and ::1).
+   */
+  httpsCert?: 'selfsigned' | 'ca';
+  /** HTTPS only: demand a client certificate signed by the test CA (mutual TLS); a handshake without one fails. */
+  requireClientCert?: boolean;
 }
 
 export interface MockVendors {
-  /** http://127.0.0.1:PORT */
+  /** http://HOST:PORT (HOST: `opts.host`, default 127.0.0.1) */
   url: string;
-  /** https://127.0.0.1:PORT (self-signed certificate: test/fixtures/tls) */
+  /** https://HOST:PORT (certificate: test/fixtures/tls, see `opts.httpsCert`) */
   httpsUrl: string;
   env: MockEnv;
   /** baseUrl for a vendor over http (or https). */
@@ -159,14 +171,21 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
   };
 
   const plain = http.createServer(listener);
+  const certName = opts.httpsCert === 'ca' ? 'server' : 'selfsigned';
   const secure = https.createServer(
-    { key: fs.readFileSync(path.join(TLS_DIR, 'selfsigned-key.pem')), cert: fs.readFileSync(path.join(TLS_DIR, 'selfsigned-cert.pem')) },
+    {
+      key: fs.readFileSync(path.join(TLS_DIR, `${certName}-key.pem`)),
+      cert: fs.readFileSync(path.join(TLS_DIR, `${certName}-cert.pem`)),
+      ...(opts.requireClientCert ? { requestCert: true, rejectUnauthorized: true, ca: fs.readFileSync(path.join(TLS_DIR, 'ca-cert.pem')) } : {}),
+    },
     listener,
   );
-  await listen(plain, opts.port ?? 0);
-  await listen(secure, opts.httpsPort ?? 0);
-  const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
-  const httpsUrl = `https://127.0.0.1:${(secure.address() as AddressInfo).port}`;
+  const host = opts.host ?? '127.0.0.1';
+  await listen(plain, opts.port ?? 0, host);
+  await listen(secure, opts.httpsPort ?? 0, host);
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${hostInUrl}:${(plain.address() as AddressInfo).port}`;
+  const httpsUrl = `https://${hostInUrl}:${(secure.address() as AddressInfo).port}`;
 
   return {
     url,
@@ -187,10 +206,10 @@ function write(res: http.ServerResponse, reply: MockReply): void {
   res.end(reply.body ?? '');
 }
 
-function listen(server: http.Server | https.Server, port: number): Promise<void> {
+function listen(server: http.Server | https.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
 }
 
