@@ -2,7 +2,7 @@
 // the secret (which goes to secret storage only, never to settings).
 import * as vscode from 'vscode';
 import { AuthError } from '../../core/errors';
-import { AUTH_KIND_TEXT, AUTH_KINDS, type AuthKind, type ConnectionConfig, type VendorId, VENDORS } from '../../core/types';
+import { AUTH_KIND_TEXT, AUTH_KINDS, type AuthKind, type ConnectionConfig, type TlsOptions, type VendorId, VENDORS } from '../../core/types';
 import { slug } from '../../core/util';
 import { validateConnection } from '../../engine/config';
 import { ADAPTERS } from '../../vendors';
@@ -29,6 +29,46 @@ async function choose<T extends vscode.QuickPickItem>(items: T[], placeHolder: s
   const v = await vscode.window.showQuickPick(items, { placeHolder, title, ignoreFocusOut: true });
   if (!v) throw new AuthError('cancelled', 'cancelled');
   return v;
+}
+
+async function pickFile(title: string, openLabel: string, filters: Record<string, string[]>): Promise<string> {
+  const picked = await vscode.window.showOpenDialog({ title, openLabel, canSelectMany: false, filters });
+  if (!picked?.[0]) throw new AuthError('cancelled', 'cancelled');
+  return picked[0].fsPath;
+}
+
+/**
+ * How the server's certificate is trusted, and whether a client certificate is presented (mutual TLS). File paths go
+ * to settings; a key's passphrase is asked at the first login and kept in secret storage.
+ */
+async function askTls(title: string): Promise<TlsOptions | undefined> {
+  const trust = await choose(
+    [
+      { label: 'Verify the server certificate', detail: 'Recommended: the system and Node roots', id: 'verify' as const },
+      { label: 'Trust a CA certificate file…', detail: "A PEM file with your organisation's CA (in addition to the default roots)", id: 'ca' as const },
+      { label: 'Accept a self-signed certificate', detail: 'On-prem servers with their own certificate (this connection only)', id: 'any' as const },
+    ],
+    'TLS: how is the server certificate trusted?',
+    title,
+  );
+  const tls: TlsOptions = {};
+  if (trust.id === 'ca') tls.caFile = await pickFile(title, 'Trust this CA', { 'PEM certificates': ['pem', 'crt', 'cer'], 'All files': ['*'] });
+  if (trust.id === 'any') tls.rejectUnauthorized = false;
+  const client = await choose(
+    [
+      { label: 'No client certificate', detail: 'Most servers', id: 'none' as const },
+      { label: 'Client certificate and key (PEM)…', detail: 'Mutual TLS: two files', id: 'pem' as const },
+      { label: 'Client certificate (PKCS#12 .pfx / .p12)…', detail: 'Mutual TLS: one file', id: 'pfx' as const },
+    ],
+    'TLS: does the server ask for a client certificate?',
+    title,
+  );
+  if (client.id === 'pem') {
+    tls.certFile = await pickFile(title, 'Use this certificate', { 'PEM certificates': ['pem', 'crt', 'cer'], 'All files': ['*'] });
+    tls.keyFile = await pickFile(title, 'Use this private key', { 'PEM keys': ['pem', 'key'], 'All files': ['*'] });
+  }
+  if (client.id === 'pfx') tls.pfxFile = await pickFile(title, 'Use this certificate', { 'PKCS#12': ['pfx', 'p12'], 'All files': ['*'] });
+  return Object.keys(tls).length ? tls : undefined;
 }
 
 export async function addConnection(d: CommandDeps): Promise<void> {
@@ -101,15 +141,8 @@ export async function addConnection(d: CommandDeps): Promise<void> {
     ).format;
   }
   if (baseUrl.startsWith('https:')) {
-    const tls = await choose(
-      [
-        { label: 'Verify the server certificate', detail: 'Recommended', reject: true },
-        { label: 'Accept a self-signed certificate', detail: 'On-prem servers with their own certificate (this connection only)', reject: false },
-      ],
-      'TLS certificate',
-      `${title} (3/4)`,
-    );
-    if (!tls.reject) conn.tls = { rejectUnauthorized: false };
+    const tls = await askTls(`${title} (3/4)`);
+    if (tls) conn.tls = tls;
   }
   // The same check as the settings get (common fields, then the vendor's own rules).
   const problems = validateConnection(conn, ADAPTERS);
