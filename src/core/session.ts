@@ -125,6 +125,10 @@ export function replaceToken(
   } else if (s.slidingWindowMs) {
     s.expiresAt = p.now + s.slidingWindowMs;
     s.expiresBecause = 'sliding-idle';
+  } else if (s.expiresBecause === 'fixed-lifetime' && s.expiresAt !== null) {
+    // A new token without a usable exp lives as long as the one it replaces did, from now.
+    s.expiresAt = p.now + (s.expiresAt - s.issuedAt);
+    s.issuedAt = p.now;
   }
   s = pushHistory(s, { at: p.now, event: p.event, method: p.method, token: p.token, replaced: session.token, expiresAt: s.expiresAt });
   return s;
