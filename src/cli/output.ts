@@ -23,6 +23,14 @@ export function printError(secrets: readonly string[], message: string): void {
   process.stderr.write(`api-auth: ${oneLineText(scrubSecrets(message, secrets))}\n`);
 }
 
+/**
+ * The sink for trace lines (SessionManager `trace`, e.g. a --verbose option): one "api-auth: trace …" line on standard
+ * error each, secrets scrubbed, and the server's bodies and headers in it made one line (a trace line quotes them).
+ */
+export function printTrace(secrets: readonly string[], line: string): void {
+  process.stderr.write(`api-auth: trace ${oneLineText(scrubSecrets(line, secrets))}\n`);
+}
+
 /** ISO time, or "not a date (…)" for a number no Date can hold; null stays null. */
 export function iso(ms: number | null): string | null {
   return ms === null ? null : formatInstant(ms);
