@@ -1,5 +1,6 @@
 // Untrusted text made safe for terminals and one-line messages: every control, line break and bidi control shows.
 import * as assert from 'node:assert/strict';
+import { print, printBlock, printError, printTrace } from '../../src/cli/output';
 import { describeError, AuthError } from '../../src/core/errors';
 import { codeSpan, escapeMarkdown } from '../../src/core/markdown';
 import { blockText, oneLineText, stringifyForTerminal, terminalJson } from '../../src/core/untrusted';
@@ -85,5 +86,33 @@ describe('the error sentence and Markdown hovers', () => {
     // The backslash of the visible form is escaped too, so Markdown shows it.
     assert.equal(escapeMarkdown('a\u202eb'), 'a\\\\u\\{202E\\}b');
     assert.equal(codeSpan(`x\ny\u0007`), '`x y␇`');
+  });
+});
+
+describe('the CLI output functions', () => {
+  /** What `run` writes to standard output and standard error. */
+  function captured(run: () => void): { out: string; err: string } {
+    const got = { out: '', err: '' };
+    const [out, err] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
+    process.stdout.write = ((chunk: string) => ((got.out += chunk), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => ((got.err += chunk), true)) as typeof process.stderr.write;
+    try {
+      run();
+    } finally {
+      process.stdout.write = out;
+      process.stderr.write = err;
+    }
+    return got;
+  }
+
+  it('print, printError and printTrace write one inert line each; printBlock keeps the body lines; secrets are scrubbed first', () => {
+    const r = captured(() => {
+      print(['Hunter2-secret'], `as ${HOSTILE} Hunter2-secret`);
+      printBlock([], `a\r\n${HOSTILE}\rb`);
+      printError([], `refused: ${HOSTILE}`);
+      printTrace([], `GET /x → 200 ${HOSTILE}`);
+    });
+    assert.equal(r.out, 'as ␛]0;pwned␇␛[2J␊FAKE LINE ‹redacted›\na\n␛]0;pwned␇␛[2J\nFAKE LINE␍b\n');
+    assert.equal(r.err, 'api-auth: refused: ␛]0;pwned␇␛[2J␊FAKE LINE\napi-auth: trace GET /x → 200 ␛]0;pwned␇␛[2J␊FAKE LINE\n');
   });
 });
