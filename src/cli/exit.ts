@@ -1,5 +1,6 @@
 // Exit codes, the errors whose line and code the CLI chooses itself, and the one line printed for any other failure.
-import { type AuthErrorKind, type DescribedConnection, describeError, isAuthError, truncate } from '../core/errors';
+import { type AuthErrorKind, type DescribedConnection, describeError, isAuthError, serverSaid } from '../core/errors';
+import { oneLineText } from '../core/untrusted';
 
 export const EXIT = { ok: 0, usage: 2, credentials: 3, twoFactor: 4, network: 5, protocol: 6, interrupted: 130 } as const;
 
@@ -43,8 +44,7 @@ export function twoFactorLine(conn: DescribedConnection, why: string): string {
  */
 export function describeFailure(e: unknown, conn: DescribedConnection): string {
   if (isAuthError(e) && e.kind === 'twoFactorRequired') {
-    const server = e.details.serverMessage ? ` (server said: "${truncate(e.details.serverMessage, 200)}")` : '';
-    return twoFactorLine(conn, `${e.message.replace(/[.\s]+$/, '')}${server}`);
+    return oneLineText(twoFactorLine(conn, `${e.message.replace(/[.\s]+$/, '')}${serverSaid(e.details.serverMessage)}`));
   }
   return describeError(e, conn);
 }

@@ -1,19 +1,39 @@
-// What the CLI prints: lines scrubbed of every known secret, and a session as JSON with its credential masked.
+// What the CLI prints: lines scrubbed of every known secret and neutralised (a server's ESC, CR or LF cannot act on
+// the terminal or forge a line), and a session as JSON with its credential masked.
 import { scrubSecrets } from '../core/redact';
+import { formatInstant } from '../core/time';
 import type { Attach, ConnectionConfig, Session } from '../core/types';
+import { blockText, oneLineText } from '../core/untrusted';
 
-/** Writes one line to standard output with every known secret scrubbed from it. */
+/**
+ * Writes one line to standard output with every known secret scrubbed from it; controls and line breaks in it are
+ * shown as symbols (JSON from {@link stringifyForTerminal} has none left, so it passes unchanged).
+ */
 export function print(secrets: readonly string[], line: string): void {
-  process.stdout.write(`${scrubSecrets(line, secrets)}\n`);
+  process.stdout.write(`${oneLineText(scrubSecrets(line, secrets))}\n`);
 }
 
-/** Writes one "api-auth: …" line to standard error with every known secret scrubbed from it. */
+/** Writes a block of text (a response body) to standard output: its own LF and TAB stay, other controls are shown. */
+export function printBlock(secrets: readonly string[], text: string): void {
+  process.stdout.write(`${blockText(scrubSecrets(text, secrets))}\n`);
+}
+
+/** Writes one "api-auth: …" line to standard error with every known secret scrubbed from it, as one line. */
 export function printError(secrets: readonly string[], message: string): void {
-  process.stderr.write(`api-auth: ${scrubSecrets(message, secrets)}\n`);
+  process.stderr.write(`api-auth: ${oneLineText(scrubSecrets(message, secrets))}\n`);
 }
 
+/**
+ * The sink for trace lines (SessionManager `trace`, e.g. a --verbose option): one "api-auth: trace …" line on standard
+ * error each, secrets scrubbed, and the server's bodies and headers in it made one line (a trace line quotes them).
+ */
+export function printTrace(secrets: readonly string[], line: string): void {
+  process.stderr.write(`api-auth: trace ${oneLineText(scrubSecrets(line, secrets))}\n`);
+}
+
+/** ISO time, or "not a date (…)" for a number no Date can hold; null stays null. */
 export function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
+  return ms === null ? null : formatInstant(ms);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Reading from the user: all of standard input, or one line typed at a terminal without echo (promptHidden).
 import type { EventEmitter } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
+import { oneLineText } from '../core/untrusted';
 
 /** Ctrl+C at a prompt: the CLI exits 130, as a shell reports a command ended by SIGINT. */
 export class Interrupted extends Error {
@@ -125,7 +126,7 @@ export function promptHidden(question: string, input: KeyInput = process.stdin, 
       reject(e instanceof Error ? e : new Error(String(e)));
       return;
     }
-    output.write(question);
+    output.write(oneLineText(question));
     input.on('data', onData);
     input.on('end', onEnd);
     input.on('error', onError);

@@ -1,6 +1,7 @@
 // One typed error for every way a login or call can fail, and the one-sentence message users see.
 import { redactText } from './redact';
 import { type AuthKind, type ConnectionConfig, DEFAULT_AUTH, VENDORS } from './types';
+import { oneLineText } from './untrusted';
 
 export type AuthErrorKind =
   | 'credentials' // wrong user / password / partner / API key
@@ -96,12 +97,17 @@ export function credentialAdvice(conn: DescribedConnection): string {
  */
 export function describeError(e: unknown, conn: DescribedConnection): string {
   const name = conn.label || conn.id;
+  // One line whatever the server (or a thrown value) put in it: the sentence reaches terminals and notifications.
   if (!isAuthError(e)) {
-    return `Connection "${name}": unexpected error: ${stripPeriod(errorMessage(e))}.`;
+    return oneLineText(`Connection "${name}": unexpected error: ${stripPeriod(errorMessage(e))}.`);
   }
-  const server = e.details.serverMessage ? ` (server said: "${truncate(e.details.serverMessage, 200)}")` : '';
   const next = e.details.nextStep ?? (e.kind === 'credentials' ? credentialAdvice(conn) : NEXT_STEP[e.kind]);
-  return `Connection "${name}": ${stripPeriod(e.message)}${server}; ${next}.`;
+  return oneLineText(`Connection "${name}": ${stripPeriod(e.message)}${serverSaid(e.details.serverMessage)}; ${next}.`);
+}
+
+/** ` (server said: "…")` with the server's words cut to 200 characters and made one line; '' without words. */
+export function serverSaid(serverMessage: string | undefined): string {
+  return serverMessage ? ` (server said: "${oneLineText(truncate(serverMessage, 200))}")` : '';
 }
 
 /**

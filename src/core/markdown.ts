@@ -1,9 +1,12 @@
 // Markdown for hovers (the tree's and the status bar's tooltips): plain text is escaped, code spans are fenced.
 // Inside a code span a backslash is a literal backslash (CommonMark), so text there must not be escaped.
+// Both also show controls and bidi overrides as symbols (oneLineText): the text is often a server's.
+import { oneLineText } from './untrusted';
 
 /** Text shown as itself in Markdown outside code spans: characters that could start markup are backslash-escaped. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+  // Neutralised first, so that the backslash of a `\u{202E}` it writes is escaped too and shows.
+  return oneLineText(text).replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
 /**
@@ -14,7 +17,7 @@ export function escapeMarkdown(text: string): string {
  * has no empty code span.
  */
 export function codeSpan(text: string): string {
-  const flat = text.replace(/\r\n?|\n/g, ' ');
+  const flat = oneLineText(text.replace(/\r\n?|\n/g, ' '));
   if (flat === '') return '';
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);

@@ -1,5 +1,5 @@
 // Session construction and expiry maths. Every function takes the time from its caller (a clock), so it is testable.
-import { decodeJwt, expiryOf } from './jwt';
+import { claimTimeMs, decodeJwt, expiryOf } from './jwt';
 import { MIN_SECRET_LENGTH } from './redact';
 import type { Attach, AuthKind, ExpiryReason, HistoryEntry, HistoryEvent, Session, VendorId } from './types';
 
@@ -28,6 +28,8 @@ export interface NewSession {
 
 /**
  * Builds a session. Expiry precedence: the JWT `exp` claim; else a sliding window; else a fixed lifetime; else unknown.
+ * An `exp` that is not a usable date (1e300, milliseconds, a string: see timeClaim in jwt.ts) counts as no `exp`, so
+ * the login still succeeds with the vendor's assumed lifetime.
  */
 export function createSession(p: NewSession): Session {
   const jwt = decodeJwt(p.token);
@@ -64,9 +66,9 @@ export function createSession(p: NewSession): Session {
   });
 }
 
+/** `iat` when it is a usable date (see timeClaim in jwt.ts); an `iat` of 1e17 or "123" falls back to the caller's now. */
 function jwtIssuedAt(jwt: ReturnType<typeof decodeJwt>): number | null {
-  const iat = jwt?.claims.iat;
-  return typeof iat === 'number' ? iat * 1000 : null;
+  return claimTimeMs(jwt?.claims, 'iat');
 }
 
 function computeExpiry(
@@ -123,6 +125,10 @@ export function replaceToken(
   } else if (s.slidingWindowMs) {
     s.expiresAt = p.now + s.slidingWindowMs;
     s.expiresBecause = 'sliding-idle';
+  } else if (s.expiresBecause === 'fixed-lifetime' && s.expiresAt !== null) {
+    // A new token without a usable exp lives as long as the one it replaces did, from now.
+    s.expiresAt = p.now + (s.expiresAt - s.issuedAt);
+    s.issuedAt = p.now;
   }
   s = pushHistory(s, { at: p.now, event: p.event, method: p.method, token: p.token, replaced: session.token, expiresAt: s.expiresAt });
   return s;

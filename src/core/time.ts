@@ -12,10 +12,29 @@ export function formatRemaining(ms: number | null): string {
   return h > 0 ? `${h}:${p(m)}:${p(s)}` : `${p(m)}:${p(s)}`;
 }
 
-/** "2026-11-23 18:10:28 (local) · 2026-11-23T18:10:28.000Z · in 9 min 58 s" */
-export function describeTime(ms: number, now: number): string {
+/** The most milliseconds from the epoch, either way, that a Date holds (ECMAScript: 100,000,000 days). */
+export const MAX_DATE_MS = 8.64e15;
+
+/** A number of ms since the epoch that a Date can hold: finite and within ±{@link MAX_DATE_MS}. */
+export function isDateMs(ms: unknown): ms is number {
+  return typeof ms === 'number' && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS;
+}
+
+/**
+ * The one safe way to turn a time from a server into text: ISO (default) or local "YYYY-MM-DD hh:mm:ss", or
+ * "not a date (VALUE)" where `new Date(ms).toISOString()` would throw "Invalid time value" (NaN, ±Infinity, |ms|
+ * beyond the Date range, e.g. an `exp` of 1e300).
+ */
+export function formatInstant(ms: number, style: 'iso' | 'local' = 'iso'): string {
+  if (!isDateMs(ms)) return `not a date (${ms})`;
   const d = new Date(ms);
-  return `${formatLocal(d)} · ${d.toISOString()} · ${relative(ms, now)}`;
+  return style === 'iso' ? d.toISOString() : formatLocal(d);
+}
+
+/** "2026-11-23 18:10:28 (local) · 2026-11-23T18:10:28.000Z · in 9 min 58 s"; "not a date (…)" outside the Date range. */
+export function describeTime(ms: number, now: number): string {
+  if (!isDateMs(ms)) return formatInstant(ms);
+  return `${formatInstant(ms, 'local')} · ${formatInstant(ms)} · ${relative(ms, now)}`;
 }
 
 export function formatLocal(d: Date): string {

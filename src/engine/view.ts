@@ -1,11 +1,10 @@
 // Maps a session to what the Token Details page shows (the protocol's TokenView). Pure: no `vscode`, no clock of its
 // own. Nothing secret leaves here: tokens are masked, and every string taken from the session is scrubbed of the
 // session's secrets as a last guard (a claim or an error text could, in theory, echo one back).
-import { claimRows } from '../core/jwt';
+import { claimRows, claimTimeMs } from '../core/jwt';
 import { maskToken, scrubSecrets } from '../core/redact';
 import { EXPIRY_REASON_TEXT, isExpired, sessionSecrets } from '../core/session';
 import { type Attach, AUTH_KIND_TEXT, authOf, type ConnectionConfig, type DecodedJwt, type Session } from '../core/types';
-import { isFiniteNumber } from '../core/util';
 import type { HistoryView, JwtView, SessionState, TokenView } from '../shared/protocol';
 
 export interface TokenViewInput {
@@ -77,9 +76,10 @@ export function describeAttach(attach: Attach): string {
 
 /** Total lifetime for the time-left bar: exp − iat for a JWT, the sliding window, a fixed lifetime, else null. */
 export function lifetimeOf(session: Session): number | null {
-  const exp = session.jwt?.claims.exp;
-  const iat = session.jwt?.claims.iat;
-  if (session.expiresBecause === 'exp-claim' && isFiniteNumber(exp) && isFiniteNumber(iat) && exp > iat) return (exp - iat) * 1000;
+  // Only claims that are usable dates: an iat of 1e17 or -1e20 would make a lifetime of millions of years.
+  const exp = claimTimeMs(session.jwt?.claims, 'exp');
+  const iat = claimTimeMs(session.jwt?.claims, 'iat');
+  if (session.expiresBecause === 'exp-claim' && exp !== null && iat !== null && exp > iat) return exp - iat;
   if (session.expiresBecause === 'sliding-idle' && session.slidingWindowMs) return session.slidingWindowMs;
   if (session.expiresBecause === 'fixed-lifetime' && session.expiresAt !== null && session.expiresAt > session.issuedAt) {
     return session.expiresAt - session.issuedAt;

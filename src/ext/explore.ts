@@ -10,6 +10,7 @@ import type { SessionService } from './sessions';
 import { ADAPTERS } from '../vendors';
 import { Disposable, toDisposable } from '../core/lifecycle';
 import { ResponseTexts } from './responseTexts';
+import { oneLineText } from '../core/untrusted';
 
 const RESPONSE_SCHEME = 'api-auth-response';
 const RECENT_KEY = 'authExplorer.recentRequests';
@@ -82,7 +83,7 @@ export class Explorer extends Disposable {
     await this.sessions.restore();
     if (!this.sessions.get(conn.id)) await this.sessions.login(conn);
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `${conn.label || conn.id}: ${describe(req)}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: oneLineText(`${conn.label || conn.id}: ${describe(req)}`), cancellable: true },
       async (_p, token) => {
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
@@ -112,13 +113,13 @@ export class Explorer extends Disposable {
     const recent = this.recent(conn.id);
     if (recent.length) {
       items.push({ label: 'Recent', kind: vscode.QuickPickItemKind.Separator });
-      for (const r of recent) items.push({ label: `$(history) ${describe(r)}`, detail: bodyPreview(r), req: r });
+      for (const r of recent) items.push({ label: `$(history) ${oneLineText(describe(r))}`, detail: bodyPreview(r), req: r });
     }
     items.push({ label: 'Read-only calls', kind: vscode.QuickPickItemKind.Separator });
     const session = this.sessions.get(conn.id);
     for (const sample of adapter.sampleRequests) {
       const r = fillSample(sample, conn, session);
-      items.push({ label: `$(play) ${describe(r)}`, detail: bodyPreview(r), req: r });
+      items.push({ label: `$(play) ${oneLineText(describe(r))}`, detail: bodyPreview(r), req: r });
     }
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
     items.push({ label: conn.vendor === 'cove' ? '$(edit) Other JSON-RPC method…' : '$(edit) Other request…' });
@@ -182,5 +183,6 @@ async function askJson(what: string, value: string): Promise<unknown> {
 
 function bodyPreview(req: ExploreRequest): string | undefined {
   const b = req.kind === 'rpc' ? req.params : req.body;
-  return b === undefined ? undefined : truncate(JSON.stringify(b), 100);
+  // Samples are filled from the session (ids a server sent): one line, whatever they hold.
+  return b === undefined ? undefined : oneLineText(truncate(JSON.stringify(b), 100));
 }

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { type DescribedConnection, describeError } from '../core/errors';
 import { MIN_SECRET_LENGTH, redactText } from '../core/redact';
+import { oneLineText } from '../core/untrusted';
 
 const MAX_TOKENS = 200;
 
@@ -37,8 +38,12 @@ export class Log implements vscode.Disposable {
     return this.redact(describeError(e, conn));
   }
 
+  /**
+   * Every log entry is one line: a server's words in it (an error message, a trace line's body) cannot forge another
+   * entry, and its controls show as symbols (the log is also read in terminals, e.g. with `cat`).
+   */
   private clean(component: string, msg: string): string {
-    return `[${component}] ${this.redact(msg)}`;
+    return `[${component}] ${oneLineText(this.redact(msg))}`;
   }
 
   info(component: string, msg: string): void {

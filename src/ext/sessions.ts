@@ -11,6 +11,7 @@ import type { Log } from './log';
 import type { Vault } from './vault';
 import { ADAPTERS } from '../vendors';
 import { Disposable, toDisposable } from '../core/lifecycle';
+import { formatInstant } from '../core/time';
 
 export type UiState = { kind: 'loggingIn' } | { kind: 'error'; message: string; error: unknown };
 
@@ -127,7 +128,7 @@ export class SessionService extends Disposable {
       }
       this.log.info('session', `logging in to "${conn.id}" (${conn.vendor}, ${authOf(conn)})`);
       const session = await this.manager.login(conn, { secret });
-      this.log.info('session', `logged in to "${conn.id}"; expires ${session.expiresAt ? new Date(session.expiresAt).toISOString() : 'never/unknown'}`);
+      this.log.info('session', `logged in to "${conn.id}"; expires ${session.expiresAt !== null ? formatInstant(session.expiresAt) : 'never/unknown'}`);
       this.setUi(conn.id, undefined);
       this.setActiveIfNone(conn.id);
       if (typed) {

@@ -11,6 +11,7 @@ import { VENDOR_ICONS, warnThresholdMs } from './tree';
 import { formatRemaining } from '../core/time';
 import { ADAPTERS } from '../vendors';
 import { Disposable } from '../core/lifecycle';
+import { oneLineText } from '../core/untrusted';
 
 export class StatusBar extends Disposable {
   readonly item: vscode.StatusBarItem;
@@ -72,7 +73,8 @@ export class StatusBar extends Disposable {
     const now = Date.now();
     const left = timeLeftMs(s, now);
     const icon = VENDOR_ICONS[conn.vendor] ?? 'key';
-    const label = conn.label || conn.id;
+    // One line: a label with a line break or an ESC (a shared settings file) would garble the status bar.
+    const label = oneLineText(conn.label || conn.id);
     if (left === null) {
       this.item.text = `$(${icon}) ${label}: logged in`;
       this.item.backgroundColor = undefined;

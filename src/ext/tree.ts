@@ -11,7 +11,8 @@ import type { ConnectionStore } from './connections';
 import { Commands, SETTING_CONNECTIONS, SETTING_SECTION, VIEW_CONNECTIONS } from './constants';
 import type { SessionService } from './sessions';
 import type { Ticker } from './ticker';
-import { formatDuration, formatLocal, formatRemaining } from '../core/time';
+import { formatDuration, formatInstant, formatRemaining } from '../core/time';
+import { oneLineItem, shortCause } from './treeText';
 import { ADAPTERS } from '../vendors';
 import { Disposable } from '../core/lifecycle';
 
@@ -147,7 +148,7 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
       description:
         s.expiresAt === null
           ? EXPIRY_REASON_TEXT[s.expiresBecause]
-          : `${formatLocal(new Date(s.expiresAt))} · ${formatRemaining(timeLeftMs(s, now))}${isExpired(s, now) ? '' : ' left'}`,
+          : `${formatInstant(s.expiresAt, 'local')} · ${formatRemaining(timeLeftMs(s, now))}${isExpired(s, now) ? '' : ' left'}`,
       tooltip: `Expiry: ${EXPIRY_REASON_TEXT[s.expiresBecause]}`,
       icon: 'watch',
     });
@@ -158,7 +159,7 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
         key: 'refresh',
         label: 'Refresh token',
         description: s.refreshExpiresAt
-          ? `${formatLocal(new Date(s.refreshExpiresAt))} · ${formatRemaining(Math.max(0, s.refreshExpiresAt - now))}`
+          ? `${formatInstant(s.refreshExpiresAt, 'local')} · ${formatRemaining(Math.max(0, s.refreshExpiresAt - now))}`
           : 'no expiry known',
         icon: 'sync',
       });
@@ -196,7 +197,12 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     return this.rowOf(conn);
   }
 
+  /** The one place tree text leaves for VS Code: labels, descriptions and plain tooltips are made one line here. */
   getTreeItem(node: Node): vscode.TreeItem {
+    return oneLineItem(this.buildItem(node));
+  }
+
+  private buildItem(node: Node): vscode.TreeItem {
     switch (node.type) {
       case 'connection':
         return this.connectionItem(node.conn);
@@ -241,11 +247,11 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
       }
       case 'history': {
         const e = node.entry;
-        const item = new vscode.TreeItem(`${formatLocal(new Date(e.at))} ${e.method}`, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(`${formatInstant(e.at, 'local')} ${e.method}`, vscode.TreeItemCollapsibleState.None);
         item.id = `${node.connId}/history/${node.index}/${e.at}`;
         item.description = `${e.event} · ${maskToken(e.token)}`;
         item.tooltip = new vscode.MarkdownString(
-          `**${escapeMarkdown(e.event)}** by ${codeSpan(e.method)} at ${new Date(e.at).toISOString()}\n\nnew: ${codeSpan(maskToken(e.token))}${e.replaced ? `\n\nreplaced: ${codeSpan(maskToken(e.replaced))}` : ''}`,
+          `**${escapeMarkdown(e.event)}** by ${codeSpan(e.method)} at ${formatInstant(e.at)}\n\nnew: ${codeSpan(maskToken(e.token))}${e.replaced ? `\n\nreplaced: ${codeSpan(maskToken(e.replaced))}` : ''}`,
         );
         item.iconPath = new vscode.ThemeIcon(e.event === 'login' || e.event === 'relogin' ? 'sign-in' : e.event === 'call' ? 'arrow-swap' : 'sync');
         return item;
@@ -316,7 +322,7 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     if (conn.username) md.appendMarkdown(`User: ${escapeMarkdown(conn.username)}${conn.partner ? ` · partner: ${escapeMarkdown(conn.partner)}` : ''}\n\n`);
     md.appendMarkdown(`State: ${escapeMarkdown(state)}\n\n`);
     if (s) {
-      if (s.expiresAt !== null) md.appendMarkdown(`Expires: ${formatLocal(new Date(s.expiresAt))} (${EXPIRY_REASON_TEXT[s.expiresBecause]})\n\n`);
+      if (s.expiresAt !== null) md.appendMarkdown(`Expires: ${formatInstant(s.expiresAt, 'local')} (${EXPIRY_REASON_TEXT[s.expiresBecause]})\n\n`);
       if (s.slidingWindowMs) md.appendMarkdown(`Idle window: ${formatDuration(s.slidingWindowMs)}, renewed by every call\n\n`);
       md.appendMarkdown(`Token: ${codeSpan(maskToken(s.token))} · sent as ${escapeMarkdown(describeAttach(s.attach))}\n\n`);
     }
@@ -328,10 +334,4 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     this.tick?.dispose();
     super.dispose();
   }
-}
-
-/** The cause part of a "Connection "x": cause (server said …); next step." sentence. */
-function shortCause(message: string): string {
-  const m = /^Connection "[^"]*": (.*?)(?: \(server said|;)/.exec(message);
-  return m ? m[1] : message;
 }

@@ -6,7 +6,7 @@
 // the default 15 s timeout covers.
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
 import { type AdapterContext, type HttpRequest, joinUrl, parseJson, type RawResponse, send, unexpectedAnswer } from '../core/http';
-import { decodeJwt } from '../core/jwt';
+import { decodeJwt, lifetimeClaim } from '../core/jwt';
 import { createSession, isRefreshUsable, replaceToken } from '../core/session';
 import type { Attach, AuthKind, ConnectionConfig, Credentials, Session } from '../core/types';
 import type { VendorAdapter } from '../core/adapter';
@@ -80,7 +80,8 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
   const body = parseJson(res, what);
   const access = stringField(body, 'access_token', what, res.status);
   const refresh = stringField(body, 'refresh_token', what, res.status);
-  const sub = decodeJwt(access)?.claims.sub;
+  const claims = decodeJwt(access)?.claims;
+  const sub = claims?.sub;
   return createSession({
     connectionId: conn.id,
     vendor: 'datarhei',
@@ -90,6 +91,9 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
     now: ctx.clock(),
     method: `POST ${LOGIN_PATH}`,
     refreshToken: refresh,
+    // Used only when `exp` is not a usable date (1e300, milliseconds, a string): `exi`, the lifetime fixed at issue,
+    // still gives a countdown. A negative or non-number `exi` is no lifetime (lifetimeClaim).
+    fixedLifetimeMs: lifetimeClaim('exi', claims?.exi).ms,
     user: typeof sub === 'string' ? { name: sub } : auth === 'password' && conn.username ? { name: conn.username } : null,
   });
 }

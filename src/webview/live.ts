@@ -1,6 +1,6 @@
 // The live parts of the page: countdown, time-left bar, relative times and the phase announcements, recomputed from
 // absolute times on the extension's clock once a second, and only while a token with an expiry is shown.
-import { formatDuration, formatLocal, formatRemaining, relative } from '../core/time';
+import { formatDuration, formatInstant, formatLocal, formatRemaining, isDateMs, relative } from '../core/time';
 import type { SessionState } from '../shared/protocol';
 import { el } from './dom';
 import { now, page, STATE_TEXT } from './state';
@@ -69,6 +69,8 @@ function announce(left: number): void {
 
 export /** Local time, ISO and a live relative time, one per line. */
 function timeBlock(ms: number): Node[] {
+  // Claims and expiries come from servers: a time no Date can hold is said so, never thrown on.
+  if (!isDateMs(ms)) return [el('div', { class: 'muted' }, formatInstant(ms))];
   const d = new Date(ms);
   return [
     el('div', { class: 'local' }, [el('time', { dateTime: d.toISOString() }, formatLocal(d))]),
@@ -78,6 +80,7 @@ function timeBlock(ms: number): Node[] {
 }
 
 export function timeInline(ms: number): Node {
+  if (!isDateMs(ms)) return el('span', { class: 'muted' }, formatInstant(ms));
   const d = new Date(ms);
   return el('span', {}, [el('time', { dateTime: d.toISOString(), title: d.toISOString() }, formatLocal(d)), ' · ', relTime(ms)]);
 }

@@ -1,11 +1,11 @@
 // Renders the Token Details page from the view the extension posted. Everything is built with DOM APIs and
 // textContent, never innerHTML: claims come from servers.
-import { formatDuration, formatLocal, formatRemaining } from '../core/time';
+import { formatDuration, formatInstant, formatRemaining } from '../core/time';
 import type { ClaimView, HistoryView, TokenView } from '../shared/protocol';
 import { act, showToken, syncBusy, toggleReveal } from './actions';
 import { button, el, section } from './dom';
 import { relTime, syncTimer, tick, timeBlock, timeInline } from './live';
-import { page, post, STATE_TEXT } from './state';
+import { now, page, post, STATE_TEXT } from './state';
 
 type TokenInfo = NonNullable<TokenView['token']>;
 type RefreshInfo = NonNullable<TokenView['refresh']>;
@@ -126,7 +126,7 @@ function renderExpiry(t: TokenInfo): HTMLElement {
     t.lifetimeMs !== null ? bar : null,
     el('p', { class: 'expiry-detail' }, [
       'Expires ',
-      el('time', { dateTime: new Date(t.expiresAt).toISOString() }, formatLocal(new Date(t.expiresAt))),
+      el('time', { dateTime: formatInstant(t.expiresAt) }, formatInstant(t.expiresAt, 'local')),
       ' (',
       relTime(t.expiresAt),
       ') · ',
@@ -204,6 +204,11 @@ function claimsTable(id: string, firstColumn: string, rows: ClaimView[], withTim
 }
 
 function claimTime(c: ClaimView): Node[] {
+  // Why a time claim is not used ("not a date (1e+300)", "looks like milliseconds …"): said, never thrown on.
+  if (c.note !== null) return [el('div', { class: 'claim-note' }, c.note)];
+  if (c.timeMs !== null && c.name === 'nbf' && c.timeMs > now()) {
+    return [el('div', { class: 'claim-note' }, 'not valid yet'), ...timeBlock(c.timeMs)];
+  }
   if (c.timeMs !== null) return timeBlock(c.timeMs);
   if (c.lifetimeMs !== null) {
     return [
@@ -240,7 +245,7 @@ function renderHistory(history: HistoryView[]): HTMLElement {
   const items = history.map((h, i) =>
     el('li', { class: `event event-${h.event}${i === 0 ? ' current' : ''}`, 'data-event': h.event }, [
       el('span', { class: 'dot', 'aria-hidden': 'true' }),
-      el('div', { class: 'when' }, [el('time', { dateTime: new Date(h.at).toISOString() }, formatLocal(new Date(h.at))), ' · ', relTime(h.at)]),
+      el('div', { class: 'when' }, [el('time', { dateTime: formatInstant(h.at) }, formatInstant(h.at, 'local')), ' · ', relTime(h.at)]),
       el('div', { class: 'what' }, [
         el('span', { class: 'event-name' }, EVENT_TEXT[h.event] ?? h.event),
         el('code', { class: 'method' }, h.method),
@@ -249,7 +254,7 @@ function renderHistory(history: HistoryView[]): HTMLElement {
       el('div', { class: 'tok' }, [
         el('code', { class: 'token small' }, h.tokenMasked),
         h.replacedMasked ? el('span', { class: 'muted replaced' }, [' replaced ', el('code', { class: 'token small' }, h.replacedMasked)]) : null,
-        h.expiresAt !== null ? el('span', { class: 'muted' }, ` · expires ${formatLocal(new Date(h.expiresAt))}`) : null,
+        h.expiresAt !== null ? el('span', { class: 'muted' }, ` · expires ${formatInstant(h.expiresAt, 'local')}`) : null,
       ]),
     ]),
   );

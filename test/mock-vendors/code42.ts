@@ -77,8 +77,11 @@ const TOTP_REQUIRED = { error: [{ primaryErrorKey: 'TIME_BASED_ONE_TIME_PASSWORD
 const TOTP_INVALID = { error: [{ primaryErrorKey: 'TIME_BASED_ONE_TIME_PASSWORD_INVALID' }] };
 
 export interface Code42MockOptions {
-  /** Put `exp` in the v3 token (default true); false shows the client's fixed-lifetime fallback. */
-  tokenExp?: boolean;
+  /**
+   * Put `exp` in the v3 token (default true); false shows the client's fixed-lifetime fallback; any other value is
+   * put in as it is (an `exp` no date can be: 1e300, a string).
+   */
+  tokenExp?: boolean | number | string;
   /**
    * A careless server (tests of the client's scrubbing): the bad-credentials description quotes the password, the
    * Authorization header and its base64 `user:password`.
@@ -123,7 +126,9 @@ export function createHandler(env: MockEnv, opts: Code42MockOptions = {}): Vendo
   const issueToken = (user: User): string => {
     const iat = Math.floor(env.clock() / 1000);
     const claims: Record<string, unknown> = { sub: user.userUid, iss: 'code42-mock', tenantUid: TENANT_UID, username: user.username, jti: randomUUID(), iat };
-    if (options.get(env)?.tokenExp !== false) claims.exp = iat + env.lifetimes.code42TokenSec;
+    const exp = options.get(env)?.tokenExp;
+    if (exp === true || exp === undefined) claims.exp = iat + env.lifetimes.code42TokenSec;
+    else if (exp !== false) claims.exp = exp;
     return signHs256(claims, CODE42_SIGNING_KEY);
   };
 

@@ -29,6 +29,8 @@ export interface DatarheiMockOptions {
    * was sent in its `details`. Default false.
    */
   echoSecret?: boolean;
+  /** Claims put into every token issued from now on, over the usual ones (e.g. an `exp` of 1e300). Default none. */
+  claims?: Record<string, unknown>;
 }
 
 /** One request as the mock received it (header names in lower case, as Node gives them). */
@@ -44,6 +46,7 @@ interface DatarheiState {
   password: string;
   auth0: boolean;
   echoSecret: boolean;
+  claims: Record<string, unknown>;
   startedAt: number;
   /** Newest last, at most {@link MAX_RECEIVED}. */
   received: DatarheiReceived[];
@@ -74,6 +77,7 @@ export function setDatarheiOptions(env: MockEnv, opts: DatarheiMockOptions): voi
   const s = stateOf(env);
   if (opts.auth0 !== undefined) s.auth0 = opts.auth0;
   if (opts.echoSecret !== undefined) s.echoSecret = opts.echoSecret;
+  if (opts.claims !== undefined) s.claims = opts.claims;
 }
 
 /** The last requests the mock received, newest last (copies). */
@@ -127,6 +131,7 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
     password: ACCOUNTS.datarhei.password,
     auth0: opts.auth0 ?? false,
     echoSecret: opts.echoSecret ?? false,
+    claims: opts.claims ?? {},
     startedAt: env.clock(),
     received: [],
   };
@@ -148,7 +153,7 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
   const issue = (sub: string, usefor: 'access' | 'refresh'): string => {
     const exi = usefor === 'access' ? env.lifetimes.datarheiAccessSec : env.lifetimes.datarheiRefreshSec;
     const iat = Math.floor(env.clock() / 1000);
-    return signHs256({ exi, exp: iat + exi, iat, iss: 'datarhei-core', jti: randomUUID(), sub, usefor }, signingKey());
+    return signHs256({ exi, exp: iat + exi, iat, iss: 'datarhei-core', jti: randomUUID(), sub, usefor, ...state.claims }, signingKey());
   };
 
   const tokens = (sub: string): MockReply => {

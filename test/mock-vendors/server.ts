@@ -102,9 +102,10 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
   };
   const faults = new Map<string, FaultRule>();
 
-  const takeFault = (vendor: MockVendor): FaultRule['fault'] | null => {
+  const takeFault = (vendor: MockVendor, path: string): FaultRule['fault'] | null => {
     const rule = faults.get(vendor) ?? faults.get('*');
     if (!rule) return null;
+    if (rule.fault.kind === 'reply' && rule.fault.path !== undefined && rule.fault.path !== path) return null;
     if (rule.times !== undefined) {
       rule.times -= 1;
       if (rule.times <= 0) faults.delete(faults.get(vendor) === rule ? vendor : '*');
@@ -138,7 +139,7 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
     const m = /^\/(cove|commvault|ipcortex|code42|datarhei)(\/.*)?$/.exec(url.pathname);
     if (!m) return write(res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such vendor' });
     const vendor = m[1] as MockVendor;
-    const fault = takeFault(vendor);
+    const fault = takeFault(vendor, m[2] ?? '/');
     if (fault) {
       switch (fault.kind) {
         case 'delay':
@@ -157,6 +158,8 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
           });
         case 'notJson':
           return write(res, { status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' });
+        case 'reply':
+          return write(res, { status: fault.status, headers: { 'content-type': fault.contentType }, body: fault.body });
       }
     }
     const mreq: MockRequest = { method: req.method ?? 'GET', path: m[2] ?? '/', query: url.searchParams, headers: req.headers, body };

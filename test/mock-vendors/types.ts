@@ -62,7 +62,17 @@ export interface MockEnv {
   stats: MockStats;
 }
 
-export type Fault = { kind: 'delay'; ms: number } | { kind: 'status500' } | { kind: 'html' } | { kind: 'drop' } | { kind: 'notJson' };
+export type Fault =
+  | { kind: 'delay'; ms: number }
+  | { kind: 'status500' }
+  | { kind: 'html' }
+  | { kind: 'drop' }
+  | { kind: 'notJson' }
+  /**
+   * A hostile or odd server: this exact answer (e.g. an error message or a text body full of escape sequences). With
+   * `path`, only requests to that path (after the vendor prefix) get it, so a login can pass and a later call not.
+   */
+  | { kind: 'reply'; status: number; contentType: string; body: string; path?: string };
 
 export interface FaultRule {
   fault: Fault;

@@ -1,6 +1,6 @@
 // `api-auth login ID`: logs in and prints a one-line summary of the session, or the session as JSON.
 import { EXPIRY_REASON_TEXT, timeLeftMs } from '../../core/session';
-import { formatRemaining } from '../../core/time';
+import { formatInstant, formatRemaining } from '../../core/time';
 import type { ConnectionConfig, Session } from '../../core/types';
 import { ADAPTERS } from '../../vendors';
 import type { Options } from '../args';
@@ -8,12 +8,13 @@ import { findConnection } from '../config';
 import { EXIT } from '../exit';
 import { managerFor } from '../manager';
 import { print, sessionJson } from '../output';
+import { stringifyForTerminal } from '../../core/untrusted';
 
 export async function loginCommand(args: string[], opts: Options): Promise<number> {
   const conn = findConnection(opts, args[0]);
   const { manager, login } = managerFor(conn, opts);
   const session = await login();
-  print(opts.secrets, opts.json ? JSON.stringify(sessionJson(conn, session)) : summary(conn, session, manager.clock()));
+  print(opts.secrets, opts.json ? stringifyForTerminal(sessionJson(conn, session)) : summary(conn, session, manager.clock()));
   return EXIT.ok;
 }
 
@@ -23,7 +24,7 @@ function summary(conn: ConnectionConfig, s: Session, now: number): string {
   const left = timeLeftMs(s, now);
   let expiry: string;
   if (s.expiresAt !== null) {
-    expiry = `expires ${new Date(s.expiresAt).toISOString()} (${formatRemaining(left)} left; ${EXPIRY_REASON_TEXT[s.expiresBecause]})`;
+    expiry = `expires ${formatInstant(s.expiresAt)} (${formatRemaining(left)} left; ${EXPIRY_REASON_TEXT[s.expiresBecause]})`;
   } else if (s.expiresBecause === 'unknown') {
     // IPCortex: the protocol documents no session lifetime. Say so, and how to get a countdown anyway.
     const what = s.attach.kind === 'cookie' ? 'session cookie' : 'session token';
@@ -31,6 +32,6 @@ function summary(conn: ConnectionConfig, s: Session, now: number): string {
   } else {
     expiry = EXPIRY_REASON_TEXT[s.expiresBecause];
   }
-  const refresh = s.refreshExpiresAt ? `; refresh token until ${new Date(s.refreshExpiresAt).toISOString()}` : '';
+  const refresh = s.refreshExpiresAt ? `; refresh token until ${formatInstant(s.refreshExpiresAt)}` : '';
   return `Logged in to "${name}" (${ADAPTERS[s.vendor].displayName})${who}: ${expiry}${refresh}.`;
 }

@@ -1,11 +1,12 @@
 // What `request` and `rpc` share: reading a JSON option, and sending one call in a fresh session and printing it.
-import { errorMessage, truncate } from '../../core/errors';
+import { errorMessage, serverSaid } from '../../core/errors';
 import { redactHeaders } from '../../core/redact';
 import type { ConnectionConfig, ExploreRequest } from '../../core/types';
 import type { Options } from '../args';
 import { EXIT, UsageError } from '../exit';
 import { managerFor } from '../manager';
-import { credentialSecrets, print, printError, sessionJson } from '../output';
+import { credentialSecrets, print, printBlock, printError, sessionJson } from '../output';
+import { stringifyForTerminal } from '../../core/untrusted';
 
 /** The value of --data or --params (`name`), parsed as JSON. */
 export function parseJsonOption(name: string, text: string): unknown {
@@ -39,7 +40,7 @@ export async function sendAndPrint(conn: ConnectionConfig, opts: Options, req: E
   if (opts.json) {
     print(
       opts.secrets,
-      JSON.stringify({
+      stringifyForTerminal({
         status: response.status,
         statusText: response.statusText,
         durationMs: response.durationMs,
@@ -50,15 +51,15 @@ export async function sendAndPrint(conn: ConnectionConfig, opts: Options, req: E
     );
   } else if (!rpcError) {
     print(opts.secrets, `HTTP ${response.status} ${response.statusText} (${response.durationMs} ms)`);
-    print(opts.secrets, typeof response.body === 'string' ? response.body : JSON.stringify(response.body, null, 2));
+    // The body is the server's: a text body (XML, plain) keeps its lines but shows every other control.
+    printBlock(opts.secrets, typeof response.body === 'string' ? response.body : stringifyForTerminal(response.body, 2));
   }
   if (rpcError) {
     // A JSON-RPC error arrives with HTTP 200: without this line (and exit 6) a script would take it for success.
-    const data = rpcError.data === undefined ? '' : ` (Cove code ${JSON.stringify(rpcError.data)})`;
-    const said = rpcError.message ? ` (server said: "${truncate(rpcError.message, 200)}")` : '';
+    const data = rpcError.data === undefined ? '' : ` (Cove code ${stringifyForTerminal(rpcError.data)})`;
     printError(
       opts.secrets,
-      `Connection "${conn.label || conn.id}": the call ${req.method} failed with JSON-RPC error ${JSON.stringify(rpcError.code ?? null)}${data}${said}; check the method name and its params.`,
+      `Connection "${conn.label || conn.id}": the call ${req.method} failed with JSON-RPC error ${JSON.stringify(rpcError.code ?? null)}${data}${serverSaid(rpcError.message)}; check the method name and its params.`,
     );
     return EXIT.protocol;
   }

@@ -9,6 +9,7 @@ import type { ConnectionStore } from '../connections';
 import { Commands } from '../constants';
 import type { Node } from '../tree';
 import type { CommandDeps } from './deps';
+import { oneLineText } from '../../core/untrusted';
 
 /** The connection a command argument names: a tree node (a connection or one of its children) or an id. */
 export function connectionFromArg(arg: unknown, store: ConnectionStore): ConnectionConfig | undefined {
@@ -47,7 +48,7 @@ export async function pick(
       const s = d.sessions.get(c.id);
       const left = s ? timeLeftMs(s, now) : null;
       return {
-        label: c.label || c.id,
+        label: oneLineText(c.label || c.id),
         description: ADAPTERS[c.vendor].displayName,
         detail: s ? (left === null ? 'logged in' : `logged in · ${formatRemaining(left)} left`) : 'not logged in',
         id: c.id,
