@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { AuthError, errorMessage, truncate } from '../core/errors';
 import { sessionSecrets } from '../core/session';
 import { slug } from '../core/util';
-import { describe, fillSample, renderResponse, responseFormat, stripSecrets } from '../engine/requests';
+import { describe, fillSample, renderResponse, responseFormat, staysOnOrigin, stripSecrets } from '../engine/requests';
 import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/types';
 import type { Log } from './log';
 import type { SessionService } from './sessions';
@@ -109,7 +109,9 @@ export class Explorer extends Disposable {
     const adapter = ADAPTERS[conn.vendor];
     type Item = vscode.QuickPickItem & { req?: ExploreRequest };
     const items: Item[] = [];
-    const recent = this.recent(conn.id);
+    // A remembered request that would leave the server (stored by an older version, or the baseUrl changed since) is
+    // not offered; the engine would refuse it anyway.
+    const recent = this.recent(conn.id).filter((r) => staysOnOrigin(conn, r));
     if (recent.length) {
       items.push({ label: 'Recent', kind: vscode.QuickPickItemKind.Separator });
       for (const r of recent) items.push({ label: `$(history) ${describe(r)}`, detail: bodyPreview(r), req: r });

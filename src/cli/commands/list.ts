@@ -1,4 +1,7 @@
 // `api-auth list`: the connections of the config file, one a line (id, vendor, credential kind, baseUrl) or as JSON.
+// No password is printed: a baseUrl with one is an invalid entry already, and a proxy's is masked.
+import { maskUrlCredentials } from '../../core/origin';
+import type { ConnectionConfig } from '../../core/types';
 import { ADAPTERS } from '../../vendors';
 import type { Options } from '../args';
 import { loadConnections } from '../config';
@@ -7,11 +10,16 @@ import { EXIT } from '../exit';
 export function listCommand(opts: Options): number {
   const conns = loadConnections(opts.config);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(conns)}\n`);
+    process.stdout.write(`${JSON.stringify(conns.map(shown))}\n`);
     return EXIT.ok;
   }
   for (const c of conns) {
-    process.stdout.write(`${c.id}\t${ADAPTERS[c.vendor].displayName}\t${c.auth ?? ADAPTERS[c.vendor].authKinds[0]}\t${c.baseUrl}\n`);
+    process.stdout.write(`${c.id}\t${ADAPTERS[c.vendor].displayName}\t${c.auth ?? ADAPTERS[c.vendor].authKinds[0]}\t${maskUrlCredentials(c.baseUrl)}\n`);
   }
   return EXIT.ok;
+}
+
+/** The entry as printed: URL credentials masked (`http://user:***@proxy:8080`). */
+function shown(c: ConnectionConfig): ConnectionConfig {
+  return { ...c, baseUrl: maskUrlCredentials(c.baseUrl), ...(typeof c.proxy === 'string' ? { proxy: maskUrlCredentials(c.proxy) } : {}) };
 }
