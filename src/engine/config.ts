@@ -151,7 +151,7 @@ export function validateConnection(entry: unknown, adapters: Adapters): string[]
  * an Authorization header replacing the vendor's own, and `api-auth list` would print them), no secret in the query,
  * no fragment (never sent). The password is never repeated: `https://user:***@host`.
  */
-function baseUrlProblems(raw: string): string[] {
+export function baseUrlProblems(raw: string): string[] {
   let u: URL;
   try {
     u = new URL(raw.trim());

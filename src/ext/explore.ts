@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { AuthError, errorMessage, truncate } from '../core/errors';
 import { sessionSecrets } from '../core/session';
 import { slug } from '../core/util';
-import { describe, fillSample, renderResponse, responseFormat, staysOnOrigin, stripSecrets } from '../engine/requests';
+import { checkRequestTarget, describe, fillSample, renderResponse, responseFormat, staysOnOrigin, stripSecrets } from '../engine/requests';
 import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/types';
 import type { Log } from './log';
 import type { SessionService } from './sessions';
@@ -153,7 +153,16 @@ async function askRest(conn: ConnectionConfig): Promise<ExploreRequest> {
     prompt: `METHOD /path relative to ${conn.baseUrl}`,
     value: 'GET /',
     valueSelection: [4, 5],
-    validateInput: (v) => (/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S+$/i.test(v.trim()) ? undefined : 'Write it as: GET /path'),
+    validateInput: (v) => {
+      if (!/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S+$/i.test(v.trim())) return 'Write it as: GET /path';
+      // The engine's one-origin rule, said while typing (the engine applies it again when the request is sent).
+      try {
+        checkRequestTarget(conn, { kind: 'rest', method: 'GET', path: v.trim().split(/\s+/)[1] });
+        return undefined;
+      } catch (e) {
+        return errorMessage(e);
+      }
+    },
   });
   if (!line) throw new AuthError('cancelled', 'cancelled');
   const [method, path] = line.trim().split(/\s+/);
