@@ -174,7 +174,7 @@ export function baseUrlProblems(raw: string): string[] {
 }
 
 /** `proxy`: `false` (direct), or the proxy's own address `http(s)://[user:pass@]host[:port]`; never echoed (password). */
-function proxyProblems(proxy: unknown): string[] {
+export function proxyProblems(proxy: unknown): string[] {
   if (proxy === false) return [];
   const form = '"proxy" must be false or the proxy\'s address, http://[user:pass@]host:port (or https://)';
   if (typeof proxy !== 'string') return [form];

@@ -48,6 +48,20 @@ describe('connection validation: baseUrl, one origin', () => {
   });
 });
 
+describe('connection validation: Code42 tokenPath stays on the server', () => {
+  it('refuses a tokenPath that a URL parser would send to another host or above the base path', () => {
+    const c42 = { ...entry, vendor: 'code42', baseUrl: 'https://c42.example:4285/c42' };
+    assert.deepEqual(validateConnection({ ...c42, tokenPath: '/api/v3/auth/jwt' }, ADAPTERS), []);
+    for (const bad of ['//127.0.0.2/jwt', '/\\127.0.0.2/jwt', '/../api/v3/auth/jwt', '/%2e%2e/jwt']) {
+      assert.deepEqual(
+        validateConnection({ ...c42, tokenPath: bad }, ADAPTERS),
+        ["tokenPath must be a path on the baseUrl's server, under its path (e.g. /c42api/v3/auth/jwt)"],
+        bad,
+      );
+    }
+  });
+});
+
 describe('connection validation: maxResponseBytes, proxy, tls client certificates', () => {
   it('maxResponseBytes is a whole number of bytes from 1 to 1 GiB', () => {
     for (const ok of [1, 1024, 16 * 1024 * 1024, 1024 ** 3]) assert.deepEqual(problems({ maxResponseBytes: ok }), [], String(ok));
