@@ -79,6 +79,8 @@ export class Explorer extends Disposable {
   }
 
   async execute(conn: ConnectionConfig, req: ExploreRequest): Promise<SentRequest> {
+    // Refused before the login below could ask for a password for a call that would never be sent.
+    checkRequestTarget(conn, req);
     await this.sessions.restore();
     if (!this.sessions.get(conn.id)) await this.sessions.login(conn);
     const result = await vscode.window.withProgress(
