@@ -1,23 +1,31 @@
 // The connections file (--config): read, validated with the engine's rules, and searched for one connection id.
 import * as fs from 'node:fs';
+import { errorMessage, isAuthError } from '../core/errors';
+import { readInputText } from '../core/files';
 import type { ConnectionConfig } from '../core/types';
 import { describeProblem, parseConnections } from '../engine/config';
 import { ADAPTERS } from '../vendors';
 import type { Options } from './args';
 import { UsageError } from './exit';
-import { errorMessage } from '../core/errors';
+
+/**
+ * The text of the connections file: a regular file of at most 1 MiB (so `--config /dev/zero`, a FIFO or a folder is a
+ * usage error at once instead of a read that never ends), without a UTF-8 byte-order mark (Notepad writes one).
+ */
+function readConfigText(file: string): string {
+  try {
+    return readInputText(file, 'config file');
+  } catch (e) {
+    if (!isAuthError(e)) throw e;
+    // The message that says what to do, for the usual case of a file not created yet.
+    if (!fs.existsSync(file)) throw new UsageError(`config file "${file}" not found (create it or pass --config FILE)`);
+    throw new UsageError(e.message);
+  }
+}
 
 /** The valid connections of the file; each invalid entry is reported on standard error as a warning and skipped. */
 export function loadConnections(file: string): ConnectionConfig[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT' ? `config file "${file}" not found (create it or pass --config FILE)` : `cannot read config file "${file}" (${code ?? 'error'})`,
-    );
-  }
+  const text = readConfigText(file);
   let json: unknown;
   try {
     json = JSON.parse(text);

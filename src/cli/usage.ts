@@ -15,8 +15,9 @@ Usage:
   api-auth decode TOKEN|- [--json]           decode a JWT (header, claims, human times, exi)
   api-auth help                              this text
 
-  METHOD is ${METHODS}; PATH starts with "/" and is joined to the
-  connection's baseUrl (a full URL is refused, so the credentials go only to the configured server).
+  METHOD is ${METHODS}; PATH (e.g. /api/v3/process) is joined to the
+  connection's baseUrl. A path that would leave that server or climb above the baseUrl path (a full
+  URL to another host, //host, \\\\host, ..) is refused: the credentials go only to the configured server.
 
 Options:
   --config FILE     connections file {"connections":[…]} (default ./api-auth.json)

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { AuthError, truncate } from './errors';
+import { resolveOnOrigin } from './origin';
 import { redactHeaders, redactText } from './redact';
 import type { ApiResponse, Clock, ConnectionConfig } from './types';
 
@@ -259,10 +260,12 @@ export function unexpectedAnswer(res: RawResponse, what: string, serverMessage: 
   return new AuthError('protocol', `unexpected HTTP ${res.status} on ${what}`, { status: res.status, serverMessage });
 }
 
-/** Joins a base URL and a path without doubling or losing slashes; keeps the base's query-free path. */
+/**
+ * Joins a base URL and a path without doubling or losing slashes (the base's query is not kept). Never returns a URL
+ * on another origin or above the base path: such a path is refused with AuthError `config` (src/core/origin.ts).
+ */
 export function joinUrl(base: string, path: string): string {
-  if (/^https?:\/\//i.test(path)) return path;
-  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  return resolveOnOrigin(base, path);
 }
 
 /**

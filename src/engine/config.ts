@@ -1,6 +1,7 @@
 // Validation of connection entries. The extension's `authExplorer.connections` setting and the CLI's
 // `api-auth.json` share this: bad entries are reported with their reason, never dropped silently, never a crash.
 import type { Adapters } from '../core/adapter';
+import { maskUrlCredentials } from '../core/origin';
 import { AUTH_KINDS, type AuthKind, authOf, type ConnectionConfig, VENDORS, type VendorId } from '../core/types';
 import { isRecord } from '../core/util';
 
@@ -54,12 +55,19 @@ const KNOWN_FIELDS = [
   'apiKeyIn',
   'lifetimeSeconds',
   'timeoutMs',
+  'maxResponseBytes',
+  'proxy',
   'tls',
   'keepAlive',
   'refreshLeadSeconds',
   ...STRING_FIELDS,
 ];
-const KNOWN_TLS_FIELDS = ['rejectUnauthorized', 'caFile'];
+const KNOWN_TLS_FIELDS = ['rejectUnauthorized', 'caFile', 'certFile', 'keyFile', 'pfxFile', 'servername'];
+/** Largest `maxResponseBytes` accepted: 1 GiB (an answer is held in memory whole). */
+export const MAX_RESPONSE_BYTES_LIMIT = 1024 * 1024 * 1024;
+/** Query parameters that carry a secret: such a baseUrl would put it in every log line and curl command. */
+const SECRET_PARAM =
+  /^(password|passwd|pass|pwd|secret|client_secret|token|access_token|refresh_token|id_token|key|apikey|api_key|api-key|visa|auth|authtoken|sessionid|session)$/i;
 
 /** `"keepalive" is not a known field (did you mean "keepAlive"?)` — a typo must not be ignored silently. */
 function unknownFields(entry: Record<string, unknown>, known: readonly string[], prefix = ''): string[] {
@@ -88,16 +96,8 @@ export function validateConnection(entry: unknown, adapters: Adapters): string[]
   if (typeof entry.vendor !== 'string' || !(VENDORS as readonly string[]).includes(entry.vendor)) {
     p.push(`"vendor" must be one of ${VENDORS.join(', ')}`);
   }
-  if (typeof entry.baseUrl !== 'string' || !entry.baseUrl) {
-    p.push('"baseUrl" is missing');
-  } else {
-    try {
-      const u = new URL(entry.baseUrl);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') p.push('"baseUrl" must start with http:// or https://');
-    } catch {
-      p.push(`"baseUrl" is not a valid URL`);
-    }
-  }
+  if (typeof entry.baseUrl !== 'string' || !entry.baseUrl) p.push('"baseUrl" is missing');
+  else p.push(...baseUrlProblems(entry.baseUrl));
   for (const f of STRING_FIELDS) {
     if (entry[f] !== undefined && typeof entry[f] !== 'string') p.push(`"${f}" must be text`);
   }
@@ -110,6 +110,11 @@ export function validateConnection(entry: unknown, adapters: Adapters): string[]
   if (entry.refreshLeadSeconds !== undefined && !(typeof entry.refreshLeadSeconds === 'number' && entry.refreshLeadSeconds >= 0)) {
     p.push('"refreshLeadSeconds" must be zero or more');
   }
+  const max = entry.maxResponseBytes;
+  if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max) && max >= 1 && max <= MAX_RESPONSE_BYTES_LIMIT)) {
+    p.push(`"maxResponseBytes" must be a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES_LIMIT} (1 GiB)`);
+  }
+  if (entry.proxy !== undefined) p.push(...proxyProblems(entry.proxy));
   if (entry.keepAlive !== undefined && typeof entry.keepAlive !== 'boolean') p.push('"keepAlive" must be true or false');
   if (entry.format !== undefined && entry.format !== 'json' && entry.format !== 'xml') p.push('"format" must be "json" or "xml"');
   if (entry.apiKeyIn !== undefined && entry.apiKeyIn !== 'body' && entry.apiKeyIn !== 'header') p.push('"apiKeyIn" must be "body" or "header"');
@@ -117,11 +122,13 @@ export function validateConnection(entry: unknown, adapters: Adapters): string[]
     if (!isRecord(entry.tls)) {
       p.push('"tls" must be an object');
     } else {
-      p.push(...unknownFields(entry.tls, KNOWN_TLS_FIELDS, 'tls.'));
-      if (entry.tls.rejectUnauthorized !== undefined && typeof entry.tls.rejectUnauthorized !== 'boolean') {
-        p.push('"tls.rejectUnauthorized" must be true or false');
+      // A passphrase is a secret: it is asked for and kept in secret storage, never written in settings.
+      const { passphrase, ...rest } = entry.tls;
+      if (passphrase !== undefined) {
+        p.push('"tls.passphrase" does not belong in the settings: the passphrase is asked for when needed and kept in secret storage');
       }
-      if (entry.tls.caFile !== undefined && typeof entry.tls.caFile !== 'string') p.push('"tls.caFile" must be a file path');
+      p.push(...unknownFields(rest, KNOWN_TLS_FIELDS, 'tls.'));
+      p.push(...tlsProblems(entry.tls));
     }
   }
   if (p.length) return p;
@@ -137,6 +144,71 @@ export function validateConnection(entry: unknown, adapters: Adapters): string[]
   if (p.length) return p;
   // Only now is the entry a ConnectionConfig: the adapter checks its vendor's own rules, relying on all of the above.
   return adapter.validate(entry as unknown as ConnectionConfig);
+}
+
+/**
+ * A baseUrl that is a URL of the http(s) API and nothing more: no user name or password (axios would turn them into
+ * an Authorization header replacing the vendor's own, and `api-auth list` would print them), no secret in the query,
+ * no fragment (never sent). The password is never repeated: `https://user:***@host`.
+ */
+export function baseUrlProblems(raw: string): string[] {
+  let u: URL;
+  try {
+    u = new URL(raw.trim());
+  } catch {
+    return ['"baseUrl" is not a valid URL'];
+  }
+  const p: string[] = [];
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') p.push('"baseUrl" must start with http:// or https://');
+  if (u.username || u.password) {
+    p.push(
+      `"baseUrl" must not hold a user name or password (${maskUrlCredentials(raw.trim())}): put the user name in "username"; the password is asked for and kept in secret storage`,
+    );
+  }
+  const secrets = [...new Set([...u.searchParams.keys()].filter((k) => SECRET_PARAM.test(k)))];
+  if (secrets.length) {
+    p.push(`"baseUrl" must not carry a secret in its query (${secrets.map((k) => `"${k}"`).join(', ')}): secrets are asked for and kept in secret storage`);
+  }
+  if (raw.includes('#')) p.push('"baseUrl" must not have a fragment ("#…"): it is never sent to the server');
+  return p;
+}
+
+/** `proxy`: `false` (direct), or the proxy's own address `http(s)://[user:pass@]host[:port]`; never echoed (password). */
+export function proxyProblems(proxy: unknown): string[] {
+  if (proxy === false) return [];
+  const form = '"proxy" must be false or the proxy\'s address, http://[user:pass@]host:port (or https://)';
+  if (typeof proxy !== 'string') return [form];
+  let u: URL;
+  try {
+    u = new URL(proxy.trim());
+  } catch {
+    return [form];
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname) return [form];
+  if (u.pathname !== '/' || u.search || proxy.includes('#')) return [`${form}, without a path, query or fragment`];
+  return [];
+}
+
+/** The client-certificate and SNI fields of `tls` (their types, and which go together). */
+function tlsProblems(tls: Record<string, unknown>): string[] {
+  const p: string[] = [];
+  if (tls.rejectUnauthorized !== undefined && typeof tls.rejectUnauthorized !== 'boolean') p.push('"tls.rejectUnauthorized" must be true or false');
+  for (const f of ['caFile', 'certFile', 'keyFile', 'pfxFile'] as const) {
+    if (tls[f] !== undefined && (typeof tls[f] !== 'string' || !tls[f].trim())) p.push(`"tls.${f}" must be a file path`);
+  }
+  if (tls.certFile !== undefined && tls.keyFile === undefined) p.push('"tls.certFile" needs "tls.keyFile" (the private key of the certificate)');
+  if (tls.keyFile !== undefined && tls.certFile === undefined) p.push('"tls.keyFile" needs "tls.certFile" (the certificate of the key)');
+  if (tls.pfxFile !== undefined && (tls.certFile !== undefined || tls.keyFile !== undefined)) {
+    p.push('"tls.pfxFile" holds the certificate and its key: give either it or "tls.certFile" + "tls.keyFile", not both');
+  }
+  if (tls.servername !== undefined) {
+    const name = tls.servername;
+    // SNI carries a host name only (RFC 6066): Node refuses an IP address there.
+    if (typeof name !== 'string' || !/^(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/.test(name)) {
+      p.push('"tls.servername" must be a host name (such as api.example.com), not an IP address or a URL');
+    }
+  }
+  return p;
 }
 
 function normalize(c: ConnectionConfig): ConnectionConfig {

@@ -5,6 +5,7 @@
 // vendors and compares them with the adapter's requests.
 import type { WireRequest } from '../core/http';
 import type { ConnectionConfig, Session } from '../core/types';
+import { checkWireTarget } from './requests';
 
 /** POSIX shell single-quoting. */
 export function shellQuote(s: string): string {
@@ -31,8 +32,10 @@ export function authLine(session: Session): string {
  * A curl command that sends `w`, what the vendor's adapter puts on the wire (its `wire()`): `-k` when the
  * connection accepts untrusted certificates, `--cacert` for its CA file, the credential first (`-H` header or
  * `-b` cookie), then the other headers, the body as `--data-raw` (sent byte for byte, no `@file` reading), the URL.
+ * A URL off the connection's server or base path is refused as the engine refuses to send it (AuthError `config`).
  */
-export function curlCommand(conn: Pick<ConnectionConfig, 'tls'>, w: WireRequest): string {
+export function curlCommand(conn: Pick<ConnectionConfig, 'tls' | 'baseUrl'>, w: WireRequest): string {
+  checkWireTarget(conn, w);
   const parts = ['curl'];
   if (conn.tls?.rejectUnauthorized === false) parts.push('-k');
   if (conn.tls?.caFile) parts.push(`--cacert ${shellQuote(conn.tls.caFile)}`);

@@ -7,6 +7,7 @@ import type { Adapters, VendorAdapter } from '../core/adapter';
 import { AuthError, isAuthError } from '../core/errors';
 import { type AdapterContext, createHttpClient, destroyHttpClient, retireHttpClient } from '../core/http';
 import { MAX_HISTORY, isExpired, isRefreshUsable } from '../core/session';
+import { checkRequestTarget, checkWireTarget } from './requests';
 import {
   authOf,
   type CallResult,
@@ -229,16 +230,20 @@ export class SessionManager {
    * Sends one request with the connection's auth. Logs in first when there is no session, renews ahead of
    * expiry, and on a rejected token renews (refresh, then full login) and retries — at most three attempts.
    * A rejection of the last attempt is final: no renewal follows it (for Code42 two-factor that would be one
-   * more code prompt for nothing).
+   * more code prompt for nothing). A request whose URL would leave the connection's server or base path is refused
+   * first (AuthError `config`), and what the adapter puts on the wire is checked again before each send.
    */
   async request(conn: ConnectionConfig, req: ExploreRequest, opts: { signal?: AbortSignal } = {}): Promise<CallResult> {
     const adapter = this.adapter(conn);
+    // One origin for credentials: a path that leaves the server is refused before any login, for every vendor.
+    checkRequestTarget(conn, req);
     let session = this.sessions.get(conn.id);
     if (!session) session = await this.renew(conn);
     else if (this.needsRenewal(conn, session)) session = await this.renew(conn);
     let loggedInAgain = false;
     for (let attempt = 1; ; attempt++) {
       try {
+        checkWireTarget(conn, adapter.wire(conn, session, req));
         const result = await adapter.request(conn, session, req, this.context(conn, opts.signal));
         const merged = this.applyResult(conn, session, result.session);
         return { ...result, session: merged };

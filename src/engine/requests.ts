@@ -1,9 +1,40 @@
-// Helpers around explored requests: what is remembered (never a secret) and how answers are displayed.
+// Helpers around explored requests: where they may go, what is remembered (never a secret), how answers are displayed.
+import { AuthError } from '../core/errors';
+import { assertOnOrigin, resolveOnOrigin } from '../core/origin';
 import { maskToken, REDACTED, redactHeaders } from '../core/redact';
 import type { ApiResponse, ConnectionConfig, ExploreRequest, Session } from '../core/types';
 import { xml } from '../core/xml';
 
 const SECRET_KEY = /^(password|passwd|secret|token|visa|key|apikey|api_key|access_token|refresh_token|sessionid|session)$/i;
+
+/**
+ * Refuses, before any login or secret is asked for, an explored request whose URL would leave the connection's
+ * server or base path (src/core/origin.ts says what is refused). A REST path is what the user, a recent request or a
+ * sample gives; a JSON-RPC call (Cove) always goes to the baseUrl itself: its method and params are only in the body.
+ */
+export function checkRequestTarget(conn: Pick<ConnectionConfig, 'baseUrl'>, req: ExploreRequest): void {
+  if (req.kind !== 'rest') return;
+  if (typeof req.path !== 'string') throw new AuthError('config', 'the request has no path');
+  resolveOnOrigin(conn.baseUrl, req.path);
+}
+
+/**
+ * The last check before credentials leave: the URL an adapter put on the wire (what it sends, what Copy as curl shows)
+ * is on the connection's origin and under its base path, whatever the adapter did with the path.
+ */
+export function checkWireTarget(conn: Pick<ConnectionConfig, 'baseUrl'>, wire: { url: string }): void {
+  assertOnOrigin(conn.baseUrl, wire.url);
+}
+
+/** Whether a request (a remembered one, say) passes {@link checkRequestTarget}. */
+export function staysOnOrigin(conn: Pick<ConnectionConfig, 'baseUrl'>, req: ExploreRequest): boolean {
+  try {
+    checkRequestTarget(conn, req);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Deep copy with values of secret-named keys replaced, so remembered requests hold no secret. */
 export function stripSecrets(req: ExploreRequest): ExploreRequest {

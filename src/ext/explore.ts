@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { AuthError, errorMessage, truncate } from '../core/errors';
 import { sessionSecrets } from '../core/session';
 import { slug } from '../core/util';
-import { describe, fillSample, renderResponse, responseFormat, stripSecrets } from '../engine/requests';
+import { checkRequestTarget, describe, fillSample, renderResponse, responseFormat, staysOnOrigin, stripSecrets } from '../engine/requests';
 import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/types';
 import type { Log } from './log';
 import type { SessionService } from './sessions';
@@ -80,6 +80,8 @@ export class Explorer extends Disposable {
   }
 
   async execute(conn: ConnectionConfig, req: ExploreRequest): Promise<SentRequest> {
+    // Refused before the login below could ask for a password for a call that would never be sent.
+    checkRequestTarget(conn, req);
     await this.sessions.restore();
     if (!this.sessions.get(conn.id)) await this.sessions.login(conn);
     const result = await vscode.window.withProgress(
@@ -110,7 +112,9 @@ export class Explorer extends Disposable {
     const adapter = ADAPTERS[conn.vendor];
     type Item = vscode.QuickPickItem & { req?: ExploreRequest };
     const items: Item[] = [];
-    const recent = this.recent(conn.id);
+    // A remembered request that would leave the server (stored by an older version, or the baseUrl changed since) is
+    // not offered; the engine would refuse it anyway.
+    const recent = this.recent(conn.id).filter((r) => staysOnOrigin(conn, r));
     if (recent.length) {
       items.push({ label: 'Recent', kind: vscode.QuickPickItemKind.Separator });
       for (const r of recent) items.push({ label: `$(history) ${oneLineText(describe(r))}`, detail: bodyPreview(r), req: r });
@@ -152,7 +156,16 @@ async function askRest(conn: ConnectionConfig): Promise<ExploreRequest> {
     prompt: `METHOD /path relative to ${conn.baseUrl}`,
     value: 'GET /',
     valueSelection: [4, 5],
-    validateInput: (v) => (/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S+$/i.test(v.trim()) ? undefined : 'Write it as: GET /path'),
+    validateInput: (v) => {
+      if (!/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S+$/i.test(v.trim())) return 'Write it as: GET /path';
+      // The engine's one-origin rule, said while typing (the engine applies it again when the request is sent).
+      try {
+        checkRequestTarget(conn, { kind: 'rest', method: 'GET', path: v.trim().split(/\s+/)[1] });
+        return undefined;
+      } catch (e) {
+        return errorMessage(e);
+      }
+    },
   });
   if (!line) throw new AuthError('cancelled', 'cancelled');
   const [method, path] = line.trim().split(/\s+/);

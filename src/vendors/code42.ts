@@ -182,6 +182,15 @@ function callRejected(res: RawResponse, session: Session): AuthError {
 
 const { wire, request } = jsonRestCalls('Code42', callRejected);
 
+function staysOnServer(baseUrl: string, path: string): boolean {
+  try {
+    joinUrl(baseUrl, path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const code42Adapter: VendorAdapter = {
   vendor: 'code42',
   displayName: 'Code42',
@@ -191,8 +200,12 @@ export const code42Adapter: VendorAdapter = {
   validate: (conn) => {
     const problems: string[] = [];
     if (!conn.username) problems.push('a username is required');
-    if (conn.tokenPath !== undefined && !/^\/\S*$/.test(conn.tokenPath.trim())) {
+    const tokenPath = conn.tokenPath?.trim();
+    if (tokenPath !== undefined && !/^\/\S*$/.test(tokenPath)) {
       problems.push(`tokenPath must be a path starting with "/" (e.g. ${CODE42_DEFAULT_TOKEN_PATH} or /api/v3/auth/jwt)`);
+    } else if (tokenPath !== undefined && !staysOnServer(conn.baseUrl, tokenPath)) {
+      // `//host/jwt` starts with "/" too: the password would go to that host (joinUrl refuses it at login anyway).
+      problems.push(`tokenPath must be a path on the baseUrl's server, under its path (e.g. ${CODE42_DEFAULT_TOKEN_PATH})`);
     }
     return problems;
   },

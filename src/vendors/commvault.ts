@@ -202,10 +202,6 @@ async function logout(conn: ConnectionConfig, session: Session, ctx: AdapterCont
 function wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): WireRequest {
   if (req.kind !== 'rest') throw new AuthError('config', 'Commvault calls are REST calls (method and path), not JSON-RPC');
   const method = httpMethod(req.method);
-  // Keep the Authtoken on this server: paths are relative to the web-service root, never absolute URLs.
-  if (/^[a-z][a-z0-9+.-]*:/i.test(req.path.trim()) || req.path.trim().startsWith('//')) {
-    throw new AuthError('config', 'the path must be relative to the web-service root');
-  }
   const format = formatOf(conn);
   let data: string | undefined;
   if (typeof req.body === 'string') {
@@ -223,6 +219,7 @@ function wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): Wi
     headers[k] = v;
   }
   headers.Authtoken = session.token;
+  // joinUrl keeps the Authtoken on this server, under the web-service root (a full URL or `..` is refused).
   return { method, url: joinUrl(conn.baseUrl, req.path), headers, data, authHeader: 'Authtoken' };
 }
 

@@ -1,6 +1,7 @@
 // `api-auth request ID METHOD PATH`: one REST call to a connection's baseUrl, checked before any secret is read.
 import { isAuthError, truncate } from '../../core/errors';
 import { HTTP_METHODS, httpMethod } from '../../core/http';
+import { checkRequestTarget } from '../../engine/requests';
 import type { Options } from '../args';
 import { findConnection } from '../config';
 import { UsageError } from '../exit';
@@ -18,7 +19,8 @@ export async function requestCommand(args: string[], opts: Options): Promise<num
   if (extra.length) throw new UsageError(`unexpected argument "${truncate(extra[0], 40)}" after PATH (quote a --data body: --data '{"a":1}')`);
   if (opts.params !== undefined) throw new UsageError('--params is for api-auth rpc; a REST request takes --data JSON');
   const m = checkMethod(method);
-  checkPath(path);
+  // The engine's one-origin rule (a full URL, `//host`, `..` above the baseUrl path… are refused), before the secret.
+  checkRequestTarget(conn, { kind: 'rest', method: m, path });
   const body = opts.data === undefined ? undefined : parseJsonOption('--data', opts.data);
   return sendAndPrint(conn, opts, { kind: 'rest', method: m, path, ...(body === undefined ? {} : { body }) });
 }
@@ -30,16 +32,5 @@ function checkMethod(method: string): string {
   } catch (e) {
     if (!isAuthError(e)) throw e;
     throw new UsageError(`unsupported HTTP method "${truncate(method, 20)}" (use ${HTTP_METHODS.join(', ')})`);
-  }
-}
-
-/** PATH is joined to the connection's baseUrl: a full URL would send the session's credentials elsewhere. */
-function checkPath(path: string): void {
-  const shown = truncate(path, 60);
-  if (!path.startsWith('/') || path.startsWith('//')) {
-    throw new UsageError(`PATH must start with "/" (a path under the connection's baseUrl, not a full URL), got "${shown}"`);
-  }
-  if (/\s/.test(path) || Array.from(path).some((c) => c < ' ' || c === '\x7f')) {
-    throw new UsageError(`PATH must not contain spaces or control characters (percent-encode them), got ${JSON.stringify(shown)}`);
   }
 }

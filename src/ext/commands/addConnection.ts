@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { AuthError } from '../../core/errors';
 import { AUTH_KIND_TEXT, AUTH_KINDS, type AuthKind, type ConnectionConfig, type TlsOptions, type VendorId, VENDORS } from '../../core/types';
 import { slug } from '../../core/util';
-import { validateConnection } from '../../engine/config';
+import { baseUrlProblems, validateConnection } from '../../engine/config';
 import { ADAPTERS } from '../../vendors';
 import type { Scope } from '../connections';
 import { Commands } from '../constants';
@@ -95,14 +95,8 @@ export async function addConnection(d: CommandDeps): Promise<void> {
     title: `${title} (3/4)`,
     prompt: vendor === 'cove' ? 'JSON-RPC endpoint URL' : vendor === 'commvault' ? 'Web-service root URL' : 'Base URL of the API',
     value: VENDOR_HINTS[vendor].url,
-    validateInput: (v) => {
-      try {
-        const u = new URL(v.trim());
-        return u.protocol === 'http:' || u.protocol === 'https:' ? undefined : 'The URL must start with http:// or https://.';
-      } catch {
-        return 'This is not a valid URL.';
-      }
-    },
+    // The settings' own rule (no password, secret query or fragment in it), so that the entry written is valid.
+    validateInput: (v) => baseUrlProblems(v)[0],
   });
   let auth: AuthKind = adapter.authKinds[0];
   if (adapter.authKinds.length > 1) {
