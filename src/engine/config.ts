@@ -57,6 +57,7 @@ const KNOWN_FIELDS = [
   'tls',
   'keepAlive',
   'refreshLeadSeconds',
+  'proxy',
   ...STRING_FIELDS,
 ];
 const KNOWN_TLS_FIELDS = ['rejectUnauthorized', 'caFile'];
