@@ -179,7 +179,8 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
   try {
     res = await ctx.http.request<string>(cfg);
   } catch (e) {
-    const mapped = (proxy && proxyTransportError(e, proxy)) || mapTransportError(e, req.url, timeoutMs);
+    const usual = mapTransportError(e, req.url, timeoutMs);
+    const mapped = proxy ? proxyTransportError(e, proxy, usual) : usual;
     ctx.trace?.(`${req.method} ${req.url} → ${mapped.kind}: ${mapped.message}`);
     throw mapped;
   }

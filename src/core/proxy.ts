@@ -157,16 +157,20 @@ const UNREACHABLE: Record<string, string> = {
 };
 
 /**
- * A transport failure while a proxy is in use, when it is the proxy's: the only connection made is to the proxy, so
- * a refused or unresolvable connection is the proxy's. Undefined for the rest (timeouts, TLS of the server …).
+ * A transport failure while a proxy is in use (`usual`: what it would be without one). The only connection made is
+ * to the proxy, so a refused or unresolvable connection is the proxy's; a timeout or a dropped connection may be the
+ * proxy's or the server's, so the sentence names both; the rest (TLS of the server, cancel) stays as it is.
  */
-export function proxyTransportError(e: unknown, proxy: ProxySetting): AuthError | undefined {
+export function proxyTransportError(e: unknown, proxy: ProxySetting, usual: AuthError): AuthError {
   const err = e as { code?: string; cause?: { code?: string } };
   const why = UNREACHABLE[err.code ?? err.cause?.code ?? ''];
-  if (!why) return undefined;
-  return new AuthError('network', `proxy unreachable: ${why} ${proxyOrigin(proxy)}`, {
-    nextStep: `check the proxy (${PROXY_SOURCES}) and that it is running`,
-  });
+  if (why) {
+    return new AuthError('network', `proxy unreachable: ${why} ${proxyOrigin(proxy)}`, {
+      nextStep: `check the proxy (${PROXY_SOURCES}) and that it is running`,
+    });
+  }
+  if (usual.kind !== 'timeout' && usual.kind !== 'network') return usual;
+  return new AuthError(usual.kind, `${usual.message} through the proxy ${proxyOrigin(proxy)}`, usual.details);
 }
 
 /** What send() knows of an answer that came through a proxy. */

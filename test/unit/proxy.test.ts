@@ -1,9 +1,20 @@
 // The CLI's choice of proxy (flag, connection, environment, NO_PROXY), the parsing of proxy URLs and the sentences
 // for a proxy that refuses: pure functions of src/core/proxy.ts, plus one client against the loopback test proxy.
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { AuthError, describeError } from '../../src/core/errors';
 import { createHttpClient, send } from '../../src/core/http';
-import { bypassesProxy, maskProxyText, parseProxyUrl, proxyLabel, proxyOfClient, proxyRefusal, proxyTransportError, resolveProxy } from '../../src/core/proxy';
+import {
+  bypassesProxy,
+  maskProxyText,
+  parseProxyUrl,
+  proxyLabel,
+  proxyOfClient,
+  proxyOrigin,
+  proxyRefusal,
+  proxyTransportError,
+  resolveProxy,
+} from '../../src/core/proxy';
 import { startTestProxy } from '../mock-vendors/proxy';
 import { rejects } from './helpers';
 
@@ -158,16 +169,36 @@ describe('proxy refusals (proxyRefusal, proxyTransportError)', () => {
   });
 
   it('a refused or unknown proxy host is "proxy unreachable"; other failures are left to the usual mapping', () => {
-    assert.equal(proxyTransportError({ code: 'ECONNREFUSED' }, proxy)?.message, 'proxy unreachable: connection refused at http://127.0.0.1:3128');
+    const usual = new AuthError('network', 'server unreachable: connection refused at http://cv.example.com:81');
+    assert.equal(proxyTransportError({ code: 'ECONNREFUSED' }, proxy, usual).message, 'proxy unreachable: connection refused at http://127.0.0.1:3128');
     assert.match(
-      proxyTransportError({ cause: { code: 'ENOTFOUND' } }, withAuth)?.message ?? '',
+      proxyTransportError({ cause: { code: 'ENOTFOUND' } }, withAuth, usual).message,
       /^proxy unreachable: host not found for http:\/\/127\.0\.0\.1:3128$/,
     );
-    assert.equal(proxyTransportError({ code: 'ECONNABORTED' }, proxy), undefined);
+    const tls = new AuthError('tls', 'the TLS certificate of https://api.example.com was rejected (CERT_HAS_EXPIRED)');
+    assert.equal(proxyTransportError({ code: 'CERT_HAS_EXPIRED' }, proxy, tls), tls);
   });
 });
 
 describe('HTTP client with a proxy (loopback)', () => {
+  it('a proxy that never answers the CONNECT: a timeout within timeoutMs that names the proxy too', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((s) => void sockets.push(s));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const setting = parseProxyUrl(`http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`);
+      const client = createHttpClient({ timeoutMs: 400 }, { proxy: setting });
+      const t0 = Date.now();
+      const e = await rejects(send({ http: client, clock: Date.now }, { method: 'GET', url: 'https://127.0.0.2:9/x' }), 'timeout');
+      const ms = Date.now() - t0;
+      assert.ok(ms >= 350 && ms < 1400, `failed after ${ms} ms`);
+      assert.equal(e.message, `no answer from https://127.0.0.2:9 within 0.4 s (timeout) through the proxy ${proxyOrigin(setting)}`);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('keeps its proxy, sends through it, and a client without one goes direct', async () => {
     const proxy = await startTestProxy({ refuse: true });
     try {
