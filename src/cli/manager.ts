@@ -40,7 +40,13 @@ export function managerFor(conn: ConnectionConfig, opts: Options): { manager: Se
   const manager = new SessionManager({
     adapters: ADAPTERS,
     getSecret: secret,
-    proxyFor: (c) => resolveProxy(c, c.baseUrl, { flag: opts.proxy }),
+    proxyFor: (c) => {
+      const proxy = resolveProxy(c, c.baseUrl, { flag: opts.proxy });
+      // Never shown anyway (messages name the proxy without credentials); scrubbed too, as the login secret is.
+      const forms = proxy && proxy.auth?.password ? [...secretForms(proxy.auth.password), encodeURIComponent(proxy.auth.password)] : [];
+      for (const f of forms) if (!opts.secrets.includes(f)) opts.secrets.push(f);
+      return proxy;
+    },
     askTotp:
       canPrompt() && !opts.secretStdin
         ? async (_c, attempt) => {
