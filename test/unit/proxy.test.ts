@@ -199,6 +199,22 @@ describe('HTTP client with a proxy (loopback)', () => {
     }
   });
 
+  it('a refused CONNECT is known to be the proxy’s answer, even one in JSON (marked on the request by the tunnel)', async () => {
+    const body = '{"error":"upstream unreachable"}';
+    const proxy = net.createServer((s) =>
+      s.once('data', () => s.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`)),
+    );
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const setting = parseProxyUrl(`http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`);
+      const client = createHttpClient({ timeoutMs: 2000 }, { proxy: setting });
+      const e = await rejects(send({ http: client, clock: Date.now }, { method: 'GET', url: 'https://127.0.0.2:9/x' }), 'network');
+      assert.equal(e.message, `the proxy ${proxyOrigin(setting)} could not reach https://127.0.0.2:9 (HTTP 503 Service Unavailable)`);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
   it('keeps its proxy, sends through it, and a client without one goes direct', async () => {
     const proxy = await startTestProxy({ refuse: true });
     try {
