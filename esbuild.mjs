@@ -37,15 +37,20 @@ const common = {
   metafile: true,
   plugins: [problemMatcher],
   // axios pulls form-data → mime-types → mime-db (≈140 KB) for multipart bodies we never send,
-  // follow-redirects for redirects we never follow (maxRedirects: 0), https-proxy-agent for proxies we never use
-  // (proxy: false), and debug for logs we never print.
+  // follow-redirects for redirects we never follow (maxRedirects: 0), and debug (through https-proxy-agent) for logs
+  // we never print.
   alias: {
     'form-data': './src/shims/form-data.ts',
     'follow-redirects': './src/shims/follow-redirects.ts',
     debug: './src/shims/debug.ts',
-    'https-proxy-agent': './src/shims/https-proxy-agent.ts',
   },
 };
+
+/**
+ * The extension never sends through a proxy of its own (VS Code's network layer applies http.proxy), so its bundle
+ * has a stand-in for https-proxy-agent; the CLI tunnels to https:// servers with the real one (src/core/proxyTunnel.ts).
+ */
+const extensionAlias = { ...common.alias, 'https-proxy-agent': './src/shims/https-proxy-agent.ts' };
 
 /** fast-xml-parser lives in dist/xml.js, loaded on first XML use (src/core/xml.ts), not with the extension. */
 const lazyXml = {
@@ -56,7 +61,14 @@ const lazyXml = {
 };
 
 const targets = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [problemMatcher, lazyXml] },
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    alias: extensionAlias,
+    plugins: [problemMatcher, lazyXml],
+  },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [problemMatcher, lazyXml] },
   { ...common, entryPoints: ['src/shims/xml-chunk.ts'], outfile: 'dist/xml.js' },
   // The Token Details page, loaded by the webview (no Node, no vscode module). It goes to media/ (git-ignored), the

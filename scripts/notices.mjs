@@ -56,9 +56,11 @@ export function bundledPackages(root, builds) {
         .readdirSync(dir)
         .filter((f) => LICENSE_FILE.test(f))
         .sort();
-      if (files.length === 0)
-        throw new Error(`${name}@${manifest.version} is bundled but ships no licence file (looked for LICENSE, LICENCE, COPYING, NOTICE in ${dir})`);
-      const text = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8').replace(/\r\n/g, '\n').trim()).join('\n\n');
+      const text = files.length ? files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8').replace(/\r\n/g, '\n').trim()).join('\n\n') : readmeLicence(dir);
+      if (!text)
+        throw new Error(
+          `${name}@${manifest.version} is bundled but ships no licence text (looked for LICENSE, LICENCE, COPYING, NOTICE and README's License in ${dir})`,
+        );
       const repo = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
       return {
         name,
@@ -69,6 +71,24 @@ export function bundledPackages(root, builds) {
         bundles: order.filter((o) => bundles.has(o)),
       };
     });
+}
+
+/**
+ * The "License" section of a package's README, for packages that ship their licence text only there (agent-base 6 and
+ * https-proxy-agent 5, bundled into the CLI); '' when there is none. The section ends at the next heading or at the
+ * README's link definitions.
+ */
+export function readmeLicence(dir) {
+  const readme = fs.readdirSync(dir).find((f) => /^readme(\.md)?$/i.test(f));
+  if (!readme) return '';
+  const lines = fs.readFileSync(path.join(dir, readme), 'utf8').replace(/\r\n/g, '\n').split('\n');
+  const underline = (l) => /^(-{3,}|={3,})\s*$/.test(l ?? '');
+  const heading = (i) => /^#{1,6}\s/.test(lines[i]) || (lines[i].trim() !== '' && underline(lines[i + 1]));
+  const start = lines.findIndex((l, i) => /^(#{1,6}\s*)?licen[cs]e\s*$/i.test(l) && (l.startsWith('#') || underline(lines[i + 1])));
+  if (start < 0) return '';
+  const out = [];
+  for (let i = start + (lines[start].startsWith('#') ? 1 : 2); i < lines.length && !heading(i) && !/^\[[^\]]+\]:\s/.test(lines[i]); i++) out.push(lines[i]);
+  return out.join('\n').trim();
 }
 
 /** The Markdown of the notices file. */

@@ -11,6 +11,8 @@ export interface Options {
   totp?: string;
   data?: string;
   params?: string;
+  /** `--proxy URL` or `--proxy none` (src/core/proxy.ts resolveProxy). */
+  proxy?: string;
   /** Every form of the secret read so far (raw, base64, Basic), scrubbed from everything printed. */
   secrets: string[];
   /** The connection the command acts on, once found: its failure line names it and fits its credential kind. */
@@ -33,6 +35,7 @@ export function parseCommandLine(argv: string[], secrets: string[], found: { con
         totp: { type: 'string' },
         data: { type: 'string' },
         params: { type: 'string' },
+        proxy: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -49,6 +52,7 @@ export function parseCommandLine(argv: string[], secrets: string[], found: { con
     totp: values.totp,
     data: values.data,
     params: values.params,
+    proxy: values.proxy,
     secrets,
     found,
   };

@@ -1,6 +1,7 @@
 // The SessionManager a command logs in with, and what it asks the user: the secret (standard input,
 // $API_AUTH_SECRET or a hidden prompt) and, at a terminal, the two-factor code.
 import { AuthError, secretForms } from '../core/errors';
+import { resolveProxy } from '../core/proxy';
 import type { ConnectionConfig, Session } from '../core/types';
 import { SessionManager } from '../engine/manager';
 import { ADAPTERS } from '../vendors';
@@ -39,6 +40,13 @@ export function managerFor(conn: ConnectionConfig, opts: Options): { manager: Se
   const manager = new SessionManager({
     adapters: ADAPTERS,
     getSecret: secret,
+    proxyFor: (c) => {
+      const proxy = resolveProxy(c, c.baseUrl, { flag: opts.proxy });
+      // Never shown anyway (messages name the proxy without credentials); scrubbed too, as the login secret is.
+      const forms = proxy && proxy.auth?.password ? [...secretForms(proxy.auth.password), encodeURIComponent(proxy.auth.password)] : [];
+      for (const f of forms) if (!opts.secrets.includes(f)) opts.secrets.push(f);
+      return proxy;
+    },
     askTotp:
       canPrompt() && !opts.secretStdin
         ? async (_c, attempt) => {

@@ -24,6 +24,10 @@ Options:
   --secret-stdin    read the password / API key / Auth0 token from standard input
                     (else $API_AUTH_SECRET, else a prompt without echo on a terminal)
   --totp CODE       two-factor code (Code42); without it a terminal asks, else the login exits 4
+  --proxy URL       send through this HTTP proxy, http://[user:password@]host:port (password
+                    percent-encoded); --proxy none: connect directly. Without it: the connection's
+                    "proxy" (a URL, or false for direct), else $HTTPS_PROXY (https:// servers) or
+                    $HTTP_PROXY (http://), else $ALL_PROXY, unless $NO_PROXY lists the host
   --json            print one JSON object
   -h, --help        this text
 

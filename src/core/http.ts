@@ -6,6 +6,8 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { AuthError, truncate } from './errors';
 import { resolveOnOrigin } from './origin';
+import { answeredByProxy, type ProxySetting, proxyOfClient, proxyRefusal, proxyTransportError } from './proxy';
+import { throughProxy } from './proxyTunnel';
 import { redactHeaders, redactText } from './redact';
 import type { ApiResponse, Clock, ConnectionConfig } from './types';
 
@@ -51,8 +53,13 @@ export interface WireRequest extends HttpRequest {
   authHeader?: string;
 }
 
-/** Builds the axios instance for one connection: timeout, TLS trust, no proxy, no redirects to other hosts. */
-export function createHttpClient(conn: Pick<ConnectionConfig, 'timeoutMs' | 'tls'>): AxiosInstance {
+export interface HttpClientOptions {
+  /** The proxy to send through (the CLI's choice: src/core/proxy.ts resolveProxy); false or absent: direct. */
+  proxy?: ProxySetting | false;
+}
+
+/** Builds the axios instance for one connection: timeout, TLS trust, proxy (CLI only), no redirects to other hosts. */
+export function createHttpClient(conn: Pick<ConnectionConfig, 'timeoutMs' | 'tls'>, opts: HttpClientOptions = {}): AxiosInstance {
   const tls = conn.tls ?? {};
   let ca: Buffer | undefined;
   if (tls.caFile) {
@@ -64,17 +71,20 @@ export function createHttpClient(conn: Pick<ConnectionConfig, 'timeoutMs' | 'tls
   }
   return axios.create({
     timeout: conn.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    proxy: false,
+    proxy: opts.proxy || false,
     maxRedirects: 0,
     responseType: 'text',
     transformResponse: [(d: unknown) => d],
     validateStatus: () => true,
     httpAgent: new http.Agent({ keepAlive: true }),
-    httpsAgent: new https.Agent({
-      keepAlive: true,
-      rejectUnauthorized: tls.rejectUnauthorized !== false,
-      ...(ca ? { ca } : {}),
-    }),
+    httpsAgent: throughProxy(
+      opts.proxy,
+      new https.Agent({
+        keepAlive: true,
+        rejectUnauthorized: tls.rejectUnauthorized !== false,
+        ...(ca ? { ca } : {}),
+      }),
+    ),
   });
 }
 
@@ -165,11 +175,13 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
     data: req.data,
     signal: ctx.signal,
   };
+  const proxy = proxyOfClient(ctx.http);
   let res;
   try {
     res = await ctx.http.request<string>(cfg);
   } catch (e) {
-    const mapped = mapTransportError(e, req.url, timeoutMs);
+    const usual = mapTransportError(e, req.url, timeoutMs);
+    const mapped = proxy ? proxyTransportError(e, proxy, usual) : usual;
     ctx.trace?.(`${req.method} ${req.url} → ${mapped.kind}: ${mapped.message}`);
     throw mapped;
   }
@@ -186,6 +198,12 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
   }
   const text = typeof res.data === 'string' ? res.data : res.data == null ? '' : String(res.data);
   const durationMs = Math.round(performance.now() - t0);
+  const answer = { status: res.status, statusText: res.statusText ?? '', contentType: headers['content-type'] ?? '', fromProxy: answeredByProxy(res.request) };
+  const refusal = proxy && proxyRefusal(answer, proxy, req.url);
+  if (refusal) {
+    ctx.trace?.(`${req.method} ${req.url} → ${refusal.kind}: ${refusal.message}`);
+    throw refusal;
+  }
   ctx.trace?.(traceLine(req, res.status, durationMs, text));
   return {
     status: res.status,

@@ -60,6 +60,7 @@ const KNOWN_FIELDS = [
   'tls',
   'keepAlive',
   'refreshLeadSeconds',
+  'proxy',
   ...STRING_FIELDS,
 ];
 const KNOWN_TLS_FIELDS = ['rejectUnauthorized', 'caFile', 'certFile', 'keyFile', 'pfxFile', 'servername'];

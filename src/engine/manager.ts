@@ -6,6 +6,7 @@ import type { AxiosInstance } from 'axios';
 import type { Adapters, VendorAdapter } from '../core/adapter';
 import { AuthError, isAuthError } from '../core/errors';
 import { type AdapterContext, createHttpClient, destroyHttpClient, retireHttpClient } from '../core/http';
+import type { ProxySetting } from '../core/proxy';
 import { MAX_HISTORY, isExpired, isRefreshUsable } from '../core/session';
 import { checkRequestTarget, checkWireTarget } from './requests';
 import {
@@ -28,6 +29,8 @@ export interface ManagerDeps {
   /** Asks for a two-factor code; undefined means the user cancelled. Absent: a 2FA demand is an error. */
   askTotp?(conn: ConnectionConfig, attempt: number): Promise<string | undefined>;
   trace?(line: string): void;
+  /** The proxy a connection's requests go through (the CLI's choice); absent or false: direct. May throw a config error. */
+  proxyFor?(conn: ConnectionConfig): ProxySetting | false;
   /**
    * A session listener threw. The engine goes on (the other listeners still run); without this the failure goes
    * to `trace`.
@@ -94,16 +97,17 @@ export class SessionManager {
   }
 
   /**
-   * The adapter context for a connection; the axios instance is reused while timeout/TLS settings stay the same.
+   * The adapter context for a connection; the axios instance is reused while timeout/TLS/proxy settings stay the same.
    * A client replaced after a settings change is retired: its keep-alive sockets close (one still in use when its
    * exchange ends).
    */
   context(conn: ConnectionConfig, signal?: AbortSignal): AdapterContext {
-    const key = JSON.stringify([conn.timeoutMs, conn.tls]);
+    const proxy = this.deps.proxyFor?.(conn) ?? false;
+    const key = JSON.stringify([conn.timeoutMs, conn.tls, proxy]);
     let entry = this.clients.get(conn.id);
     if (!entry || entry.key !== key) {
       const replaced = entry;
-      entry = { key, http: createHttpClient(conn) };
+      entry = { key, http: createHttpClient(conn, { proxy }) };
       this.clients.set(conn.id, entry);
       if (replaced) retireHttpClient(replaced.http);
     }
