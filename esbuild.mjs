@@ -1,6 +1,7 @@
 // Bundles the extension and the CLI. `--production` minifies; `--watch` rebuilds on change. After a (non-watch)
 // build, THIRD-PARTY-NOTICES.md is brought up to date from the builds' metafiles (scripts/notices.mjs).
 import * as esbuild from 'esbuild';
+import * as path from 'node:path';
 import { NOTICES_FILE, writeNotices } from './scripts/notices.mjs';
 
 const production = process.argv.includes('--production');
@@ -52,6 +53,19 @@ const common = {
  */
 const extensionAlias = { ...common.alias, 'https-proxy-agent': './src/shims/https-proxy-agent.ts' };
 
+/**
+ * axios's browser adapters (xhr.js, fetch.js ≈ 16 KB minified) never run in Node: axios picks its http adapter, the
+ * only one our transport configures (src/core/transport.ts). Both bundles get a stand-in that reports them unsupported.
+ */
+const nodeOnlyAxios = {
+  name: 'node-only-axios',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(xhr|fetch)\.js$/ }, (args) =>
+      /axios[\\/]lib[\\/]adapters[\\/]adapters\.js$/.test(args.importer) ? { path: path.resolve('src/shims/axios-browser-adapters.ts') } : undefined,
+    );
+  },
+};
+
 /** fast-xml-parser lives in dist/xml.js, loaded on first XML use (src/core/xml.ts), not with the extension. */
 const lazyXml = {
   name: 'lazy-xml',
@@ -67,9 +81,9 @@ const targets = [
     outfile: 'dist/extension.js',
     external: ['vscode'],
     alias: extensionAlias,
-    plugins: [problemMatcher, lazyXml],
+    plugins: [problemMatcher, lazyXml, nodeOnlyAxios],
   },
-  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [problemMatcher, lazyXml] },
+  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [problemMatcher, lazyXml, nodeOnlyAxios] },
   { ...common, entryPoints: ['src/shims/xml-chunk.ts'], outfile: 'dist/xml.js' },
   // The Token Details page, loaded by the webview (no Node, no vscode module). It goes to media/ (git-ignored), the
   // only folder the webview may load from; its sourcemap is inline so that no stray .map file can be packaged.

@@ -60,7 +60,7 @@ describe('api-auth CLI: the connections file', function () {
     assert.equal(fs.readFileSync(bom)[0], 0xef);
     const r = await cli(['list', '--config', bom]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'dr\tdatarhei Core\tpassword\thttp://127.0.0.1:9/datarhei\n');
+    assert.equal(r.stdout, 'dr\tdatarhei Core\tpassword\thttp://127.0.0.1:9/datarhei\tdirect\n');
     // Not JSON is still a clear usage error, after the BOM as before it.
     const broken = path.join(dir, 'broken.json');
     fs.writeFileSync(broken, '\uFEFF{"connections": [', 'utf8');
