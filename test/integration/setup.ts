@@ -97,6 +97,6 @@ export async function addConnections(list: ConnectionConfig[]): Promise<void> {
   const refused = () => (api.store.invalid() === stale ? [] : api.store.invalid().filter((p) => list.some((c) => c.id === p.id)));
   await until('connections in the store', () => list.every((c) => api.store.get(c.id)) || refused().length > 0);
   const problems = refused().filter((p) => !api.store.get(p.id ?? ''));
-  assert.deepStrictEqual(problems, [], 'the settings check refused a connection');
+  assert.deepStrictEqual(problems, [], `the settings check refused: ${JSON.stringify(problems)}`);
   conns.push(...list);
 }
