@@ -30,7 +30,7 @@ import { addConnections, api, cfg, connOf, setup } from './setup';
 /** The clear sentence of a rejected server certificate, with its way forward (errorMessage of a `tls` AuthError). */
 const untrustedSentence = (conn: ConnectionConfig, origin: string) =>
   new RegExp(
-    `^${escapeRe(about(conn))}the TLS certificate of ${escapeRe(origin)} was rejected \\([A-Z_]+\\); ` +
+    `^${escapeRe(about(conn))}the TLS certificate of ${escapeRe(origin)} was rejected(: [^();]+)? \\([A-Z_]+\\); ` +
       escapeRe('trust the server certificate (tls.caFile) or, for a self-signed test server, set tls.rejectUnauthorized to false'),
   );
 /** The clear sentence of a handshake refused for want of a client certificate. */
