@@ -62,8 +62,8 @@ describe('API Auth Explorer in VS Code', function () {
         username: ACCOUNTS.datarhei.username,
         ...(tls ? { tls } : {}),
       };
+      ids.push(id); // removed by after(), even if the settings check refuses it
       await addConnections([conn]);
-      ids.push(id);
       await api.vault.setSecret(connOf(id), ACCOUNTS.datarhei.password);
       return connOf(id);
     }
