@@ -1,4 +1,4 @@
-// The extension in a real VS Code extension host (part 1 of 4, see setup.ts): activation, contributions,
+// The extension in a real VS Code extension host (part 1, see setup.ts): activation, contributions,
 // invalid settings entries, and Add Connection through the real quick input.
 import * as assert from 'assert';
 import * as fs from 'fs';

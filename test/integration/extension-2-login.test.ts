@@ -1,4 +1,4 @@
-// The extension in a real VS Code extension host (part 2 of 4, see setup.ts): login per vendor against the
+// The extension in a real VS Code extension host (part 2, see setup.ts): login per vendor against the
 // loopback vendor servers, the tree, the status bar, the clipboard commands, two-factor and wrong passwords.
 import * as assert from 'assert';
 import * as vscode from 'vscode';

@@ -1,4 +1,4 @@
-// The extension in a real VS Code extension host (part 3 of 4, see setup.ts): the Token Details webview,
+// The extension in a real VS Code extension host (part 3, see setup.ts): the Token Details webview,
 // Send Request, cancelling a prompt, user and workspace scopes, and hand edits of a settings entry.
 import * as assert from 'assert';
 import * as vscode from 'vscode';

@@ -91,7 +91,12 @@ export const descriptionOf = (id: string) => {
 
 export async function addConnections(list: ConnectionConfig[]): Promise<void> {
   const current = (cfg().inspect<ConnectionConfig[]>('connections')?.workspaceValue ?? []).filter((c) => !list.some((n) => n.id === c.id));
+  const stale = api.store.invalid(); // a reload makes a new list
   await cfg().update('connections', [...current, ...list], vscode.ConfigurationTarget.Workspace);
-  await until('connections in the store', () => list.every((c) => api.store.get(c.id)));
+  // An entry the settings check refuses never reaches the store: say why at once instead of timing out.
+  const refused = () => (api.store.invalid() === stale ? [] : api.store.invalid().filter((p) => list.some((c) => c.id === p.id)));
+  await until('connections in the store', () => list.every((c) => api.store.get(c.id)) || refused().length > 0);
+  const problems = refused().filter((p) => !api.store.get(p.id ?? ''));
+  assert.deepStrictEqual(problems, [], `the settings check refused: ${JSON.stringify(problems)}`);
   conns.push(...list);
 }
