@@ -25,6 +25,18 @@ const TLS_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
+/** Why a certificate was rejected, in words (the code stays in the message: it is what one searches for). */
+const TLS_REASONS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'it was issued by a CA that is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its issuer is not trusted',
+  UNABLE_TO_GET_ISSUER_CERT: 'its issuer is not trusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its issuer is not trusted',
+  CERT_HAS_EXPIRED: 'it has expired',
+  CERT_NOT_YET_VALID: 'it is not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'it was not issued for this host name',
+};
+
 /** Set by the transport on an error that ended a TLS handshake (a server refusing us resets it). */
 export const DURING_HANDSHAKE = Symbol('duringTlsHandshake');
 /** Set by the transport on an error after the answer's headers came (the body was cut off). */
@@ -68,7 +80,8 @@ export function mapTransportError(e: unknown, url: string, limits: TransportLimi
     });
   }
   if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(message)) {
-    return new AuthError('tls', `the TLS certificate of ${where} was rejected (${code || 'TLS error'})`);
+    const reason = TLS_REASONS[code];
+    return new AuthError('tls', `the TLS certificate of ${where} was rejected${reason ? `: ${reason}` : ''} (${code || 'TLS error'})`);
   }
   if (code === 'ECONNREFUSED') return new AuthError('network', `server unreachable: connection refused at ${where}`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AuthError('network', `server unreachable: host of ${where} not found`);
