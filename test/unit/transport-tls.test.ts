@@ -2,12 +2,14 @@
 // network patch does not exempt): the default trust, rejectUnauthorized false, a CA file (on top of the default
 // roots), client certificates as PEM, encrypted PEM and PKCS#12 with their passphrase, and the errors of each.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as nodeTls from 'node:tls';
+import { promisify } from 'node:util';
 import { describeError } from '../../src/core/errors';
 import { createHttpClient, send } from '../../src/core/http';
 import { PASSPHRASE_NEEDED, PASSPHRASE_WRONG, loadTlsMaterial } from '../../src/core/tlsMaterial';
@@ -16,6 +18,8 @@ import { SessionManager } from '../../src/engine/manager';
 import { ADAPTERS } from '../../src/vendors';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { type MockVendors, TLS_DIR, startMockVendors } from '../mock-vendors/server';
+import { curlPath } from './curl-cases';
+import { curlCommand } from './curl-relay';
 import { rejects } from './helpers';
 
 const PASS = 'fixture-pass';
@@ -225,6 +229,29 @@ describe('client certificates (server demands one signed by the test CA)', funct
     assert.equal(e.details.code, PASSPHRASE_NEEDED);
     assert.equal(e.message, `the client key "${tlsFile('client-key-encrypted.pem')}" is encrypted and no passphrase is stored`);
     await rejects(managerWith([undefined]).login(c), 'cancelled');
+  });
+
+  it('Copy as curl carries the client certificate: the line runs with the system curl (a colon in a path too)', async function () {
+    if (!curlPath()) this.skip();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-auth-curl-mtls-'));
+    try {
+      const certWithColon = path.join(dir, 'client:cert.pem');
+      fs.copyFileSync(tlsFile('client-cert.pem'), certWithColon);
+      const c = conn(mock, { ...trust, certFile: certWithColon, keyFile: tlsFile('client-key.pem') });
+      const manager = managerWith();
+      const session = await manager.login(c);
+      const line = curlCommand(c, session, { kind: 'rest', method: 'GET', path: '/api/v3/process' });
+      assert.match(line, / --cert '.*client\\:cert\.pem' --key /);
+      // Asynchronous: the server answering it runs in this process.
+      const { stdout } = await promisify(execFile)('/bin/sh', ['-c', `${line} -s -S -o /dev/null -w '%{http_code}'`], {
+        timeout: 10_000,
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      assert.equal(stdout, '200');
+      manager.dispose();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad combinations and mismatched files are config errors', () => {
