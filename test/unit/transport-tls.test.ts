@@ -4,7 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import * as https from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,6 +25,7 @@ import { curlCommand } from './curl-relay';
 import { rejects } from './helpers';
 
 const PASS = 'fixture-pass';
+const PASSWORD_OF_MOCK = ACCOUNTS.datarhei.password;
 const tlsFile = (name: string): string => path.join(TLS_DIR, name);
 const CLIENT_PEM: TlsOptions = { certFile: tlsFile('client-cert.pem'), keyFile: tlsFile('client-key.pem') };
 
@@ -93,6 +96,36 @@ describe('TLS trust (server signed by the test CA, on 127.0.0.2)', function () {
 
   it('is rejected with a CA file of an unrelated CA', async () => {
     await rejects(managerWith().login(conn(mock, { caFile: tlsFile('other-ca-cert.pem') })), 'tls');
+  });
+
+  it('tls.servername is the name checked in the certificate (a host name the certificate does not carry is refused)', async () => {
+    const viaName = (servername: string) => managerWith().login(conn(mock, { caFile: tlsFile('ca-cert.pem'), servername }));
+    assert.ok((await viaName('vendor.test')).token);
+    const e = await rejects(viaName('elsewhere.test'), 'tls');
+    assert.match(e.message, /was rejected: it was not issued for this host name \(ERR_TLS_CERT_ALTNAME_INVALID\)/);
+  });
+
+  it("survives a network patch that replaces the request's agent and keeps only the TLS fields (as VS Code's does)", async () => {
+    // What @vscode/proxy-agent does to https.request: the agent is its own, the TLS fields of the options stay.
+    const httpsModule = createRequire(__filename)('node:https') as typeof https;
+    const original = httpsModule.request;
+    const seen: https.RequestOptions[] = [];
+    httpsModule.request = ((options: https.RequestOptions, cb?: (res: IncomingMessage) => void) => {
+      seen.push(options);
+      return original({ ...options, agent: new https.Agent() }, cb);
+    }) as typeof https.request;
+    try {
+      // The client is made before the patch is installed, as the extension's may be.
+      const c = conn(mock, { caFile: tlsFile('ca-cert.pem') });
+      const manager = new SessionManager({ adapters: ADAPTERS, getSecret: async () => PASSWORD_OF_MOCK, httpClientOptions: () => ({ ownAgents: false }) });
+      manager.context(c);
+      assert.ok((await manager.login(c)).token);
+      assert.ok(seen.length >= 1, 'the patched request was used');
+      assert.ok(seen.every((o) => Array.isArray(o.ca) && o.rejectUnauthorized === true));
+      manager.dispose();
+    } finally {
+      httpsModule.request = original;
+    }
   });
 
   it('a CA file adds to the default roots, and to NODE_EXTRA_CA_CERTS where Node cannot list its defaults', () => {
