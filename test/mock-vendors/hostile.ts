@@ -2,7 +2,7 @@
 // or swell. The first path segment picks the mode, so a vendor adapter pointed at `${url}/drip` drips on its login.
 //   /drip/…      headers, then one byte every 200 ms, forever
 //   /stall/…     headers, then nothing
-//   /gzip/…      gzip that expands to 1 GiB of zeros (≈ 1 MiB on the wire), compressed on the fly as it is read
+//   /gzip/…      gzip that expands to 1 GiB of spaces (≈ 1 MiB on the wire), compressed on the fly as it is read
 //   /huge/…      64 MiB of plain text, streamed
 //   /deep/…      JSON nested 100 000 levels deep
 //   /reset/…     a Content-Length of 1 MiB, 1 KiB of it, then a TCP reset
@@ -10,7 +10,7 @@
 // Everything streams with back-pressure: the server itself stays small whatever the client does.
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import * as zlib from 'node:zlib';
 
 export interface HostileServer {
@@ -58,13 +58,12 @@ export async function startHostileServer(host = '127.0.0.1'): Promise<HostileSer
         return;
       case 'gzip':
         res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
-        Readable.from(repeated(GZIP_EXPANDED_BYTES, 0x20))
-          .pipe(zlib.createGzip({ level: 1 }))
-          .pipe(res);
+        // pipeline: a client that hangs up stops the generator and the compressor too.
+        pipeline(Readable.from(repeated(GZIP_EXPANDED_BYTES, 0x20)), zlib.createGzip({ level: 9 }), res, () => undefined);
         return;
       case 'huge':
         res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': String(HUGE_BYTES) });
-        Readable.from(repeated(HUGE_BYTES, 0x61)).pipe(res);
+        pipeline(Readable.from(repeated(HUGE_BYTES, 0x61)), res, () => undefined);
         return;
       case 'deep':
         res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -3,6 +3,8 @@
 // bombs run in a child process so that its peak memory (maxRSS) can be measured on its own.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import * as net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { describeError } from '../../src/core/errors';
 import { bodyOf, createHttpClient, parseJson, send } from '../../src/core/http';
@@ -90,6 +92,21 @@ describe('transport against a hostile server', function () {
     assert.match(describeError(e, c), /no answer from http:\/\/127\.0\.0\.1:\d+ within 0\.5 s \(timeout\)/);
   });
 
+  it('a TLS handshake that never completes (the server accepts and says nothing) ends at the deadline', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(silent.address() as AddressInfo).port}/x`;
+    const c = conn({ timeoutMs: 500 });
+    const t0 = Date.now();
+    try {
+      const e = await rejects(send({ http: createHttpClient(c), clock: Date.now }, { method: 'GET', url }), 'timeout');
+      assert.match(e.message, /within 0\.5 s \(timeout\)/);
+      assert.ok(Date.now() - t0 <= 500 + 1000);
+    } finally {
+      silent.close();
+    }
+  });
+
   it('the user cancelling a dripping request is a cancel, not a timeout', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 300);
@@ -104,7 +121,7 @@ describe('transport against a hostile server', function () {
     assert.ok(r.wallMs < 5000, `the child took ${r.wallMs} ms to exit`);
   });
 
-  it('a gzip bomb (1 GiB of zeros in ≈ 1 MiB) stops at the size limit, counted after decompression, in bounded memory', async () => {
+  it('a gzip bomb (1 GiB of spaces in ≈ 1 MiB) stops at the size limit, counted after decompression, in bounded memory', async () => {
     const r = await inChild(`${server.url}/gzip/x`, { timeoutMs: 10_000 });
     console.log(`      gzip bomb: ${r.kind} after ${r.ms} ms, child maxRSS ${r.maxRssMb} MB`);
     assert.equal(r.kind, 'protocol', JSON.stringify(r));
