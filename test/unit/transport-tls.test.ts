@@ -234,6 +234,30 @@ describe('client certificates (server demands one signed by the test CA)', funct
     manager.dispose();
   });
 
+  it('concurrent calls that need the passphrase share one dialogue', async () => {
+    const asked: string[] = [];
+    let answer = (_: string): void => undefined;
+    const manager = new SessionManager({
+      adapters: ADAPTERS,
+      getSecret: async () => PASSWORD_OF_MOCK,
+      getPassphrase: (_c, reason) => {
+        asked.push(reason);
+        return new Promise((resolve) => (answer = resolve));
+      },
+    });
+    const c = conn(mock, { ...trust, pfxFile: tlsFile('client.pfx') });
+    const calls = [manager.prepare(c), manager.prepare(c), manager.prepare(c)];
+    await new Promise((r) => setImmediate(r));
+    answer(PASS);
+    const contexts = await Promise.all(calls);
+    assert.deepEqual(asked, ['needed']);
+    assert.ok(
+      contexts.every((ctx) => ctx.http === contexts[0].http),
+      'one client',
+    );
+    manager.dispose();
+  });
+
   it('logs in with a PKCS#12 file and its passphrase', async () => {
     const asked: string[] = [];
     const s = await managerWith([PASS], asked).login(conn(mock, { ...trust, pfxFile: tlsFile('client.pfx') }));
