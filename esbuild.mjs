@@ -47,6 +47,18 @@ const common = {
   },
 };
 
+/** axios's xhr and fetch adapters are never used in Node (see src/shims/axios-browser-adapters.ts). */
+const noBrowserAdapters = {
+  name: 'no-browser-adapters',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(xhr|fetch)\.js$/ }, (args) =>
+      /[\\/]axios[\\/]lib[\\/]adapters$/.test(args.resolveDir)
+        ? { path: new URL('./src/shims/axios-browser-adapters.ts', import.meta.url).pathname }
+        : undefined,
+    );
+  },
+};
+
 /** fast-xml-parser lives in dist/xml.js, loaded on first XML use (src/core/xml.ts), not with the extension. */
 const lazyXml = {
   name: 'lazy-xml',
@@ -56,8 +68,14 @@ const lazyXml = {
 };
 
 const targets = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [problemMatcher, lazyXml] },
-  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [problemMatcher, lazyXml] },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [problemMatcher, lazyXml, noBrowserAdapters] },
+  {
+    ...common,
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [problemMatcher, lazyXml, noBrowserAdapters],
+  },
   { ...common, entryPoints: ['src/shims/xml-chunk.ts'], outfile: 'dist/xml.js' },
   // The Token Details page, loaded by the webview (no Node, no vscode module). It goes to media/ (git-ignored), the
   // only folder the webview may load from; its sourcemap is inline so that no stray .map file can be packaged.
