@@ -179,17 +179,20 @@ describe('transport against a hostile server', function () {
     );
   });
 
-  it('a redirect on login is not followed; the message names where it pointed (without its query)', async () => {
-    const c = conn({ baseUrl: `${server.url}/redirect`, username: 'admin', timeoutMs: 5000 });
-    const manager = new SessionManager({ adapters: ADAPTERS, getSecret: async () => 'pw' });
-    const e = await rejects(manager.login(c), 'protocol');
-    const sentence = describeError(e, c);
-    assert.match(sentence, /the server redirected login \(POST \/api\/login\) to https:\/\/other\.example\.test\/moved\/api\/login \(HTTP 302\)/);
-    assert.match(sentence, /set baseUrl to its address on https:\/\/other\.example\.test\.$/);
-    assert.ok(!sentence.includes(new URL(REDIRECT_TARGET).search), 'the query stays out');
-    assert.equal(server.seen.filter((l) => l.startsWith('POST /redirect')).length, 1, 'no second request');
-    manager.dispose();
-  });
+  for (const vendor of ['cove', 'commvault', 'ipcortex', 'code42', 'datarhei'] as const) {
+    it(`${vendor}: a redirect on login is not followed; the message names where it pointed (without its query)`, async () => {
+      const c = conn({ vendor, baseUrl: `${server.url}/redirect/${vendor}`, username: 'admin', partner: 'Acme', timeoutMs: 5000 });
+      const manager = new SessionManager({ adapters: ADAPTERS, getSecret: async () => 'pw' });
+      const before = server.seen.length;
+      const e = await rejects(manager.login(c), 'protocol');
+      const sentence = describeError(e, c);
+      assert.match(sentence, /the server redirected .* to https:\/\/other\.example\.test\/moved\/api\/login \(HTTP 302\); redirects are not followed/);
+      assert.match(sentence, /set baseUrl to its address on https:\/\/other\.example\.test\.$/);
+      assert.ok(!sentence.includes(new URL(REDIRECT_TARGET).search), 'the query stays out');
+      assert.equal(server.seen.length - before, 1, 'one request, no second one to the new address');
+      manager.dispose();
+    });
+  }
 
   it('a renewal shared by several waiters fails for all of them within the deadline when the login drips', async () => {
     const c = conn({ baseUrl: `${server.url}/drip`, username: 'admin', timeoutMs: 600 });
