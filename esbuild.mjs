@@ -55,7 +55,7 @@ const extensionAlias = { ...common.alias, 'https-proxy-agent': './src/shims/http
 
 /**
  * axios's browser adapters (xhr.js, fetch.js ≈ 16 KB minified) never run in Node: axios picks its http adapter, the
- * only one our transport configures (src/core/transport.ts). Both bundles get a stand-in that reports them unsupported.
+ * only one that runs in Node and the one whose transport carries our TLS options (src/core/tlsTransport.ts). Both bundles get a stand-in that reports them unsupported.
  */
 const nodeOnlyAxios = {
   name: 'node-only-axios',

@@ -1,7 +1,9 @@
 // The SessionManager a command logs in with, and what it asks the user: the secret (standard input,
-// $API_AUTH_SECRET or a hidden prompt) and, at a terminal, the two-factor code.
+// $API_AUTH_SECRET or a hidden prompt), the passphrase of an encrypted client key ($API_AUTH_TLS_PASSPHRASE or a
+// hidden prompt) and, at a terminal, the two-factor code.
 import { AuthError, secretForms } from '../core/errors';
 import { resolveProxy } from '../core/proxy';
+import { clientKeyFile } from '../core/tlsMaterial';
 import type { ConnectionConfig, Session } from '../core/types';
 import { SessionManager } from '../engine/manager';
 import { ADAPTERS } from '../vendors';
@@ -26,6 +28,27 @@ async function readSecret(conn: ConnectionConfig, opts: Options): Promise<string
   throw new AuthError('config', `no ${label} given: use --secret-stdin or set API_AUTH_SECRET`);
 }
 
+/** The passphrase of the connection's client key: $API_AUTH_TLS_PASSPHRASE, else a hidden prompt at a terminal. */
+async function readPassphrase(conn: ConnectionConfig, reason: 'needed' | 'wrong', asked: number): Promise<string | undefined> {
+  const env = process.env.API_AUTH_TLS_PASSPHRASE;
+  const file = clientKeyFile(conn.tls) ?? '';
+  // The variable is used once: when it was wrong, reading it again cannot make it right (a terminal may still ask).
+  if (env && asked === 0) return env;
+  if (env && !canPrompt()) {
+    throw new AuthError('config', `the passphrase in API_AUTH_TLS_PASSPHRASE does not unlock the client key "${file}"`, {
+      nextStep: 'set API_AUTH_TLS_PASSPHRASE to the passphrase of that key',
+    });
+  }
+  if (canPrompt()) {
+    const typed = await promptHidden(`${conn.label ?? conn.id} — passphrase of the client certificate${reason === 'wrong' ? ' (try again)' : ''}: `);
+    if (!typed) throw new AuthError('cancelled', 'no passphrase entered for the client certificate');
+    return typed;
+  }
+  throw new AuthError('config', `the client key "${file}" is encrypted and no passphrase was given`, {
+    nextStep: 'set API_AUTH_TLS_PASSPHRASE to its passphrase (or run at a terminal to be asked)',
+  });
+}
+
 /**
  * A manager whose secret is read once (stdin can only be read once) and reused for re-logins, and `login`, which
  * logs in to the connection with that secret and --totp. Every form of the secret goes to `opts.secrets`.
@@ -37,15 +60,22 @@ export function managerFor(conn: ConnectionConfig, opts: Options): { manager: Se
       opts.secrets.push(...secretForms(s, conn.username));
       return s;
     }));
+  let asked = 0;
   const manager = new SessionManager({
     adapters: ADAPTERS,
     getSecret: secret,
-    proxyFor: (c) => {
+    // The proxy in effect (may throw a config error). Its password is never shown anyway (messages name the proxy
+    // without credentials); it is scrubbed too, as the login secret is.
+    httpClientOptions: (c) => {
       const proxy = resolveProxy(c, c.baseUrl, { flag: opts.proxy });
-      // Never shown anyway (messages name the proxy without credentials); scrubbed too, as the login secret is.
       const forms = proxy && proxy.auth?.password ? [...secretForms(proxy.auth.password), encodeURIComponent(proxy.auth.password)] : [];
       for (const f of forms) if (!opts.secrets.includes(f)) opts.secrets.push(f);
-      return proxy;
+      return { proxy };
+    },
+    getPassphrase: async (c, reason) => {
+      const p = await readPassphrase(c, reason, asked++);
+      if (p) opts.secrets.push(...secretForms(p));
+      return p;
     },
     askTotp:
       canPrompt() && !opts.secretStdin
@@ -57,6 +87,10 @@ export function managerFor(conn: ConnectionConfig, opts: Options): { manager: Se
           }
         : undefined,
   });
-  const login = async (): Promise<Session> => manager.login(conn, { secret: await secret(), ...(opts.totp ? { totp: opts.totp } : {}) });
+  const login = async (): Promise<Session> => {
+    // The TLS files (and the key's passphrase) first: a missing certificate file is reported before the secret is read.
+    await manager.prepare(conn);
+    return manager.login(conn, { secret: await secret(), ...(opts.totp ? { totp: opts.totp } : {}) });
+  };
   return { manager, login };
 }

@@ -31,6 +31,10 @@ Options:
   --json            print one JSON object
   -h, --help        this text
 
+Client certificates (tls.certFile + tls.keyFile, or tls.pfxFile, in the config file):
+  the passphrase of an encrypted key comes from $API_AUTH_TLS_PASSPHRASE, else a prompt
+  without echo on a terminal
+
 Exit codes: 0 ok
             2 usage or config error (also: no secret entered at the prompt)
             3 credentials rejected (wrong password / API key, account locked, session no longer accepted)

@@ -1,15 +1,20 @@
 // The HTTP layer every adapter uses: one axios instance per connection, errors mapped to AuthError kinds,
 // bodies read as text so that HTML pages and non-JSON answers are reported as such.
 import axios, { type AxiosInstance, type AxiosRequestConfig, type RawAxiosRequestHeaders } from 'axios';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { AuthError, truncate } from './errors';
 import { resolveOnOrigin } from './origin';
 import { answeredByProxy, type ProxySetting, proxyOfClient, proxyRefusal, proxyTransportError } from './proxy';
 import { throughProxy } from './proxyTunnel';
+import { MAX_JSON_DEPTH, jsonDeeperThan } from './jsonDepth';
 import { redactHeaders, redactText } from './redact';
-import type { ApiResponse, Clock, ConnectionConfig } from './types';
+import { loadTlsMaterial } from './tlsMaterial';
+import { tlsTransport } from './tlsTransport';
+import { type TransportLimits, mapTransportError, redirectError, timeoutError } from './transportErrors';
+import { type ApiResponse, type Clock, type ConnectionConfig, DEFAULT_MAX_RESPONSE_BYTES } from './types';
+
+export { mapTransportError, redirectError } from './transportErrors';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -31,6 +36,8 @@ export interface RawResponse {
   text: string;
   contentType: string;
   durationMs: number;
+  /** The URL asked (a relative Location is resolved against it). */
+  url?: string;
 }
 
 /** The HTTP methods a request may use ({@link httpMethod} accepts only these). */
@@ -53,39 +60,50 @@ export interface WireRequest extends HttpRequest {
   authHeader?: string;
 }
 
+/** How a client is made beyond the connection's own settings. */
 export interface HttpClientOptions {
+  /** Unlocks an encrypted client key or PKCS#12 file (a secret: never logged). */
+  passphrase?: string;
+  /**
+   * true (default): own keep-alive agents. false: Node's global agents, so that inside VS Code its network patch
+   * (proxy, system certificates) applies; the TLS fields still ride on each request.
+   */
+  ownAgents?: boolean;
   /** The proxy to send through (the CLI's choice: src/core/proxy.ts resolveProxy); false or absent: direct. */
   proxy?: ProxySetting | false;
 }
 
-/** Builds the axios instance for one connection: timeout, TLS trust, proxy (CLI only), no redirects to other hosts. */
-export function createHttpClient(conn: Pick<ConnectionConfig, 'timeoutMs' | 'tls'>, opts: HttpClientOptions = {}): AxiosInstance {
-  const tls = conn.tls ?? {};
-  let ca: Buffer | undefined;
-  if (tls.caFile) {
-    try {
-      ca = fs.readFileSync(tls.caFile);
-    } catch (e) {
-      throw new AuthError('config', `cannot read the CA file "${tls.caFile}" (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
-  return axios.create({
-    timeout: conn.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+/** What {@link send} needs to know of a client made by {@link createHttpClient}. */
+const LIMITS = new WeakMap<AxiosInstance, TransportLimits>();
+
+/**
+ * Builds the axios instance for one connection: deadline and size limits, TLS trust and client certificate, the
+ * proxy the caller resolved, no redirects. Reads the connection's TLS files now: a missing or unusable file (or a
+ * key that needs a passphrase) throws `AuthError('config')` before anything is sent.
+ */
+export function createHttpClient(conn: Pick<ConnectionConfig, 'timeoutMs' | 'tls' | 'maxResponseBytes'>, opts: HttpClientOptions = {}): AxiosInstance {
+  const tlsOptions = loadTlsMaterial(conn.tls, opts.passphrase);
+  const timeoutMs = conn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxResponseBytes = conn.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const ownAgents = opts.ownAgents !== false;
+  // Through a proxy, https:// requests take the CONNECT tunnel (which does the TLS handshake with the request's TLS
+  // fields); otherwise own keep-alive agents, or none inside VS Code.
+  const httpsAgent = opts.proxy ? throughProxy(opts.proxy) : ownAgents ? new https.Agent({ keepAlive: true }) : undefined;
+  const client = axios.create({
+    timeout: timeoutMs,
     proxy: opts.proxy || false,
     maxRedirects: 0,
+    // Counted by axios after decompression; past it the stream is destroyed (a gzip bomb stops there).
+    maxContentLength: maxResponseBytes,
     responseType: 'text',
     transformResponse: [(d: unknown) => d],
     validateStatus: () => true,
-    httpAgent: new http.Agent({ keepAlive: true }),
-    httpsAgent: throughProxy(
-      opts.proxy,
-      new https.Agent({
-        keepAlive: true,
-        rejectUnauthorized: tls.rejectUnauthorized !== false,
-        ...(ca ? { ca } : {}),
-      }),
-    ),
+    transport: tlsTransport(tlsOptions),
+    ...(ownAgents ? { httpAgent: new http.Agent({ keepAlive: true }) } : {}),
+    ...(httpsAgent ? { httpsAgent } : {}),
   });
+  LIMITS.set(client, { timeoutMs, maxResponseBytes, clientCert: !!(tlsOptions.cert || tlsOptions.pfx) });
+  return client;
 }
 
 /** The keep-alive agents of a client made by {@link createHttpClient}. */
@@ -109,81 +127,42 @@ export function destroyHttpClient(client: AxiosInstance): void {
   for (const agent of agentsOf(client)) agent.destroy();
 }
 
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-
-/** Turns an axios/Node failure into an AuthError with a plain cause. */
-export function mapTransportError(e: unknown, url: string, timeoutMs: number): AuthError {
-  if (e instanceof AuthError) return e;
-  const err = e as { code?: string; message?: string; name?: string; cause?: { code?: string } };
-  const code = err.code ?? err.cause?.code ?? '';
-  const where = safeOrigin(url);
-  if (code === 'ERR_CANCELED' || err.name === 'CanceledError' || err.name === 'AbortError') {
-    return new AuthError('cancelled', 'the request was cancelled');
-  }
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(err.message ?? '')) {
-    return new AuthError('timeout', `no answer from ${where} within ${Math.round(timeoutMs / 100) / 10} s (timeout)`);
-  }
-  if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(err.message ?? '')) {
-    return new AuthError('tls', `the TLS certificate of ${where} was rejected (${code || 'TLS error'})`);
-  }
-  if (code === 'ECONNREFUSED') return new AuthError('network', `server unreachable: connection refused at ${where}`);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AuthError('network', `server unreachable: host of ${where} not found`);
-  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(err.message ?? '')) {
-    return new AuthError('network', `the connection to ${where} was dropped before an answer came`);
-  }
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new AuthError('network', `server unreachable: no route to ${where}`);
-  if (code === 'ERR_INVALID_URL' || code === 'ERR_BAD_OPTION_VALUE') {
-    return new AuthError('config', `the URL "${truncate(url, 120)}" is not valid`);
-  }
-  return new AuthError('network', `request to ${where} failed (${code || err.message || 'unknown error'})`);
-}
-
-function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return truncate(url, 120);
-  }
-}
-
-/** Sends one request; never throws for an HTTP status, only for transport failures. */
+/**
+ * Sends one request; never throws for an HTTP status, only for transport failures. One deadline (the connection's
+ * timeout) covers connect, headers and the whole body: axios's own timeout does not bound a body that drips.
+ */
 export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawResponse> {
   const t0 = performance.now();
-  const timeoutMs = ctx.http.defaults.timeout ?? DEFAULT_TIMEOUT_MS;
+  const limits = LIMITS.get(ctx.http) ?? {
+    timeoutMs: ctx.http.defaults.timeout || DEFAULT_TIMEOUT_MS,
+    maxResponseBytes: ctx.http.defaults.maxContentLength ?? DEFAULT_MAX_RESPONSE_BYTES,
+  };
   // Without a body there is no Content-Type: axios would otherwise add application/x-www-form-urlencoded to every
   // POST/PUT/PATCH (datarhei's Auth0 login is documented as a Bearer header "with no body"). `false` tells axios
   // not to send the header at all.
   const sent: RawAxiosRequestHeaders = { ...req.headers };
   if (req.data === undefined && !Object.keys(sent).some((h) => h.toLowerCase() === 'content-type')) sent['Content-Type'] = false;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), limits.timeoutMs);
   const cfg: AxiosRequestConfig = {
     method: req.method,
     url: req.url,
     headers: sent,
     data: req.data,
-    signal: ctx.signal,
+    signal: ctx.signal ? AbortSignal.any([ctx.signal, deadline.signal]) : deadline.signal,
   };
   const proxy = proxyOfClient(ctx.http);
   let res;
   try {
     res = await ctx.http.request<string>(cfg);
   } catch (e) {
-    const usual = mapTransportError(e, req.url, timeoutMs);
+    // The deadline's abort is a timeout; the caller's own abort stays a cancel.
+    const usual = deadline.signal.aborted && !ctx.signal?.aborted ? timeoutError(req.url, limits.timeoutMs) : mapTransportError(e, req.url, limits);
     const mapped = proxy ? proxyTransportError(e, proxy, usual) : usual;
     ctx.trace?.(`${req.method} ${req.url} → ${mapped.kind}: ${mapped.message}`);
     throw mapped;
+  } finally {
+    clearTimeout(timer);
   }
   const headers: Record<string, string> = {};
   let setCookie: string[] = [];
@@ -213,6 +192,7 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
     text,
     contentType: headers['content-type'] ?? '',
     durationMs,
+    url: req.url,
   };
 }
 
@@ -242,10 +222,13 @@ export function looksLikeHtml(res: Pick<RawResponse, 'contentType' | 'text'>): b
 }
 
 /**
- * Parses a JSON answer or throws a precise protocol/server error:
- * 5xx → server, HTML page → protocol ("an HTML page, not JSON"), other text → protocol ("not JSON").
+ * Parses a JSON answer or throws a precise protocol/server error: 5xx → server, a redirect → protocol (naming where
+ * it pointed), HTML page → protocol ("an HTML page, not JSON"), other text → protocol ("not JSON"), JSON nested
+ * deeper than {@link MAX_JSON_DEPTH} → protocol (every later recursion over it would overflow the stack).
  */
 export function parseJson(res: RawResponse, what: string): unknown {
+  const redirect = redirectError(res, what, res.url);
+  if (redirect) throw redirect;
   if (res.status >= 500) {
     throw new AuthError('server', `the server failed with HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} on ${what}`, {
       status: res.status,
@@ -254,6 +237,9 @@ export function parseJson(res: RawResponse, what: string): unknown {
   }
   if (looksLikeHtml(res)) {
     throw new AuthError('protocol', `the server answered ${what} with an HTML page (HTTP ${res.status}), not JSON`, { status: res.status });
+  }
+  if (jsonDeeperThan(res.text)) {
+    throw new AuthError('protocol', `the answer to ${what} is JSON nested deeper than ${MAX_JSON_DEPTH} levels`, { status: res.status });
   }
   try {
     return JSON.parse(res.text);
@@ -294,7 +280,8 @@ export function joinUrl(base: string, path: string): string {
  */
 export function bodyOf(res: Pick<RawResponse, 'contentType' | 'text'>, opts: { anyJson?: boolean } = {}): unknown {
   const json = opts.anyJson ? !looksLikeHtml(res) : /json/i.test(res.contentType) || /^\s*[[{]/.test(res.text);
-  if (!json) return res.text;
+  // Too deep to parse safely: kept as text (the views and the CLI show it as it came).
+  if (!json || jsonDeeperThan(res.text)) return res.text;
   try {
     return JSON.parse(res.text) as unknown;
   } catch {

@@ -3,7 +3,8 @@
 //  - The TLS handshake with the server is ours: https-proxy-agent v5 sends the server's host as SNI even when it is
 //    an IP address, which Node reports on standard error ("[DEP0123] Setting the TLS ServerName to an IP address").
 //    Here SNI is sent for host names only, and the certificate is still checked against the host (name or IP), with
-//    the connection's TLS options (CA, rejectUnauthorized …) taken from its https.Agent at each handshake.
+//    the connection's TLS fields (CA, rejectUnauthorized, client certificate …) that our transport puts on each
+//    request (src/core/tlsTransport.ts) and agent-base hands to the callback.
 //  - A refused CONNECT (407, 502 …) is marked on the request, so that its answer is known to be the proxy's.
 // axios uses an agent given as httpsAgent as it is when it is an HttpsProxyAgent (the same module axios imports).
 import type * as http from 'node:http';
@@ -15,13 +16,14 @@ import { ANSWERED_BY_PROXY, type ProxySetting } from './proxy';
 
 type Callback = InstanceType<typeof createHttpsProxyAgent.HttpsProxyAgent>['callback'];
 
+/** The TLS fields of a request's options: what the handshake with the server behind the tunnel uses. */
+const TLS_FIELDS = ['rejectUnauthorized', 'ca', 'cert', 'key', 'pfx', 'passphrase', 'servername'] as const;
+
 /**
- * The agent for https:// requests: `origin` (the connection's own https.Agent, whose options hold its TLS settings)
- * without a proxy, else a tunnel through the proxy. The tunnel's class is made on first use: the extension's bundle,
- * which never has a proxy, has a stand-in for https-proxy-agent.
+ * The agent for https:// requests through a proxy: a CONNECT tunnel. Its class is made on first use: the extension's
+ * bundle, which never has a proxy of its own, has a stand-in for https-proxy-agent.
  */
-export function throughProxy(proxy: ProxySetting | false | undefined, origin: https.Agent): https.Agent {
-  if (!proxy) return origin;
+export function throughProxy(proxy: ProxySetting): https.Agent {
   class Tunnel extends createHttpsProxyAgent.HttpsProxyAgent {
     override async callback(...[req, opts]: Parameters<Callback>): ReturnType<Callback> {
       // secureEndpoint false: https-proxy-agent opens the tunnel and hands back the plain socket.
@@ -32,12 +34,15 @@ export function throughProxy(proxy: ProxySetting | false | undefined, origin: ht
         return socket;
       }
       const host = opts.host ?? 'localhost';
+      const fields: tls.ConnectionOptions = {};
+      for (const f of TLS_FIELDS) if ((opts as tls.ConnectionOptions)[f] !== undefined) Object.assign(fields, { [f]: (opts as tls.ConnectionOptions)[f] });
+      const servername = fields.servername ?? host;
       return tls.connect({
-        ...origin.options,
+        ...fields,
         socket,
         // Checked against the certificate (servername, else host); SNI only for a name (RFC 6066).
         host,
-        servername: net.isIP(host) ? undefined : host,
+        servername: net.isIP(servername) ? undefined : servername,
         ALPNProtocols: ['http/1.1'],
       });
     }

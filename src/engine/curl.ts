@@ -30,7 +30,8 @@ export function authLine(session: Session): string {
 
 /**
  * A curl command that sends `w`, what the vendor's adapter puts on the wire (its `wire()`): `-k` when the
- * connection accepts untrusted certificates, `--cacert` for its CA file, the credential first (`-H` header or
+ * connection accepts untrusted certificates, `--cacert` for its CA file, `--cert`/`--key` (or `--cert-type P12
+ * --cert`) for its client certificate — never the key's passphrase: curl asks for it —, the credential first (`-H` header or
  * `-b` cookie), then the other headers, the body as `--data-raw` (sent byte for byte, no `@file` reading), the URL.
  * A URL off the connection's server or base path is refused as the engine refuses to send it (AuthError `config`).
  */
@@ -39,6 +40,10 @@ export function curlCommand(conn: Pick<ConnectionConfig, 'tls' | 'baseUrl'>, w: 
   const parts = ['curl'];
   if (conn.tls?.rejectUnauthorized === false) parts.push('-k');
   if (conn.tls?.caFile) parts.push(`--cacert ${shellQuote(conn.tls.caFile)}`);
+  // curl reads `--cert FILE:PASSWORD`: a colon in the path is escaped so that it stays part of the name.
+  const certArg = (file: string): string => shellQuote(file.replace(/:/g, '\\:'));
+  if (conn.tls?.pfxFile) parts.push(`--cert-type P12 --cert ${certArg(conn.tls.pfxFile)}`);
+  else if (conn.tls?.certFile && conn.tls.keyFile) parts.push(`--cert ${certArg(conn.tls.certFile)} --key ${shellQuote(conn.tls.keyFile)}`);
   if (w.method === 'HEAD') parts.push('-I');
   // GET is curl's default, but --data alone would turn it into a POST.
   else if (w.method !== 'GET' || w.data !== undefined) parts.push(`-X ${w.method}`);

@@ -2,12 +2,11 @@
 // Adapters do single exchanges; here they are combined into "log in (answering 2FA)", "renew" (refresh when the
 // vendor has it, else re-login with the stored secret) and "send a request, renewing and retrying as needed".
 // One in-flight renewal per connection is shared by every waiter. Used by the CLI and the extension alike.
-import type { AxiosInstance } from 'axios';
 import type { Adapters, VendorAdapter } from '../core/adapter';
 import { AuthError, isAuthError } from '../core/errors';
-import { type AdapterContext, createHttpClient, destroyHttpClient, retireHttpClient } from '../core/http';
-import type { ProxySetting } from '../core/proxy';
+import type { AdapterContext } from '../core/http';
 import { MAX_HISTORY, isExpired, isRefreshUsable } from '../core/session';
+import { type ClientDeps, HttpClients } from './clients';
 import { checkRequestTarget, checkWireTarget } from './requests';
 import {
   authOf,
@@ -20,7 +19,8 @@ import {
   type Session,
 } from '../core/types';
 
-export interface ManagerDeps {
+/** `ClientDeps`: the client key's passphrase and how HTTP clients are made (src/engine/clients.ts). */
+export interface ManagerDeps extends ClientDeps {
   /** The vendor adapters (`src/vendors`' ADAPTERS; the engine does not import them). */
   adapters: Adapters;
   clock?: Clock;
@@ -29,8 +29,6 @@ export interface ManagerDeps {
   /** Asks for a two-factor code; undefined means the user cancelled. Absent: a 2FA demand is an error. */
   askTotp?(conn: ConnectionConfig, attempt: number): Promise<string | undefined>;
   trace?(line: string): void;
-  /** The proxy a connection's requests go through (the CLI's choice); absent or false: direct. May throw a config error. */
-  proxyFor?(conn: ConnectionConfig): ProxySetting | false;
   /**
    * A session listener threw. The engine goes on (the other listeners still run); without this the failure goes
    * to `trace`.
@@ -55,12 +53,13 @@ const MAX_REQUEST_ATTEMPTS = 3;
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private readonly renewals = new Map<string, { p: Promise<Session>; interactive: boolean }>();
-  private readonly clients = new Map<string, { key: string; http: AxiosInstance }>();
+  private readonly clients: HttpClients;
   private readonly listeners = new Set<SessionListener>();
   readonly clock: Clock;
 
   constructor(private readonly deps: ManagerDeps) {
     this.clock = deps.clock ?? Date.now;
+    this.clients = new HttpClients(deps, this.clock);
   }
 
   onDidChange(listener: SessionListener): { dispose(): void } {
@@ -96,22 +95,19 @@ export class SessionManager {
     return this.renewals.has(connectionId);
   }
 
-  /**
-   * The adapter context for a connection; the axios instance is reused while timeout/TLS/proxy settings stay the same.
-   * A client replaced after a settings change is retired: its keep-alive sockets close (one still in use when its
-   * exchange ends).
-   */
+  /** The adapter context for a connection (see {@link HttpClients.context}). */
   context(conn: ConnectionConfig, signal?: AbortSignal): AdapterContext {
-    const proxy = this.deps.proxyFor?.(conn) ?? false;
-    const key = JSON.stringify([conn.timeoutMs, conn.tls, proxy]);
-    let entry = this.clients.get(conn.id);
-    if (!entry || entry.key !== key) {
-      const replaced = entry;
-      entry = { key, http: createHttpClient(conn, { proxy }) };
-      this.clients.set(conn.id, entry);
-      if (replaced) retireHttpClient(replaced.http);
-    }
-    return { http: entry.http, clock: this.clock, signal, trace: this.deps.trace };
+    return this.clients.context(conn, signal);
+  }
+
+  /** The adapter context, asking for the client key's passphrase when needed (see {@link HttpClients.prepare}). */
+  prepare(conn: ConnectionConfig, signal?: AbortSignal): Promise<AdapterContext> {
+    return this.clients.prepare(conn, signal);
+  }
+
+  /** Forgets a connection's client-key passphrase (kept in memory only). */
+  forgetPassphrase(connectionId: string): void {
+    this.clients.forgetPassphrase(connectionId);
   }
 
   /**
@@ -121,6 +117,8 @@ export class SessionManager {
    */
   async login(conn: ConnectionConfig, creds?: Credentials, opts: { signal?: AbortSignal; event?: HistoryEvent; interactive?: boolean } = {}): Promise<Session> {
     const adapter = this.adapter(conn);
+    // The TLS files first: a missing certificate file is reported before any secret is read or asked.
+    const ctx = await this.prepare(conn, opts.signal);
     let secret = creds?.secret;
     if (secret === undefined) {
       secret = await this.deps.getSecret(conn);
@@ -131,7 +129,7 @@ export class SessionManager {
     let totp = creds?.totp;
     for (let attempt = 1; ; attempt++) {
       try {
-        const fresh = await adapter.login(conn, { secret, ...(totp ? { totp } : {}) }, this.context(conn, opts.signal));
+        const fresh = await adapter.login(conn, { secret, ...(totp ? { totp } : {}) }, ctx);
         const session = this.continueHistory(fresh, opts.event ?? 'login');
         this.set(session, conn);
         return session;
@@ -159,7 +157,7 @@ export class SessionManager {
     if (!session) return;
     const adapter = this.adapter(conn);
     try {
-      if (adapter.logout && !isExpired(session, this.clock())) await adapter.logout(conn, session, this.context(conn));
+      if (adapter.logout && !isExpired(session, this.clock())) await adapter.logout(conn, session, await this.prepare(conn));
     } finally {
       this.forget(conn.id);
     }
@@ -201,7 +199,7 @@ export class SessionManager {
     const current = this.sessions.get(conn.id);
     if (!forceLogin && current && adapter.refresh && this.refreshCanWork(current, this.clock())) {
       try {
-        const renewed = await adapter.refresh(conn, current, this.context(conn));
+        const renewed = await adapter.refresh(conn, current, await this.prepare(conn));
         this.set(renewed, conn);
         return renewed;
       } catch (e) {
@@ -248,7 +246,7 @@ export class SessionManager {
     for (let attempt = 1; ; attempt++) {
       try {
         checkWireTarget(conn, adapter.wire(conn, session, req));
-        const result = await adapter.request(conn, session, req, this.context(conn, opts.signal));
+        const result = await adapter.request(conn, session, req, await this.prepare(conn, opts.signal));
         const merged = this.applyResult(conn, session, result.session);
         return { ...result, session: merged };
       } catch (e) {
@@ -300,8 +298,7 @@ export class SessionManager {
 
   /** Closes every connection's sockets (idle or in use). A later call makes a new client. */
   dispose(): void {
-    for (const { http } of this.clients.values()) destroyHttpClient(http);
-    this.clients.clear();
+    this.clients.dispose();
   }
 
   private emit(id: string, s: Session | undefined, madeFor?: ConnectionConfig): void {

@@ -20,7 +20,8 @@ export interface SecretStore {
   readonly onDidChange: (listener: (e: { readonly key: string }) => unknown) => IDisposable;
 }
 
-export type SecretKind = 'secret' | 'session';
+/** The login secret, the session, and the passphrase of the connection's client key. */
+export type SecretKind = 'secret' | 'session' | 'passphrase';
 
 export interface VaultChange {
   connectionId: string;
@@ -32,7 +33,7 @@ export function secretKey(connectionId: string, kind: SecretKind): string {
   return `authExplorer.${connectionId}.${kind}`;
 }
 
-const KEY_PATTERN = /^authExplorer\.(.+)\.(secret|session)$/;
+const KEY_PATTERN = /^authExplorer\.(.+)\.(secret|session|passphrase)$/;
 
 /** What is stored under a key: the value and the binding of the connection it belongs to. */
 interface Stored<T> {
@@ -75,6 +76,17 @@ export class SecretVault extends Disposable {
     return this.write(conn, 'secret', value, [value, JSON.stringify(value).slice(1, -1)]);
   }
 
+  /** The stored passphrase of the connection's client key, bound like the secret. */
+  async getPassphrase(conn: ConnectionConfig): Promise<string | undefined> {
+    const stored = await this.readBound(conn, 'passphrase');
+    return typeof stored === 'string' && stored.length > 0 ? stored : undefined;
+  }
+
+  /** Stores the passphrase of the client key; false (and a log line) when secret storage refused it. */
+  setPassphrase(conn: ConnectionConfig, value: string): Promise<boolean> {
+    return this.write(conn, 'passphrase', value, [value, JSON.stringify(value).slice(1, -1)]);
+  }
+
   /** The stored session; one that cannot be read as a session is deleted (a new login stores a good one). */
   async getSession(conn: ConnectionConfig): Promise<Session | undefined> {
     const s = await this.readBound(conn, 'session');
@@ -103,7 +115,7 @@ export class SecretVault extends Disposable {
 
   /** Removes every key a connection had. */
   async deleteAll(connectionId: string): Promise<void> {
-    await Promise.all([this.delete(connectionId, 'secret'), this.delete(connectionId, 'session')]);
+    await Promise.all([this.delete(connectionId, 'secret'), this.delete(connectionId, 'session'), this.delete(connectionId, 'passphrase')]);
   }
 
   private async write(conn: ConnectionConfig, kind: SecretKind, value: unknown, secrets: string[]): Promise<boolean> {

@@ -105,6 +105,7 @@ export class SessionStore extends Disposable {
   async removeAll(id: string): Promise<void> {
     this.forgetMemorySecrets(id);
     this.manager.forget(id);
+    this.manager.forgetPassphrase(id);
     await this.vault.deleteAll(id);
   }
 

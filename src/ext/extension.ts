@@ -153,5 +153,15 @@ function prompts(): Prompts {
           validateInput: (v) => (/^\d{6,8}$/.test(v.trim()) ? undefined : 'Enter 6 to 8 digits.'),
         }),
       ).then((v) => v?.trim()),
+    passphrase: (conn, again) =>
+      Promise.resolve(
+        vscode.window.showInputBox({
+          title: `Passphrase of the client certificate for ${conn.label || conn.id}${again ? ' (the last one was wrong)' : ''}`,
+          prompt: `Unlocks ${conn.tls?.pfxFile ?? conn.tls?.keyFile ?? 'the client key'}; kept in VS Code's secret storage once it works`,
+          password: true,
+          ignoreFocusOut: true,
+          validateInput: (v) => (v ? undefined : 'The passphrase cannot be empty.'),
+        }),
+      ),
   };
 }

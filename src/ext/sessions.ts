@@ -21,6 +21,8 @@ export interface Prompts {
   /** After a successful login with a typed secret: store it in SecretStorage? (never asked for a rejected one) */
   offerToStore(conn: ConnectionConfig, label: string): Promise<boolean>;
   totp(conn: ConnectionConfig, attempt: number): Promise<string | undefined>;
+  /** Asks for the passphrase of the connection's client key (`again`: the last one was wrong); undefined = cancelled. */
+  passphrase(conn: ConnectionConfig, again: boolean): Promise<string | undefined>;
 }
 
 const ACTIVE_KEY = 'authExplorer.activeConnection';
@@ -35,6 +37,8 @@ export class SessionService extends Disposable {
   readonly onDidChange = this.changed.event;
   /** One login per connection at a time: a second Login (tree button, palette) joins the running one. */
   private readonly logins = new Map<string, Promise<Session>>();
+  /** A passphrase typed in the last dialogue, per connection: stored once it has unlocked the key. */
+  private readonly typedPassphrases = new Map<string, string>();
 
   constructor(
     private readonly store: ConnectionStore,
@@ -48,6 +52,10 @@ export class SessionService extends Disposable {
       adapters: ADAPTERS,
       getSecret: (conn) => this.secretFor(conn),
       askTotp: (conn, attempt) => this.prompts.totp(conn, attempt),
+      getPassphrase: (conn, reason) => this.passphraseFor(conn, reason),
+      passphraseAccepted: (conn, passphrase) => this.passphraseAccepted(conn, passphrase),
+      // VS Code's network patch (proxy settings, system certificates) applies only to Node's global agents.
+      httpClientOptions: () => ({ ownAgents: false }),
       trace: (line) => this.log.trace('http', line),
       onListenerError: (e) => this.log.error('session', `a session listener failed: ${errorMessage(e)}`),
     });
@@ -102,6 +110,30 @@ export class SessionService extends Disposable {
   }
 
   /**
+   * The passphrase of a connection's client key: the stored one first; when it was wrong it is deleted and the user
+   * is asked. A typed one is stored once it unlocks the key. Never logged (the log redacts it from here on).
+   */
+  private async passphraseFor(conn: ConnectionConfig, reason: 'needed' | 'wrong'): Promise<string | undefined> {
+    if (reason === 'wrong') {
+      await this.vault.delete(conn.id, 'passphrase');
+    } else {
+      const stored = await this.vault.getPassphrase(conn);
+      this.log.remember(stored);
+      if (stored !== undefined) return stored;
+    }
+    const typed = await this.prompts.passphrase(conn, reason === 'wrong');
+    this.log.remember(typed);
+    if (typed !== undefined) this.typedPassphrases.set(conn.id, typed);
+    return typed;
+  }
+
+  private passphraseAccepted(conn: ConnectionConfig, passphrase: string): void {
+    if (this.typedPassphrases.get(conn.id) !== passphrase) return;
+    this.typedPassphrases.delete(conn.id);
+    void this.vault.setPassphrase(conn, passphrase);
+  }
+
+  /**
    * Logs in, asking for the secret when none is stored (and offering to store it) and for a two-factor code
    * when the server wants one. Throws AuthError; `cancelled` when the user backed out.
    */
@@ -117,6 +149,9 @@ export class SessionService extends Disposable {
     await this.restore();
     this.setUi(conn.id, { kind: 'loggingIn' });
     try {
+      // The TLS files (and the client key's passphrase) first: a missing certificate file is reported before the
+      // secret is read or asked.
+      await this.manager.prepare(conn);
       const label = ADAPTERS[conn.vendor].secretLabel(authOf(conn));
       let secret = await this.secretFor(conn);
       let typed = false;
@@ -190,6 +225,7 @@ export class SessionService extends Disposable {
   /** Removing a connection removes every key it had. */
   async removeAll(id: string): Promise<void> {
     await this.storage.removeAll(id);
+    this.typedPassphrases.delete(id);
     this.ui.delete(id);
     if (this.activeId() === id) await this.memento.update(ACTIVE_KEY, undefined);
     this.changed.fire(id);

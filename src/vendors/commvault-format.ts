@@ -2,7 +2,7 @@
 // read in either (the answer's own shape decides), and the server's error words found in JSON, XML or plain text.
 // The protocol: docs/protocols.md §2.
 import { AuthError, truncate } from '../core/errors';
-import { type RawResponse, looksLikeHtml, parseJson } from '../core/http';
+import { type RawResponse, looksLikeHtml, parseJson, redirectError } from '../core/http';
 import { redactText } from '../core/redact';
 import type { ConnectionConfig } from '../core/types';
 import { isRecord } from '../core/util';
@@ -33,7 +33,8 @@ export function formatOf(conn: ConnectionConfig): Format {
  * 5xx → `server`; HTML page → `protocol`; anything else that parses as neither → `protocol`.
  */
 export function parseAnswer(res: RawResponse, what: string, format: Format): Record<string, unknown> {
-  if (res.status >= 500) parseJson(res, what); // throws the `server` error with the status
+  // A redirect (never followed) and a 5xx: parseJson throws the precise error (where it pointed; the status).
+  if (res.status >= 500 || redirectError(res, what)) parseJson(res, what);
   if (looksLikeHtml(res)) {
     throw new AuthError('protocol', `the server answered ${what} with an HTML page (HTTP ${res.status}), not ${format.toUpperCase()}`, {
       status: res.status,

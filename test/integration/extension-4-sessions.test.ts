@@ -130,6 +130,7 @@ describe('API Auth Explorer in VS Code', function () {
         secret: async () => assert.fail('a restored session must not ask for the password'),
         offerToStore: async () => false,
         totp: async () => assert.fail('a restored session must not ask for a code'),
+        passphrase: async () => assert.fail('no connection here has an encrypted client key'),
       });
       try {
         assert.strictEqual(fresh.get('dr'), undefined, 'nothing before restore');

@@ -31,6 +31,17 @@ describe('curlCommand: shape of the line', () => {
     );
   });
 
+  it('a client certificate goes as --cert/--key or --cert-type P12 --cert, beside --cacert; never a passphrase', () => {
+    const req = { kind: 'rest', method: 'GET', path: '/api' } as const;
+    const pem = curlCommand({ ...dr, tls: { caFile: '/etc/ca.pem', certFile: '/etc/client.pem', keyFile: "/etc/it's.key" } }, session({}), req);
+    assert.match(pem, /^curl --cacert '\/etc\/ca\.pem' --cert '\/etc\/client\.pem' --key '\/etc\/it'\\''s\.key' -H /);
+    const p12 = curlCommand({ ...dr, tls: { pfxFile: '/etc/client.p12' } }, session({}), req);
+    assert.match(p12, /^curl --cert-type P12 --cert '\/etc\/client\.p12' -H /);
+    // curl reads `--cert FILE:PASSWORD`: a colon in the path is escaped, so curl asks for the passphrase itself.
+    const colon = curlCommand({ ...dr, tls: { pfxFile: '/certs/a:b.p12' } }, session({}), req);
+    assert.match(colon, / --cert '\/certs\/a\\:b\.p12' /);
+  });
+
   it('a body starting with @ is sent as text, not read from a file', () => {
     const line = curlCommand(dr, session({}), { kind: 'rest', method: 'POST', path: '/x', body: '@/etc/passwd' });
     assert.match(line, / --data-raw '@\/etc\/passwd' /);

@@ -119,6 +119,26 @@ describe('secret vault (engine, fake SecretStorage)', () => {
     other.dispose();
   });
 
+  it('keeps the passphrase of a client key as its own kind, bound like the secret, deleted with the connection', async () => {
+    const PASSPHRASE = 'client-key-passphrase-42';
+    const seen: VaultChange[] = [];
+    vault.onDidChange((c) => seen.push(c));
+    assert.equal(await vault.setPassphrase(conn(), PASSPHRASE), true);
+    assert.equal(secretKey('cove', 'passphrase'), 'authExplorer.cove.passphrase');
+    assert.equal(await vault.getPassphrase(conn()), PASSPHRASE);
+    assert.equal(await vault.getSecret(conn()), undefined, 'not the login secret');
+    assert.equal(await vault.getPassphrase(conn({ baseUrl: 'https://elsewhere.example.test/jsonapi' })), undefined, 'another server');
+    assert.deepEqual(seen, [{ connectionId: 'cove', kind: 'passphrase' }]);
+    await vault.setSecret(conn(), PASSWORD);
+    await vault.deleteAll('cove');
+    assert.deepEqual(storage.keys(), []);
+    assert.equal(await vault.getPassphrase(conn()), undefined);
+    storage.failing.set('store', new Error(`keychain locked; could not write ${PASSPHRASE}`));
+    assert.equal(await vault.setPassphrase(conn(), PASSPHRASE), false);
+    assert.ok(lines.some((l) => /could not store the passphrase of "cove"/.test(l)));
+    for (const l of lines) assert.ok(!l.includes(PASSPHRASE), l);
+  });
+
   it('a listener that throws does not stop the others; dispose unsubscribes from the storage', async () => {
     const seen: string[] = [];
     vault.onDidChange(() => {
