@@ -81,7 +81,12 @@ export function mapTransportError(e: unknown, url: string, limits: TransportLimi
   }
   if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(message)) {
     const reason = TLS_REASONS[code];
-    return new AuthError('tls', `the TLS certificate of ${where} was rejected${reason ? `: ${reason}` : ''} (${code || 'TLS error'})`);
+    // A certificate for another name is not a trust problem: trusting its CA would not help.
+    const nextStep =
+      code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'use a host name in baseUrl that the certificate carries, or set tls.servername to one' : undefined;
+    return new AuthError('tls', `the TLS certificate of ${where} was rejected${reason ? `: ${reason}` : ''} (${code || 'TLS error'})`, {
+      ...(nextStep ? { nextStep } : {}),
+    });
   }
   if (code === 'ECONNREFUSED') return new AuthError('network', `server unreachable: connection refused at ${where}`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AuthError('network', `server unreachable: host of ${where} not found`);

@@ -151,7 +151,7 @@ describe('api-auth CLI behind a proxy', function () {
     assert.equal(untrusted.code, 5, untrusted.stderr);
     assert.match(
       untrusted.stderr,
-      new RegExp(`the TLS certificate of https://127\\.0\\.0\\.2:${httpsPort} was rejected \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\)`),
+      new RegExp(`the TLS certificate of https://127\\.0\\.0\\.2:${httpsPort} was rejected: its issuer is not trusted \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\)`),
     );
     assertOk(await call('dr-insecure', { HTTPS_PROXY: p.url }));
     assert.deepEqual(new Set(p.log), new Set([`CONNECT 127.0.0.2:${httpsPort}`]));
@@ -177,7 +177,12 @@ describe('api-auth CLI behind a proxy', function () {
       const p = await proxy();
       const r = await cli(['login', 'wrong-name', '--config', file], { env: { API_AUTH_SECRET: PASSWORD, HTTPS_PROXY: p.url } });
       assert.equal(r.code, 5, r.stderr);
-      assert.match(r.stderr, new RegExp(`the TLS certificate of https://127\\.0\\.0\\.2:${port} was rejected \\(ERR_TLS_CERT_ALTNAME_INVALID\\)`));
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `the TLS certificate of https://127\\.0\\.0\\.2:${port} was rejected: it was not issued for this host name \\(ERR_TLS_CERT_ALTNAME_INVALID\\); use a host name in baseUrl`,
+        ),
+      );
       assert.deepEqual(p.log, [`CONNECT 127.0.0.2:${port}`]);
     } finally {
       server.closeAllConnections();
