@@ -7,8 +7,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ConnectionConfig } from '../../src/core/types';
-import { validateConnection } from '../../src/engine/config';
-import { ADAPTERS } from '../../src/vendors';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { type MockVendors, TLS_DIR, startMockVendors } from '../mock-vendors/server';
 import { CLI, assertNoLeak, cli } from './cli-fixtures';
@@ -16,9 +14,6 @@ import { CLI, assertNoLeak, cli } from './cli-fixtures';
 const tlsFile = (name: string): string => path.join(TLS_DIR, name);
 const PASSWORD = ACCOUNTS.datarhei.password;
 const PASSPHRASE = 'fixture-pass';
-/** Client certificates need the config file to know tls.certFile / keyFile / pfxFile (src/engine/config.ts). */
-const configKnowsClientCerts =
-  validateConnection({ id: 'x', vendor: 'datarhei', baseUrl: 'https://x', username: 'a', tls: { pfxFile: 'f' } }, ADAPTERS).length === 0;
 
 describe('api-auth CLI over TLS', function () {
   this.timeout(30_000);
@@ -100,13 +95,6 @@ describe('api-auth CLI over TLS', function () {
   });
 
   describe('client certificates', function () {
-    before(function () {
-      if (!configKnowsClientCerts) {
-        console.warn('      skipped: the config file does not know tls.certFile / keyFile / pfxFile yet (src/engine/config.ts)');
-        this.skip();
-      }
-    });
-
     it('a PKCS#12 file and an encrypted key open with API_AUTH_TLS_PASSPHRASE, which never shows', async () => {
       for (const id of ['pfx', 'enc-key']) {
         const r = await login(id, { API_AUTH_TLS_PASSPHRASE: PASSPHRASE });
