@@ -79,10 +79,14 @@ export function bool(v: unknown): boolean {
   return v === true || v === 1 || (typeof v === 'string' && /^(true|1)$/i.test(v.trim()));
 }
 
-/** The first entry of `errList` (array in JSON, one object or an array in XML), or a top-level error pair. */
+/**
+ * The first entry of `errList` (array in JSON, one object or an array in XML), else an `error` object (the shape the
+ * SDK reads a failed renewal from: `{"error":{"errLogMessage":…,"errorCode":…}}`), else a top-level error pair.
+ */
 export function firstError(body: Record<string, unknown>): { message?: string; code?: string | number } {
   const list = body.errList;
-  const first = Array.isArray(list) ? list.find(isRecord) : isRecord(list) ? list : undefined;
+  const listed = Array.isArray(list) ? list.find(isRecord) : isRecord(list) ? list : undefined;
+  const first = listed ?? (isRecord(body.error) ? body.error : undefined);
   const src = first ?? body;
   const message = str(src.errLogMessage) ?? str(src.errorMessage) ?? str(src.errorString);
   const rawCode = src.errorCode;

@@ -5,14 +5,19 @@
 // Renew: POST {root}/RenewLoginToken {"sessionId": token, "deviceId": …} → {"token": "QSDK …"}.
 // Logout: POST {root}/Logout → plain text "User logged out" / "Invalid authorization token provided.".
 //
+// The official SDK (cvpysdk) always sends a `deviceId` at Login and the same one at RenewLoginToken: so does this
+// adapter (one per connection, see deviceIdFor). Domain users may be written `DOMAIN\user` in `username`, as the SDK
+// does (then `domain` stays empty: giving both is refused, since which one wins is not documented).
+//
 // Unconfirmed facts, kept tolerant here:
-// - whether Login takes a `deviceId` (it is sent only when the connection sets one);
 // - the body format of RenewLoginToken for XML clients (always sent as JSON here, as the official SDK does);
-// - how a rejected renewal answers (HTTP 401/403, or HTTP 200 with an errList and no token: both → `expired`);
+// - how a rejected renewal answers (HTTP 401/403, or HTTP 200 with `{"error":{"errLogMessage"}}` as the SDK reads it,
+//   or with an errList, and no token: all → `expired`);
 // - the body of a 401 on other calls (JSON `{"errorCode":401,"errorMessage":…}`, XML or plain text: any is shown);
 // - the HTTP status of Logout's "Invalid authorization token provided." (200 or 401: both count as logged out);
 // - the exact errList wording: whatever the server says is shown as its message.
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { AuthError, secretForms, withSecretsScrubbed } from '../core/errors';
 import { type AdapterContext, joinUrl, looksLikeHtml, parseJson, send, toApiResponse, httpMethod, type WireRequest } from '../core/http';
 import { createSession, replaceToken, touch } from '../core/session';
@@ -24,10 +29,25 @@ import { bool, buildXml, encodeBody, firstError, formatOf, MIME, num, parseAnswe
 /** The idle window the documentation gives (30 minutes); `conn.lifetimeSeconds` overrides it. */
 export const COMMVAULT_IDLE_SECONDS = 1800;
 
-/** The connection's device id, or a stable one derived from its id (same id → same device id on every run). */
-export function deviceIdFor(conn: Pick<ConnectionConfig, 'id' | 'deviceId'>): string {
-  if (conn.deviceId) return conn.deviceId;
-  return `api-auth-explorer-${createHash('sha256').update(`commvault:${conn.id}`).digest('hex').slice(0, 32)}`;
+/**
+ * The one device id of a connection, sent at Login and at every RenewLoginToken: the setting `deviceId`, else
+ * `api-auth-explorer-` and 32 hex digits of a SHA-256 of this machine's host name (lower-cased) and the connection id.
+ * The SDK sends the machine's FQDN; a hash keeps "one id per machine" (an administrator can tell machines apart in
+ * the server's session list, and colleagues sharing a workspace's settings do not share an id) without sending the
+ * host name itself. Stable: the same machine and connection id give the same id in the extension and the CLI, on
+ * every run. A session keeps the id it logged in with, so a renamed machine only changes the next login's id.
+ */
+export function deviceIdFor(conn: Pick<ConnectionConfig, 'id' | 'deviceId'>, host: string = hostname()): string {
+  const own = conn.deviceId?.trim();
+  if (own) return own;
+  const digest = createHash('sha256').update(`commvault:${host.trim().toLowerCase()}:${conn.id}`).digest('hex');
+  return `api-auth-explorer-${digest.slice(0, 32)}`;
+}
+
+/** The domain of a `DOMAIN\user` username (the form the SDK accepts), else undefined. */
+export function domainOfUsername(username: string | undefined): string | undefined {
+  const m = /^([^\\]+)\\[^\\]+$/.exec(username?.trim() ?? '');
+  return m ? m[1] : undefined;
 }
 
 /**
@@ -43,7 +63,17 @@ export function normalizeToken(raw: string): string {
 /** Commvault's own rules; types, `format` and `lifetimeSeconds` are the common validation's. */
 function validate(conn: ConnectionConfig): string[] {
   const problems: string[] = [];
-  if (!conn.username || !conn.username.trim()) problems.push('a username is required');
+  const username = conn.username?.trim() ?? '';
+  if (!username) {
+    problems.push('a username is required');
+  } else if (username.includes('\\')) {
+    // `DOMAIN\user` (cvpysdk's form for domain users) is sent as typed; anything else with a backslash is a typo.
+    if (!domainOfUsername(username)) {
+      problems.push('a domain user is written DOMAIN\\user (one backslash, a name on each side)');
+    } else if (conn.domain?.trim()) {
+      problems.push('the domain is given twice: write either "domain" or DOMAIN\\user in "username", not both');
+    }
+  }
   if (conn.commserver !== undefined && conn.commserver !== '' && !/^[^\s*]+\*[^\s*]+$/.test(conn.commserver)) {
     problems.push('commserver must be written host*name (e.g. client.mydomain.com*testcs)');
   }
@@ -74,9 +104,9 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
   };
   // `commserver` is omitted when not used.
   if (conn.commserver) fields.commserver = conn.commserver;
-  // Unconfirmed whether Login takes a deviceId; sent only when the connection sets one explicitly, so that
-  // RenewLoginToken can present "the same deviceId as login".
-  if (conn.deviceId) fields.deviceId = conn.deviceId;
+  // Always, as the SDK does: the server ties the session to it, and RenewLoginToken presents the same one.
+  const deviceId = deviceIdFor(conn);
+  fields.deviceId = deviceId;
 
   const res = await send(ctx, {
     method: 'POST',
@@ -111,7 +141,7 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
     if (serverMessage || res.status === 401 || res.status === 403) {
       const what = conn.commserver
         ? 'wrong username, password, domain or CommServe'
-        : conn.domain
+        : conn.domain || domainOfUsername(username)
           ? 'wrong domain, username or password'
           : 'wrong username or password';
       throw new AuthError('credentials', what, { serverMessage, status: res.status, code: err.code });
@@ -128,7 +158,7 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
   const put = (k: string, v: unknown): void => {
     if (v !== undefined && v !== '') detail[k] = v;
   };
-  put('domain', conn.domain);
+  put('domain', conn.domain || domainOfUsername(username));
   put('commserver', conn.commserver);
   put('aliasName', str(body.aliasName));
   put('providerType', num(body.providerType));
@@ -150,11 +180,12 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
     method: 'Login',
     slidingWindowMs: (conn.lifetimeSeconds ?? COMMVAULT_IDLE_SECONDS) * 1000,
     user: { name: str(body.userName) || username, ...(userGUID ? { id: userGUID } : {}), detail },
-    vendorState: { deviceId: deviceIdFor(conn), format },
+    vendorState: { deviceId, format },
   });
 }
 
 async function refresh(conn: ConnectionConfig, session: Session, ctx: AdapterContext): Promise<Session> {
+  // The id the session logged in with (a session from before Login sent one falls back to the connection's).
   const deviceId = session.vendorState.deviceId || deviceIdFor(conn);
   // Always JSON: the documented body is JSON and the XML form is unconfirmed.
   const res = await send(ctx, {

@@ -4,10 +4,15 @@
 // Choices where the protocol is unconfirmed (the adapter must tolerate the alternatives too):
 // - an invalid or expired token on any call answers HTTP 401 `{"errorCode":401,"errorMessage":"Access denied"}`
 //   (XML when the client accepts XML);
-// - RenewLoginToken with an unknown/expired sessionId answers HTTP 401; with a missing or different deviceId it
-//   answers HTTP 200 with an errList and no token;
+// - RenewLoginToken with an unknown/expired sessionId answers HTTP 401; with a missing deviceId, or another one than
+//   the session's, it answers HTTP 200 `{"error":{"errLogMessage":…,"errorCode":…}}` (the shape cvpysdk reads a failed
+//   renewal from; the test switch `renewErrList` answers the older `errList` shape instead);
 // - Logout always answers HTTP 200 plain text, `User logged out` or `Invalid authorization token provided.`;
 // - the wording of the errList messages (bad credentials, locked account, unknown CommServe) is made up.
+// As cvpysdk (the official SDK) sees a server: `GET {root}/` without auth answers 200 (the SDK checks it before
+// logging in); Login takes `{"mode":4,"username":U,"password":B64,"deviceId":…,"clientType":30}` as well as the
+// documented `"mode":"WebConsole"` form; a domain user may log in as `DOMAIN\user` without `domain`; the session is
+// tied to the Login's `deviceId`; WhoAmI answers `{"user":{"userName":…,…}}`.
 import { randomBytes } from 'node:crypto';
 import { ACCOUNTS } from './accounts';
 import { acceptFormat, authtoken, decodeBase64, type Format, parseBody, reply, str, text } from './commvault-wire';
@@ -33,6 +38,8 @@ export interface CommvaultMockRecord {
   tokenLineBreaks: boolean;
   /** Test knob: a careless server whose bad-login message quotes the password, decoded and as sent (base64). */
   echoPassword: boolean;
+  /** Test knob: a refused renewal answers the older `errList` shape instead of `{"error":{"errLogMessage"}}`. */
+  renewErrList: boolean;
 }
 
 const RECORDS = new WeakMap<MockEnv, CommvaultMockRecord>();
@@ -49,7 +56,7 @@ interface TokenState {
   domain: string;
   userGUID: string;
   lastUsed: number;
-  /** deviceId given at login (if any) or at the first renewal; later renewals must send the same. */
+  /** deviceId given at login (a login without one: the first renewal's); renewals must send the same. */
   deviceId: string | null;
 }
 
@@ -99,6 +106,7 @@ export function createHandler(env: MockEnv): VendorHandler {
     forcePasswordChange: false,
     tokenLineBreaks: false,
     echoPassword: false,
+    renewErrList: false,
   };
   RECORDS.set(env, record);
 
@@ -129,6 +137,11 @@ export function createHandler(env: MockEnv): VendorHandler {
     const format = acceptFormat(req);
     const method = req.method.toUpperCase();
 
+    // The service root answers without a token: cvpysdk checks it with a plain GET before logging in.
+    if (path === '' && (method === 'GET' || method === 'HEAD')) {
+      env.stats.inc('commvault.root');
+      return text(200, 'Commvault web service is running');
+    }
     if (path === '/login') {
       if (method !== 'POST') return text(405, 'Method not allowed');
       return login(req, format);
@@ -166,13 +179,16 @@ export function createHandler(env: MockEnv): VendorHandler {
     const user = USERS.find((u) => u.username === st.username && sameDomain(u.domain, st.domain));
 
     if (path === '/whoami' && (method === 'POST' || method === 'GET')) {
+      // The SDK reads `user.userName`.
       return reply(200, format, 'App_WhoAmIResp', {
-        userName: st.username,
-        userGUID: st.userGUID,
-        userId: user?.userId ?? 0,
-        fullName: user?.fullName ?? st.username,
-        email: user?.email ?? '',
-        domainName: st.domain,
+        user: {
+          userName: st.username,
+          userGUID: st.userGUID,
+          userId: user?.userId ?? 0,
+          fullName: user?.fullName ?? st.username,
+          email: user?.email ?? '',
+          domainName: st.domain,
+        },
         commCell: { commCellName: 'testcs', commCellId: 2 },
       });
     }
@@ -212,8 +228,10 @@ export function createHandler(env: MockEnv): VendorHandler {
     record.lastLoginBody = body;
     if (!body) return reply(400, format, 'App_GenericResp', { errorCode: 400, errorMessage: 'Invalid request body' });
 
-    const username = str(body.username);
-    const domain = str(body.domain);
+    // `DOMAIN\user` in `username` (the SDK's form) is the same as `domain` + `username`.
+    const split = /^([^\\]+)\\([^\\]+)$/.exec(str(body.username));
+    const username = split && !str(body.domain) ? split[2] : str(body.username);
+    const domain = split && !str(body.domain) ? split[1] : str(body.domain);
     const commserver = str(body.commserver);
     const password = decodeBase64(str(body.password));
 
@@ -271,9 +289,8 @@ export function createHandler(env: MockEnv): VendorHandler {
     if (!st) return accessDenied(format);
     const deviceId = str(body.deviceId);
     if (!deviceId || (st.deviceId !== null && st.deviceId !== deviceId)) {
-      return reply(200, format, 'App_RenewLoginTokenResp', {
-        errList: [{ errLogMessage: 'Invalid device id for this session', errorCode: 2 }],
-      });
+      const error = { errLogMessage: 'Invalid device id for this session', errorCode: 2 };
+      return reply(200, format, 'App_RenewLoginTokenResp', record.renewErrList ? { errList: [error] } : { error });
     }
     tokens.delete(old);
     const token = issue({ username: st.username, domain: st.domain, userGUID: st.userGUID, deviceId });

@@ -41,7 +41,7 @@ describe('api-auth CLI', function () {
     assert.equal(mock().env.stats.get('commvault.logout'), logouts + 1, 'a one-shot call leaves no session open on the server');
     const out = JSON.parse(r.stdout) as RequestOut;
     assert.equal(out.status, 200);
-    assert.equal((out.body as { userName: string }).userName, ACCOUNTS.commvault.username);
+    assert.equal((out.body as { user: { userName: string } }).user.userName, ACCOUNTS.commvault.username);
     assert.match(out.headers['content-type'], /^application\/json/);
     assert.equal(out.session.attach.kind, 'header');
     assert.match(out.session.attach.value, /^QSDK [0-9a-f]+$/, 'the session token is printed (it is not the password)');
@@ -54,7 +54,7 @@ describe('api-auth CLI', function () {
     const out = JSON.parse(r.stdout) as RequestOut;
     assert.equal(out.status, 200);
     assert.equal(typeof out.body, 'string');
-    assert.match(out.body as string, new RegExp(`^<\\?xml .*<App_WhoAmIResp [^>]*userName="${ACCOUNTS.commvault.username}"`));
+    assert.match(out.body as string, new RegExp(`^<\\?xml .*<App_WhoAmIResp[^>]*>\\s*<user [^>]*userName="${ACCOUNTS.commvault.username}"`));
     assert.match(out.headers['content-type'], /^application\/xml/);
     assertNoLeak(r, leakForms(ACCOUNTS.commvault.password, ACCOUNTS.commvault.username));
   });

@@ -45,7 +45,7 @@ describe('Commvault adapter', () => {
       assert.equal(body.domain, '');
       assert.equal(body.username, 'admin');
       assert.ok(!('commserver' in body), 'commserver is omitted when not used');
-      assert.ok(!('deviceId' in body), 'deviceId is sent only when the connection sets one');
+      assert.equal(body.deviceId, deviceIdFor(c), 'a deviceId is sent by default, as the SDK does');
       assert.match(rec().lastLoginContentType, /^application\/json/);
       assert.match(rec().lastLoginAccept, /^application\/json/);
 
@@ -90,7 +90,7 @@ describe('Commvault adapter', () => {
       const r = await whoAmI(c, s);
       assert.equal(r.response.status, 200);
       assert.equal(typeof r.response.body, 'string', 'XML answers stay text');
-      assert.match(String(r.response.body), /<App_WhoAmIResp [^>]*userName="admin"/);
+      assert.match(String(r.response.body), /<App_WhoAmIResp[^>]*>\s*<user [^>]*userName="admin"/);
     });
 
     it('domain user: logs in with its domain, fails without it', async () => {
@@ -192,18 +192,22 @@ describe('Commvault adapter', () => {
       });
     }
 
-    it('sends deviceId at login only when the connection sets it, and keeps it for renewals', async () => {
+    it('sends the configured deviceId at login and keeps it for renewals', async () => {
       const c = conn({ deviceId: 'laptop-42' });
       const s = await loginAdmin(c);
       assert.equal(rec().lastLoginBody?.deviceId, 'laptop-42');
       assert.equal(s.vendorState.deviceId, 'laptop-42');
     });
 
-    it('derives a stable device id from the connection id', () => {
-      const a = deviceIdFor({ id: 'prod' });
-      assert.equal(a, deviceIdFor({ id: 'prod' }));
-      assert.notEqual(a, deviceIdFor({ id: 'test' }));
-      assert.equal(deviceIdFor({ id: 'prod', deviceId: 'x1' }), 'x1');
+    it('derives a stable device id from the machine and the connection id, without showing the host name', () => {
+      const a = deviceIdFor({ id: 'prod' }, 'Build-Box.example.com');
+      assert.match(a, /^api-auth-explorer-[0-9a-f]{32}$/);
+      assert.equal(a, deviceIdFor({ id: 'prod' }, 'build-box.example.com'), 'the host name is compared in lower case');
+      assert.notEqual(a, deviceIdFor({ id: 'test' }, 'build-box.example.com'), 'another connection, another id');
+      assert.notEqual(a, deviceIdFor({ id: 'prod' }, 'other-box'), 'another machine, another id');
+      assert.ok(!/build|box|example/i.test(a), 'the host name itself is not sent');
+      assert.equal(deviceIdFor({ id: 'prod' }), deviceIdFor({ id: 'prod' }), 'the same on every call on this machine');
+      assert.equal(deviceIdFor({ id: 'prod', deviceId: 'x1' }, 'any'), 'x1');
     });
 
     it('never writes the password or the token to the trace', async () => {

@@ -18,7 +18,7 @@ describe('Commvault adapter', () => {
       assert.match(rec().lastAuthtoken ?? '', /^QSDK /);
       assert.equal(mock().env.stats.get('commvault.call'), before + 1);
       assert.equal(r.response.status, 200);
-      assert.equal((r.response.body as Record<string, unknown>).userName, 'admin');
+      assert.equal((r.response.body as { user: Record<string, unknown> }).user.userName, 'admin');
 
       const clients = await cv.request(c, s, { kind: 'rest', method: 'GET', path: 'Client' }, ctxFor(c, clock));
       const list = (clients.response.body as { clientProperties: unknown[] }).clientProperties;

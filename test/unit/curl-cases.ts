@@ -55,7 +55,7 @@ export function coveProves(req: ExploreRequest, body: string): void {
 export function commvaultJsonProves(req: ExploreRequest, body: string): void {
   const p = req.kind === 'rest' ? req.path : '';
   const b = json(body);
-  if (p === '/WhoAmI') assert.equal(b.userName, ACCOUNTS.commvault.username);
+  if (p === '/WhoAmI') assert.equal((b.user as Rec).userName, ACCOUNTS.commvault.username);
   else if (p === '/Client') assert.equal((b.clientProperties as unknown[]).length, 3);
   else if (p === '/CommServ') assert.equal((b.commcell as Rec).commCellName, 'testcs');
   else assert.fail(`no proof for ${p}`);
@@ -64,7 +64,7 @@ export function commvaultJsonProves(req: ExploreRequest, body: string): void {
 export function commvaultXmlProves(req: ExploreRequest, body: string): void {
   const p = req.kind === 'rest' ? req.path : '';
   assert.match(body, /^<\?xml /, 'an XML answer');
-  if (p === '/WhoAmI') assert.match(body, new RegExp(`<App_WhoAmIResp [^>]*userName="${ACCOUNTS.commvault.username}"`));
+  if (p === '/WhoAmI') assert.match(body, new RegExp(`<App_WhoAmIResp[^>]*>\\s*<user [^>]*userName="${ACCOUNTS.commvault.username}"`));
   else if (p === '/Client') assert.match(body, /<App_GetClientPropertiesResponse>.*clientName="fileserver01"/s);
   else if (p === '/CommServ') assert.match(body, /<App_GetCommServResponse [^>]*csVersionInfo="11\.36\.24"/);
   else assert.fail(`no proof for ${p}`);
