@@ -69,7 +69,7 @@ export interface ConnectionConfig {
    * Code42 token lifetime when it has no `exp` (1800), IPCortex idle timeout (none: the protocol does not say).
    */
   lifetimeSeconds?: number;
-  /** Code42: path of the v3 token resource (`/c42api/v3/auth/jwt` or `/api/v3/auth/jwt`). */
+  /** Code42: path of the v3 token resource (default `/api/v3/auth/jwt`; `/c42api/v3/auth/jwt` for older servers). */
   tokenPath?: string;
   /** One deadline per request, covering connect, headers and the whole body; default 15 000 ms. */
   timeoutMs?: number;

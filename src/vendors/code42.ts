@@ -12,6 +12,10 @@
 // unconfirmed for real servers, but either way a Basic session of such an account would not outlive one code.)
 // Error bodies come in two shapes, both handled: v3 `{"error":[{"primaryErrorKey","description"}]}` and the legacy
 // list `[{"name","description"}]`.
+// After a refused login (wrong credentials), the adapter asks, as py42 does, `GET …/v3/LoginConfiguration?username=U`
+// (no auth) whether the account is a local or an SSO login: an SSO account cannot use the API with its password, and
+// is told so. That question only refines the error: whatever it meets (404, a timeout, an odd answer), the original
+// error stands.
 import { AuthError, truncate, withSecretsScrubbed } from '../core/errors';
 import { type AdapterContext, joinUrl, parseJson, type RawResponse, send, unexpectedAnswer } from '../core/http';
 import { decodeJwt } from '../core/jwt';
@@ -21,7 +25,9 @@ import type { VendorAdapter } from '../core/adapter';
 import { isRecord } from '../core/util';
 import { jsonRestCalls } from './common';
 
-export const CODE42_DEFAULT_TOKEN_PATH = '/c42api/v3/auth/jwt';
+/** The token resource of current servers and of py42; `/c42api/v3/auth/jwt` (older servers) stays selectable. */
+export const CODE42_DEFAULT_TOKEN_PATH = '/api/v3/auth/jwt';
+export const CODE42_LEGACY_TOKEN_PATH = '/c42api/v3/auth/jwt';
 const USER_PATH = '/api/User/my';
 const DEFAULT_LIFETIME_SEC = 1800;
 const TOTP_REQUIRED = 'TIME_BASED_ONE_TIME_PASSWORD_REQUIRED';
@@ -88,6 +94,46 @@ function basicValue(username: string, secret: string): string {
   return `Basic ${Buffer.from(`${username}:${secret}`, 'utf8').toString('base64')}`;
 }
 
+/**
+ * Where to ask for the account's login type: under the same prefix as the token resource (`/c42api/v3/…` for the
+ * legacy path, as older py42 versions asked; `/api/v3/…` otherwise, as py42 asks now).
+ */
+export function loginConfigurationPath(conn: ConnectionConfig): string {
+  const auth: AuthKind = conn.auth ?? 'token';
+  const legacy = auth === 'token' && /^\/c42api\//i.test(tokenPathOf(conn));
+  return legacy ? '/c42api/v3/LoginConfiguration' : '/api/v3/LoginConfiguration';
+}
+
+/**
+ * The account's `loginType` from LoginConfiguration (py42 reads `loginType` of the answer's `data`, or of the answer
+ * itself: `LOCAL`, `LOCAL_2FA`, `CLOUD_SSO`; an unknown user reads `LOCAL_2FA`), or undefined when the question
+ * cannot be answered. Never throws.
+ */
+async function loginTypeOf(conn: ConnectionConfig, ctx: AdapterContext): Promise<string | undefined> {
+  try {
+    const url = `${joinUrl(conn.baseUrl, loginConfigurationPath(conn))}?username=${encodeURIComponent(conn.username ?? '')}`;
+    const res = await send(ctx, { method: 'GET', url, headers: { Accept: 'application/json' } });
+    if (res.status !== 200) return undefined;
+    const body: unknown = JSON.parse(res.text);
+    const root = isRecord(body) && isRecord(body.data) ? body.data : body;
+    return isRecord(root) && typeof root.loginType === 'string' ? root.loginType : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A refused login made precise: an SSO account is told it needs a local one; anything else stays as it was. */
+async function explainRefusal(refusal: AuthError, conn: ConnectionConfig, ctx: AdapterContext): Promise<AuthError> {
+  if (refusal.kind !== 'credentials') return refusal;
+  const loginType = await loginTypeOf(conn, ctx);
+  // `CLOUD_SSO` is py42's value; any other SSO flavour (`SSO`, …) is read the same way.
+  if (!loginType || !/SSO/i.test(loginType)) return refusal;
+  return new AuthError('config', 'this account signs in through SSO; the API needs a local account', {
+    ...refusal.details,
+    nextStep: 'put a local Code42 account (one made in the Code42 console, not through the identity provider) in "username"',
+  });
+}
+
 function tokenPathOf(conn: ConnectionConfig): string {
   const p = conn.tokenPath?.trim();
   return p ? p : CODE42_DEFAULT_TOKEN_PATH;
@@ -123,7 +169,7 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
     const res = await send(ctx, { method: 'GET', url: joinUrl(conn.baseUrl, USER_PATH), headers: loginHeaders(conn.username, { secret: creds.secret }) });
     const refusal = loginRefusal(res, false);
     if (refusal?.kind === 'twoFactorRequired') throw basicNeedsTwoFactor({ status: res.status, serverMessage: refusal.details.serverMessage });
-    if (refusal) throw refusal;
+    if (refusal) throw await explainRefusal(refusal, conn, ctx);
     if (res.status !== 200) throw unexpectedAnswer(res, what, serverMessage(problemsOf(res.text)));
     const body = parseJson(res, what);
     const data = isRecord(body) && isRecord(body.data) ? body.data : null;
@@ -148,7 +194,7 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
   const what = `token login (GET ${path})`;
   const res = await send(ctx, { method: 'GET', url: withUseBody(joinUrl(conn.baseUrl, path)), headers: loginHeaders(conn.username, creds) });
   const refusal = loginRefusal(res, hadCode);
-  if (refusal) throw refusal;
+  if (refusal) throw await explainRefusal(refusal, conn, ctx);
   if (res.status !== 200) throw unexpectedAnswer(res, what, serverMessage(problemsOf(res.text)));
   const body = parseJson(res, what);
   const token = isRecord(body) && isRecord(body.data) && typeof body.data.v3_user_token === 'string' ? body.data.v3_user_token : '';
@@ -202,7 +248,7 @@ export const code42Adapter: VendorAdapter = {
     if (!conn.username) problems.push('a username is required');
     const tokenPath = conn.tokenPath?.trim();
     if (tokenPath !== undefined && !/^\/\S*$/.test(tokenPath)) {
-      problems.push(`tokenPath must be a path starting with "/" (e.g. ${CODE42_DEFAULT_TOKEN_PATH} or /api/v3/auth/jwt)`);
+      problems.push(`tokenPath must be a path starting with "/" (${CODE42_DEFAULT_TOKEN_PATH}, the default, or ${CODE42_LEGACY_TOKEN_PATH} for older servers)`);
     } else if (tokenPath !== undefined && !staysOnServer(conn.baseUrl, tokenPath)) {
       // `//host/jwt` starts with "/" too: the password would go to that host (joinUrl refuses it at login anyway).
       problems.push(`tokenPath must be a path on the baseUrl's server, under its path (e.g. ${CODE42_DEFAULT_TOKEN_PATH})`);

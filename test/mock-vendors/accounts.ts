@@ -29,6 +29,8 @@ export const ACCOUNTS = {
     password: 'c42-demo-pass',
     /** This user's org requires a TOTP code. */
     mfa: { username: 'mfa@example.com', password: 'c42-mfa-pass', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+    /** Signs in through the org's identity provider (SSO): no password works for the API. */
+    sso: { username: 'sso@example.com', password: 'c42-sso-idp-pass' },
   },
   datarhei: {
     username: 'admin',

@@ -3,6 +3,11 @@
 //   two-factor user) → {"data":{"v3_user_token":"eyJ…"},"error":null,"warnings":null}; the token is an HS256 JWT
 //   living env.lifetimes.code42TokenSec.
 // - Resources (GET /api/User/my, /api/Org/my, /api/Computer, also under /api/v1/…) take Basic or Bearer <v3 token>.
+// - GET /api/v3/LoginConfiguration?username=U and GET /c42api/v3/LoginConfiguration?username=U, no auth (py42 asks it
+//   after a failed login) → {"data":{"loginType":"LOCAL"|"LOCAL_2FA"|"CLOUD_SSO"},"error":null,"warnings":null};
+//   an unknown user reads LOCAL_2FA, as py42 documents. The SSO account's password never works on the API.
+// The loginType values and the unknown-user answer are py42's; the `data` wrapper is this server's usual envelope
+// (py42 reads `loginType` from `data` when there is one, else from the top level).
 // Not confirmed (chosen here): the exact bad-credentials body, the invalid-code key
 // TIME_BASED_ONE_TIME_PASSWORD_INVALID, the legacy `[{"name","description"}]` error list on /api resources,
 // that the two-factor user needs `totp-auth` on Basic resource calls too, and the v3 token's claims.
@@ -37,6 +42,16 @@ const USERS: readonly User[] = [
     userId: 1042,
     userUid: '1042000000000001042',
     firstName: 'Demo',
+    lastName: 'User',
+  },
+  {
+    username: ACCOUNTS.code42.sso.username,
+    // The identity provider's password: the Code42 server itself never accepts it.
+    password: '',
+    totpSecret: null,
+    userId: 1044,
+    userUid: '1044000000000001044',
+    firstName: 'Sso',
     lastName: 'User',
   },
   {
@@ -91,6 +106,19 @@ export interface Code42MockOptions {
 
 const options = new WeakMap<MockEnv, Code42MockOptions>();
 
+/** The last LoginConfiguration question: its path, the username asked about, whether it came with credentials. */
+export interface Code42LoginConfigurationAsked {
+  path: string;
+  username: string | null;
+  authorization: boolean;
+}
+const asked = new WeakMap<MockEnv, Code42LoginConfigurationAsked>();
+
+/** What the last LoginConfiguration request looked like (tests; never read by the handler). */
+export function code42LoginConfigurationAsked(env: MockEnv): Code42LoginConfigurationAsked | undefined {
+  return asked.get(env);
+}
+
 /** Changes the mock's behaviour at run time (tests). */
 export function setCode42Options(env: MockEnv, opts: Code42MockOptions): void {
   options.set(env, { ...options.get(env), ...opts });
@@ -104,7 +132,7 @@ export function createHandler(env: MockEnv, opts: Code42MockOptions = {}): Vendo
     const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
     const user = colon > 0 ? USERS.find((u) => u.username === decoded.slice(0, colon)) : undefined;
-    if (!user || user.password !== decoded.slice(colon + 1)) {
+    if (!user || !user.password || user.password !== decoded.slice(colon + 1)) {
       const description = options.get(env)?.echoCredentials
         ? `Could not authenticate user: bad password ${decoded.slice(colon + 1)} (Authorization: ${String(req.headers.authorization)}, credentials ${m?.[1] ?? ''})`
         : 'Could not authenticate user';
@@ -200,6 +228,14 @@ export function createHandler(env: MockEnv, opts: Code42MockOptions = {}): Vendo
   return (req) => {
     const method = req.method.toUpperCase();
     const path = req.path.replace(/\/+$/, '');
+    if (path === '/c42api/v3/LoginConfiguration' || path === '/api/v3/LoginConfiguration') {
+      if (method !== 'GET') return reply(405, { data: null, error: [{ primaryErrorKey: 'METHOD_NOT_ALLOWED' }], warnings: null });
+      env.stats.inc('code42.loginConfiguration');
+      asked.set(env, { path, username: req.query.get('username'), authorization: req.headers.authorization !== undefined });
+      const user = USERS.find((u) => u.username.toLowerCase() === (req.query.get('username') ?? '').toLowerCase());
+      const loginType = !user ? 'LOCAL_2FA' : !user.password ? 'CLOUD_SSO' : user.totpSecret ? 'LOCAL_2FA' : 'LOCAL';
+      return reply(200, { data: { loginType }, error: null, warnings: null });
+    }
     if (path === '/c42api/v3/auth/jwt' || path === '/api/v3/auth/jwt') {
       if (method !== 'GET') return reply(405, { data: null, error: [{ primaryErrorKey: 'METHOD_NOT_ALLOWED' }], warnings: null });
       const auth = checkBasic(req, false);

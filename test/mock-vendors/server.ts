@@ -230,7 +230,7 @@ export function describeMockVendors(mock: Pick<MockVendors, 'baseUrl'>, opts: { 
     cove: `partner "${a.cove.partner}"; ${a.cove.username} / ${a.cove.password}; API user ${a.cove.apiUser.username} / ${a.cove.apiUser.password}; viewer ${a.cove.viewer.username} / ${a.cove.viewer.password}`,
     commvault: `${a.commvault.username} / ${a.commvault.password} (commserver ${a.commvault.commserver}); domain ${a.commvault.domainUser.domain}\\${a.commvault.domainUser.username} / ${a.commvault.domainUser.password}; locked ${a.commvault.locked.username} / ${a.commvault.locked.password}`,
     ipcortex: `${a.ipcortex.username} / ${a.ipcortex.password}; API key ${a.ipcortex.apiKey}`,
-    code42: `${a.code42.username} / ${a.code42.password}; two-factor ${a.code42.mfa.username} / ${a.code42.mfa.password} (TOTP secret ${a.code42.mfa.totpSecret}, or npm run totp)`,
+    code42: `${a.code42.username} / ${a.code42.password}; two-factor ${a.code42.mfa.username} / ${a.code42.mfa.password} (TOTP secret ${a.code42.mfa.totpSecret}, or npm run totp); SSO-only ${a.code42.sso.username} (refused: needs a local account)`,
     datarhei: `${a.datarhei.username} / ${a.datarhei.password}; Auth0 ${opts.auth0 ? `on (tokens of ${a.datarhei.auth0.issuer})` : 'off (--auth0 turns it on)'}`,
   };
   const width = Math.max(...MOCK_VENDORS.map((v) => v.length));

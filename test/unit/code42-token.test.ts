@@ -19,7 +19,7 @@ describe('Code42', () => {
       undo = undefined;
     });
 
-    it('login: GET /c42api/v3/auth/jwt?useBody=true → Bearer v3 token, expiry from its exp', async () => {
+    it('login by default: GET /api/v3/auth/jwt?useBody=true (as py42) → Bearer v3 token, expiry from its exp', async () => {
       const before = mock().env.stats.get('code42.login');
       const s = await login();
       assert.equal(mock().env.stats.get('code42.login'), before + 1);
@@ -31,7 +31,7 @@ describe('Code42', () => {
       assert.equal(s.expiresAt, (claims.exp as number) * 1000);
       assert.equal(s.expiresBecause, 'exp-claim');
       assert.equal(s.refreshToken, null);
-      assert.equal(s.history[0].method, 'GET /c42api/v3/auth/jwt');
+      assert.equal(s.history[0].method, 'GET /api/v3/auth/jwt');
       assert.equal(s.user?.name, U.username);
       const c = conn();
       const me = await get(c, s, '/api/User/my');
@@ -39,9 +39,9 @@ describe('Code42', () => {
       assert.equal((me.response.body as { data: { userId: number } }).data.userId, 1042);
     });
 
-    it('tokenPath /api/v3/auth/jwt works the same', async () => {
-      const s = await login({ tokenPath: '/api/v3/auth/jwt' });
-      assert.equal(s.history[0].method, 'GET /api/v3/auth/jwt');
+    it('tokenPath /c42api/v3/auth/jwt (older servers) stays selectable and works the same', async () => {
+      const s = await login({ tokenPath: '/c42api/v3/auth/jwt' });
+      assert.equal(s.history[0].method, 'GET /c42api/v3/auth/jwt');
       assert.equal((await get(conn(), s, '/api/v1/Org/my')).response.status, 200);
     });
 

@@ -55,7 +55,7 @@ describe('connection validation: Code42 tokenPath stays on the server', () => {
     for (const bad of ['//127.0.0.2/jwt', '/\\127.0.0.2/jwt', '/../api/v3/auth/jwt', '/%2e%2e/jwt']) {
       assert.deepEqual(
         validateConnection({ ...c42, tokenPath: bad }, ADAPTERS),
-        ["tokenPath must be a path on the baseUrl's server, under its path (e.g. /c42api/v3/auth/jwt)"],
+        ["tokenPath must be a path on the baseUrl's server, under its path (e.g. /api/v3/auth/jwt)"],
         bad,
       );
     }
