@@ -121,8 +121,11 @@ export async function addConnection(d: CommandDeps): Promise<void> {
     conn.username = await ask({ title: `${title} (3/4)`, prompt: 'Username', validateInput: (v) => (v.trim() ? undefined : 'The username is needed.') });
   }
   if (vendor === 'commvault') {
-    const domain = await ask({ title: `${title} (3/4)`, prompt: 'AD domain (leave empty for a local user)' });
-    if (domain) conn.domain = domain;
+    // A `DOMAIN\user` username already names its domain (giving both is refused by the adapter's validation).
+    if (!conn.username?.includes('\\')) {
+      const domain = await ask({ title: `${title} (3/4)`, prompt: 'AD domain (leave empty for a local user; or write the username as DOMAIN\\user)' });
+      if (domain) conn.domain = domain;
+    }
     conn.format = (
       await choose(
         [
