@@ -107,7 +107,7 @@ export function loginConfigurationPath(conn: ConnectionConfig): string {
 /**
  * The account's `loginType` from LoginConfiguration (py42 reads `loginType` of the answer's `data`, or of the answer
  * itself: `LOCAL`, `LOCAL_2FA`, `CLOUD_SSO`; an unknown user reads `LOCAL_2FA`), or undefined when the question
- * cannot be answered. Never throws.
+ * cannot be answered. Throws only a cancellation.
  */
 async function loginTypeOf(conn: ConnectionConfig, ctx: AdapterContext): Promise<string | undefined> {
   try {
@@ -117,7 +117,9 @@ async function loginTypeOf(conn: ConnectionConfig, ctx: AdapterContext): Promise
     const body: unknown = JSON.parse(res.text);
     const root = isRecord(body) && isRecord(body.data) ? body.data : body;
     return isRecord(root) && typeof root.loginType === 'string' ? root.loginType : undefined;
-  } catch {
+  } catch (e) {
+    // A user who cancels is obeyed; every other failure leaves the original error standing.
+    if (e instanceof AuthError && e.kind === 'cancelled') throw e;
     return undefined;
   }
 }
