@@ -58,6 +58,11 @@ export interface MockVendorsOptions {
   httpsCert?: 'selfsigned' | 'ca';
   /** HTTPS only: demand a client certificate signed by the test CA (mutual TLS); a handshake without one fails. */
   requireClientCert?: boolean;
+  /**
+   * Puts the servers' clock this far from `clock` (negative: behind), as a server whose clock is off: the `Date`
+   * header and every time the vendors issue or check (JWT iat/exp, idle windows) move with it.
+   */
+  serverClockOffsetMs?: number;
 }
 
 export interface MockVendors {
@@ -88,8 +93,10 @@ function makeStats(): MockStats {
 export const TLS_DIR = path.resolve(__dirname, '../../../test/fixtures/tls');
 
 export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<MockVendors> {
+  const base = opts.clock ?? (() => Date.now());
+  const offset = opts.serverClockOffsetMs ?? 0;
   const env: MockEnv = {
-    clock: opts.clock ?? (() => Date.now()),
+    clock: offset ? () => base() + offset : base,
     lifetimes: { ...REAL_LIFETIMES, ...opts.lifetimes },
     stats: makeStats(),
   };
@@ -128,16 +135,16 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
         const p = JSON.parse(body) as { vendor: MockVendor | '*'; fault: FaultRule['fault'] | null; times?: number };
         if (p.fault) faults.set(p.vendor, { fault: p.fault, times: p.times });
         else faults.delete(p.vendor);
-        return write(res, { status: 204 });
+        return write(env, res, { status: 204 });
       } catch {
-        return write(res, { status: 400, body: 'bad fault' });
+        return write(env, res, { status: 400, body: 'bad fault' });
       }
     }
     if (url.pathname === '/__mock/stats') {
-      return write(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.stats.counts) });
+      return write(env, res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.stats.counts) });
     }
     const m = /^\/(cove|commvault|ipcortex|code42|datarhei)(\/.*)?$/.exec(url.pathname);
-    if (!m) return write(res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such vendor' });
+    if (!m) return write(env, res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such vendor' });
     const vendor = m[1] as MockVendor;
     const fault = takeFault(vendor, m[2] ?? '/');
     if (fault) {
@@ -149,17 +156,17 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
           req.socket.destroy();
           return;
         case 'status500':
-          return write(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' });
+          return write(env, res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' });
         case 'html':
-          return write(res, {
+          return write(env, res, {
             status: 200,
             headers: { 'content-type': 'text/html; charset=utf-8' },
             body: '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Portal login page</body></html>',
           });
         case 'notJson':
-          return write(res, { status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' });
+          return write(env, res, { status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' });
         case 'reply':
-          return write(res, { status: fault.status, headers: { 'content-type': fault.contentType }, body: fault.body });
+          return write(env, res, { status: fault.status, headers: { 'content-type': fault.contentType }, body: fault.body });
       }
     }
     const mreq: MockRequest = { method: req.method ?? 'GET', path: m[2] ?? '/', query: url.searchParams, headers: req.headers, body };
@@ -170,7 +177,7 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
       reply = { status: 500, headers: { 'content-type': 'text/plain' }, body: `mock error: ${(e as Error).message}` };
     }
     if (reply.delayMs) await sleep(reply.delayMs);
-    write(res, reply);
+    write(env, res, reply);
   };
 
   const plain = http.createServer(listener);
@@ -203,9 +210,12 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
   };
 }
 
-function write(res: http.ServerResponse, reply: MockReply): void {
+function write(env: MockEnv, res: http.ServerResponse, reply: MockReply): void {
   if (res.destroyed) return;
-  res.writeHead(reply.status, reply.headers ?? {});
+  // Node would set Date from the real clock; the servers' clock (a test clock, a clock that is off) says it instead.
+  const headers = { ...reply.headers };
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'date')) headers.Date = new Date(env.clock()).toUTCString();
+  res.writeHead(reply.status, headers);
   res.end(reply.body ?? '');
 }
 
