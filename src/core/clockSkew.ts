@@ -18,10 +18,11 @@ export interface ServerDateReading {
 
 /**
  * The server's clock minus this computer's, from one reading; 0 when the two are within the threshold (no
- * correction, no warning). `Date` is cut to whole seconds, so the server's time was on average half a second later.
+ * correction, no warning). `Date` is cut to whole seconds, so the result is up to a second short (and off by up to
+ * half the round trip): well within what a countdown needs.
  */
 export function skewOf(r: ServerDateReading): number {
-  const offset = Math.round(r.serverMs + 500 - r.localMs);
+  const offset = Math.round(r.serverMs - r.localMs);
   return Math.abs(offset) > CLOCK_SKEW_THRESHOLD_MS ? offset : 0;
 }
 
