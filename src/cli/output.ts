@@ -75,6 +75,8 @@ export function sessionJson(conn: ConnectionConfig, s: Session): Record<string, 
     header: s.jwt?.header ?? null,
     refreshToken: s.refreshToken,
     refreshExpiresAt: iso(s.refreshExpiresAt),
+    // The times above are on this computer's clock; the claims keep the server's (they differ by this much).
+    serverClockOffsetMs: s.serverClockOffsetMs ?? 0,
     user: s.user?.name ?? null,
     history: s.history.map((h) => ({
       at: iso(h.at),

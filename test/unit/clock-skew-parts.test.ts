@@ -206,6 +206,15 @@ describe('clock skew: the CLI', () => {
     assert.match(r.stdout, /\((10:00|09:5\d) left; the token’s exp claim\)/);
   });
 
+  it('login --json gives the times on this computer’s clock and the offset they were converted with', async () => {
+    const r = await cli(['login', 'dr', '--json', '--config', config, '--secret-stdin'], { stdin: `${ACCOUNTS.datarhei.password}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { expiresAt: string; claims: { exp: number }; serverClockOffsetMs: number };
+    assert.ok(Math.abs(out.serverClockOffsetMs + 7 * MIN) <= 2000, String(out.serverClockOffsetMs));
+    assert.equal(Date.parse(out.expiresAt), out.claims.exp * 1000 - out.serverClockOffsetMs);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  });
+
   it('a request (login, then the call) warns once too', async () => {
     const r = await cli(['request', 'dr', 'GET', '/api/v3/process', '--config', config, '--secret-stdin'], { stdin: `${ACCOUNTS.datarhei.password}\n` });
     assert.equal(r.code, 0, r.stderr);
