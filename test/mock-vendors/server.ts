@@ -121,6 +121,7 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
   };
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    ENVS.set(res, env);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -135,16 +136,16 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
         const p = JSON.parse(body) as { vendor: MockVendor | '*'; fault: FaultRule['fault'] | null; times?: number };
         if (p.fault) faults.set(p.vendor, { fault: p.fault, times: p.times });
         else faults.delete(p.vendor);
-        return write(env, res, { status: 204 });
+        return write(res, { status: 204 });
       } catch {
-        return write(env, res, { status: 400, body: 'bad fault' });
+        return write(res, { status: 400, body: 'bad fault' });
       }
     }
     if (url.pathname === '/__mock/stats') {
-      return write(env, res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.stats.counts) });
+      return write(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.stats.counts) });
     }
     const m = /^\/(cove|commvault|ipcortex|code42|datarhei)(\/.*)?$/.exec(url.pathname);
-    if (!m) return write(env, res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such vendor' });
+    if (!m) return write(res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such vendor' });
     const vendor = m[1] as MockVendor;
     const fault = takeFault(vendor, m[2] ?? '/');
     if (fault) {
@@ -156,17 +157,17 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
           req.socket.destroy();
           return;
         case 'status500':
-          return write(env, res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' });
+          return write(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' });
         case 'html':
-          return write(env, res, {
+          return write(res, {
             status: 200,
             headers: { 'content-type': 'text/html; charset=utf-8' },
             body: '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Portal login page</body></html>',
           });
         case 'notJson':
-          return write(env, res, { status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' });
+          return write(res, { status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' });
         case 'reply':
-          return write(env, res, { status: fault.status, headers: { 'content-type': fault.contentType }, body: fault.body });
+          return write(res, { status: fault.status, headers: { 'content-type': fault.contentType }, body: fault.body });
       }
     }
     const mreq: MockRequest = { method: req.method ?? 'GET', path: m[2] ?? '/', query: url.searchParams, headers: req.headers, body };
@@ -177,7 +178,7 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
       reply = { status: 500, headers: { 'content-type': 'text/plain' }, body: `mock error: ${(e as Error).message}` };
     }
     if (reply.delayMs) await sleep(reply.delayMs);
-    write(env, res, reply);
+    write(res, reply);
   };
 
   const plain = http.createServer(listener);
@@ -210,11 +211,15 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
   };
 }
 
-function write(env: MockEnv, res: http.ServerResponse, reply: MockReply): void {
+/** The servers whose request each response answers: write() dates the answer by their clock. */
+const ENVS = new WeakMap<http.ServerResponse, MockEnv>();
+
+function write(res: http.ServerResponse, reply: MockReply): void {
   if (res.destroyed) return;
   // Node would set Date from the real clock; the servers' clock (a test clock, a clock that is off) says it instead.
   const headers = { ...reply.headers };
-  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'date')) headers.Date = new Date(env.clock()).toUTCString();
+  const env = ENVS.get(res);
+  if (env && !Object.keys(headers).some((h) => h.toLowerCase() === 'date')) headers.Date = new Date(env.clock()).toUTCString();
   res.writeHead(reply.status, headers);
   res.end(reply.body ?? '');
 }
