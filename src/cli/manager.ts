@@ -9,6 +9,7 @@ import { SessionManager } from '../engine/manager';
 import { ADAPTERS } from '../vendors';
 import type { Options } from './args';
 import { CliError, EXIT, twoFactorLine } from './exit';
+import { printWarning } from './output';
 import { canPrompt, promptHidden, readStdin } from './prompt';
 
 async function readSecret(conn: ConnectionConfig, opts: Options): Promise<string> {
@@ -72,6 +73,8 @@ export function managerFor(conn: ConnectionConfig, opts: Options): { manager: Se
       for (const f of forms) if (!opts.secrets.includes(f)) opts.secrets.push(f);
       return { proxy };
     },
+    // One line per run (the manager says it once per connection): the times printed are already corrected.
+    onClockSkew: (c, text) => printWarning(`Connection "${c.label || c.id}": ${text}.`),
     getPassphrase: async (c, reason) => {
       const p = await readPassphrase(c, reason, asked++);
       if (p) opts.secrets.push(...secretForms(p));

@@ -24,6 +24,14 @@ export function printError(secrets: readonly string[], message: string): void {
 }
 
 /**
+ * Writes one "api-auth: warning: …" line of the CLI's own wording to standard error (the run goes on). Not scrubbed:
+ * nothing in it came from a server, and scrubbing a secret that is an everyday word would damage the sentence.
+ */
+export function printWarning(message: string): void {
+  process.stderr.write(`api-auth: warning: ${oneLineText(message)}\n`);
+}
+
+/**
  * The sink for trace lines (SessionManager `trace`, e.g. a --verbose option): one "api-auth: trace …" line on standard
  * error each, secrets scrubbed, and the server's bodies and headers in it made one line (a trace line quotes them).
  */
@@ -67,6 +75,8 @@ export function sessionJson(conn: ConnectionConfig, s: Session): Record<string, 
     header: s.jwt?.header ?? null,
     refreshToken: s.refreshToken,
     refreshExpiresAt: iso(s.refreshExpiresAt),
+    // The times above are on this computer's clock; the claims keep the server's (they differ by this much).
+    serverClockOffsetMs: s.serverClockOffsetMs ?? 0,
     user: s.user?.name ?? null,
     history: s.history.map((h) => ({
       at: iso(h.at),

@@ -3,6 +3,7 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig, type RawAxiosRequestHeaders } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { parseHttpDate, type ServerDateReading } from './clockSkew';
 import { AuthError, truncate } from './errors';
 import { resolveOnOrigin } from './origin';
 import { answeredByProxy, type ProxySetting, proxyOfClient, proxyRefusal, proxyTransportError } from './proxy';
@@ -25,6 +26,11 @@ export interface AdapterContext {
   signal?: AbortSignal;
   /** Receives redacted one-line traces of each exchange. */
   trace?: (line: string) => void;
+  /**
+   * Receives each answer's `Date` header (ms) with {@link clock}'s time at the middle of the exchange, so that the
+   * engine can tell how far the server's clock is from this computer's (src/core/clockSkew.ts).
+   */
+  onServerDate?: (reading: ServerDateReading) => void;
 }
 
 export interface RawResponse {
@@ -133,6 +139,7 @@ export function destroyHttpClient(client: AxiosInstance): void {
  */
 export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawResponse> {
   const t0 = performance.now();
+  const sentAt = ctx.onServerDate ? ctx.clock() : 0;
   const limits = LIMITS.get(ctx.http) ?? {
     timeoutMs: ctx.http.defaults.timeout || DEFAULT_TIMEOUT_MS,
     maxResponseBytes: ctx.http.defaults.maxContentLength ?? DEFAULT_MAX_RESPONSE_BYTES,
@@ -175,6 +182,8 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
       headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
     }
   }
+  const serverMs = ctx.onServerDate ? parseHttpDate(headers.date) : null;
+  if (serverMs !== null) ctx.onServerDate?.({ serverMs, localMs: (sentAt + ctx.clock()) / 2 });
   const text = typeof res.data === 'string' ? res.data : res.data == null ? '' : String(res.data);
   const durationMs = Math.round(performance.now() - t0);
   const answer = { status: res.status, statusText: res.statusText ?? '', contentType: headers['content-type'] ?? '', fromProxy: answeredByProxy(res.request) };

@@ -133,9 +133,15 @@ export function claimRows(values: Record<string, unknown>, scrub: (s: string) =>
   });
 }
 
-/** {@link claimRows} with human times relative to `now`; an `nbf` still ahead says the token is not valid yet. */
-export function describeClaims(claims: Record<string, unknown>, now: number): DescribedClaim[] {
-  return claimRows(claims).map((r) => ({ ...r, human: humanOf(r, now) }));
+/**
+ * {@link claimRows} with human times relative to `now`; an `nbf` still ahead says the token is not valid yet.
+ * `serverClockOffsetMs` (the issuing server's clock minus this computer's) puts the times on this computer's clock.
+ */
+export function describeClaims(claims: Record<string, unknown>, now: number, serverClockOffsetMs = 0): DescribedClaim[] {
+  return claimRows(claims).map((r) => {
+    const row = serverClockOffsetMs && r.timeMs !== null ? { ...r, timeMs: r.timeMs - serverClockOffsetMs } : r;
+    return { ...row, human: humanOf(row, now) };
+  });
 }
 
 function humanOf(r: ClaimRow, now: number): string | null {

@@ -105,6 +105,8 @@ export function replaceToken(
   p: { token: string; now: number; method: string; event: HistoryEvent; attach?: Attach; refreshToken?: string | null },
 ): Session {
   const jwt = decodeJwt(p.token);
+  // The new token's exp and iat are in the server's clock: converted with the offset the session was measured with.
+  const offset = session.serverClockOffsetMs ?? 0;
   const exp = jwt ? expiryOf(jwt) : null;
   let s: Session = {
     ...session,
@@ -116,12 +118,12 @@ export function replaceToken(
   if (p.refreshToken !== undefined) {
     s.refreshToken = p.refreshToken;
     s.refreshJwt = p.refreshToken ? decodeJwt(p.refreshToken) : null;
-    s.refreshExpiresAt = s.refreshJwt ? expiryOf(s.refreshJwt) : null;
+    s.refreshExpiresAt = s.refreshJwt ? localOf(expiryOf(s.refreshJwt), offset) : null;
   }
   if (exp !== null) {
-    s.expiresAt = exp;
+    s.expiresAt = exp - offset;
     s.expiresBecause = 'exp-claim';
-    s.issuedAt = jwtIssuedAt(jwt) ?? p.now;
+    s.issuedAt = localOf(jwtIssuedAt(jwt), offset) ?? p.now;
   } else if (s.slidingWindowMs) {
     s.expiresAt = p.now + s.slidingWindowMs;
     s.expiresBecause = 'sliding-idle';
@@ -132,6 +134,43 @@ export function replaceToken(
   }
   s = pushHistory(s, { at: p.now, event: p.event, method: p.method, token: p.token, replaced: session.token, expiresAt: s.expiresAt });
   return s;
+}
+
+function localOf(serverMs: number | null, offset: number): number | null {
+  return serverMs === null ? null : serverMs - offset;
+}
+
+/**
+ * The session with its server-issued times (exp → `expiresAt`, iat → `issuedAt`, the refresh token's exp →
+ * `refreshExpiresAt`, and the newest history entry's expiry) on this computer's clock, for a server whose clock is
+ * `offsetMs` ahead of it (negative: behind). Idempotent: the times are re-based from the offset the session already
+ * has, so a renewal measured again simply replaces it. Times counted on this computer (a sliding idle window, a
+ * fixed lifetime from the login, the last use) are left alone: they never depended on the server's clock.
+ */
+export function withServerClock(session: Session, offsetMs: number): Session {
+  const before = session.serverClockOffsetMs ?? 0;
+  if (before === offsetMs) return session;
+  const rebase = (local: number | null, serverMs: number | null): number | null =>
+    local !== null && serverMs !== null && local === serverMs - before ? serverMs - offsetMs : local;
+  const expiresAt = session.expiresBecause === 'exp-claim' ? rebase(session.expiresAt, expiryOf(session.jwt)) : session.expiresAt;
+  const last = session.history[session.history.length - 1];
+  const history =
+    last && last.token === session.token && last.expiresAt === session.expiresAt ? [...session.history.slice(0, -1), { ...last, expiresAt }] : session.history;
+  const s: Session = {
+    ...session,
+    expiresAt,
+    issuedAt: rebase(session.issuedAt, jwtIssuedAt(session.jwt)) ?? session.issuedAt,
+    refreshExpiresAt: rebase(session.refreshExpiresAt, session.refreshJwt ? expiryOf(session.refreshJwt) : null),
+    history,
+  };
+  if (offsetMs === 0) delete s.serverClockOffsetMs;
+  else s.serverClockOffsetMs = offsetMs;
+  return s;
+}
+
+/** Whether the session holds a time the server issued (exp, a refresh token's exp): the ones clock skew moves. */
+export function hasServerTimes(session: Pick<Session, 'expiresBecause' | 'refreshExpiresAt'>): boolean {
+  return session.expiresBecause === 'exp-claim' || session.refreshExpiresAt !== null;
 }
 
 /** Keeps the attach value's shape (e.g. `Bearer <token>`, `QSDK …`) when the token inside changes. */

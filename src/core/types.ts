@@ -160,6 +160,12 @@ export interface Session {
   user: { name?: string; id?: string | number; detail?: Record<string, unknown> } | null;
   /** Vendor-specific non-secret state (e.g. Commvault deviceId). */
   vendorState: Record<string, string>;
+  /**
+   * The server's clock minus this computer's, measured from its `Date` header at the last login or renewal (0 or
+   * absent: in step within a minute). Server-issued times above (`expiresAt` from exp, `issuedAt` from iat,
+   * `refreshExpiresAt`) are already converted to this computer's clock with it; the JWT claims keep the server's.
+   */
+  serverClockOffsetMs?: number;
 }
 
 export type Clock = () => number;

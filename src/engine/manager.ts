@@ -8,6 +8,7 @@ import type { AdapterContext } from '../core/http';
 import { MAX_HISTORY, isExpired, isRefreshUsable } from '../core/session';
 import { type ClientDeps, HttpClients } from './clients';
 import { checkRequestTarget, checkWireTarget } from './requests';
+import { clockProbe, type ServerClockDeps, ServerClocks } from './serverClock';
 import {
   authOf,
   type CallResult,
@@ -19,8 +20,11 @@ import {
   type Session,
 } from '../core/types';
 
-/** `ClientDeps`: the client key's passphrase and how HTTP clients are made (src/engine/clients.ts). */
-export interface ManagerDeps extends ClientDeps {
+/**
+ * `ClientDeps`: the client key's passphrase and how HTTP clients are made (src/engine/clients.ts); `ServerClockDeps`:
+ * the clock-skew warning (src/engine/serverClock.ts).
+ */
+export interface ManagerDeps extends ClientDeps, ServerClockDeps {
   /** The vendor adapters (`src/vendors`' ADAPTERS; the engine does not import them). */
   adapters: Adapters;
   clock?: Clock;
@@ -55,11 +59,13 @@ export class SessionManager {
   private readonly renewals = new Map<string, { p: Promise<Session>; interactive: boolean }>();
   private readonly clients: HttpClients;
   private readonly listeners = new Set<SessionListener>();
+  private readonly serverClocks: ServerClocks;
   readonly clock: Clock;
 
   constructor(private readonly deps: ManagerDeps) {
     this.clock = deps.clock ?? Date.now;
     this.clients = new HttpClients(deps, this.clock);
+    this.serverClocks = new ServerClocks(deps);
   }
 
   onDidChange(listener: SessionListener): { dispose(): void } {
@@ -127,10 +133,11 @@ export class SessionManager {
       }
     }
     let totp = creds?.totp;
+    const probe = clockProbe(ctx);
     for (let attempt = 1; ; attempt++) {
       try {
-        const fresh = await adapter.login(conn, { secret, ...(totp ? { totp } : {}) }, ctx);
-        const session = this.continueHistory(fresh, opts.event ?? 'login');
+        const fresh = await adapter.login(conn, { secret, ...(totp ? { totp } : {}) }, probe.ctx);
+        const session = this.serverClocks.apply(conn, this.continueHistory(fresh, opts.event ?? 'login'), probe.offset(), this.sessions.get(conn.id));
         this.set(session, conn);
         return session;
       } catch (e) {
@@ -199,7 +206,8 @@ export class SessionManager {
     const current = this.sessions.get(conn.id);
     if (!forceLogin && current && adapter.refresh && this.refreshCanWork(current, this.clock())) {
       try {
-        const renewed = await adapter.refresh(conn, current, await this.prepare(conn));
+        const probe = clockProbe(await this.prepare(conn));
+        const renewed = this.serverClocks.apply(conn, await adapter.refresh(conn, current, probe.ctx), probe.offset(), current);
         this.set(renewed, conn);
         return renewed;
       } catch (e) {

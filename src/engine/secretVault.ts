@@ -6,6 +6,7 @@
 import { Disposable, type IDisposable, toDisposable } from '../core/lifecycle';
 import { scrubSecrets } from '../core/redact';
 import { sessionSecrets } from '../core/session';
+import { isDateMs } from '../core/time';
 import type { ConnectionConfig, Session } from '../core/types';
 import { isFiniteNumber, isRecord } from '../core/util';
 import { connectionBinding } from './config';
@@ -209,6 +210,8 @@ function isSession(s: unknown, connectionId: string): s is Session {
     numOrNull(s.refreshExpiresAt) &&
     Array.isArray(s.history) &&
     s.history.every((h: unknown) => isRecord(h) && typeof h.token === 'string' && num(h.at)) &&
-    isRecord(s.vendorState)
+    isRecord(s.vendorState) &&
+    // Absent in sessions stored before clock skew was measured (and when the clocks agree).
+    (s.serverClockOffsetMs === undefined || isDateMs(s.serverClockOffsetMs))
   );
 }

@@ -1,9 +1,10 @@
 // Maps a session to what the Token Details page shows (the protocol's TokenView). Pure: no `vscode`, no clock of its
 // own. Nothing secret leaves here: tokens are masked, and every string taken from the session is scrubbed of the
 // session's secrets as a last guard (a claim or an error text could, in theory, echo one back).
-import { claimRows, claimTimeMs } from '../core/jwt';
+import { clockSkewText } from '../core/clockSkew';
+import { type ClaimRow, claimRows, claimTimeMs } from '../core/jwt';
 import { maskToken, scrubSecrets } from '../core/redact';
-import { EXPIRY_REASON_TEXT, isExpired, sessionSecrets } from '../core/session';
+import { EXPIRY_REASON_TEXT, hasServerTimes, isExpired, sessionSecrets } from '../core/session';
 import { type Attach, AUTH_KIND_TEXT, authOf, type ConnectionConfig, type DecodedJwt, type Session } from '../core/types';
 import type { HistoryView, JwtView, SessionState, TokenView } from '../shared/protocol';
 
@@ -24,6 +25,7 @@ export function buildTokenView(p: TokenViewInput): TokenView {
   const scrub = (s: string): string => scrubSecrets(s, secrets);
 
   const authKind = session?.authKind ?? authOf(conn);
+  const offset = session?.serverClockOffsetMs ?? 0;
   // A session past its expiry is shown as expired even if the caller has not noticed yet.
   const state: SessionState = p.state === 'loggedIn' && session && isExpired(session, p.now) ? 'expired' : p.state;
 
@@ -49,12 +51,15 @@ export function buildTokenView(p: TokenViewInput): TokenView {
           slidingWindowMs: session.slidingWindowMs,
           lastUsedAt: session.lastUsedAt,
           lifetimeMs: lifetimeOf(session),
-          jwt: jwtView(session.jwt, scrub),
+          jwt: jwtView(session.jwt, scrub, offset),
+          serverClockNote: offset
+            ? `${capitalize(clockSkewText(conn.baseUrl, offset, hasServerTimes(session)))}; times here are on this computer's clock.`
+            : null,
         }
       : null,
     refresh:
       session && session.refreshToken
-        ? { masked: maskToken(session.refreshToken), expiresAt: session.refreshExpiresAt, jwt: jwtView(session.refreshJwt, scrub) }
+        ? { masked: maskToken(session.refreshToken), expiresAt: session.refreshExpiresAt, jwt: jwtView(session.refreshJwt, scrub, offset) }
         : null,
     history: session ? historyView(session, scrub) : [],
   };
@@ -87,8 +92,17 @@ export function lifetimeOf(session: Session): number | null {
   return null;
 }
 
-function jwtView(jwt: DecodedJwt | null, scrub: (s: string) => string): JwtView | null {
-  return jwt ? { header: claimRows(jwt.header, scrub), claims: claimRows(jwt.claims, scrub) } : null;
+/**
+ * The claims with their times on this computer's clock (`offsetMs`: the server's clock minus this computer's), as
+ * the session's own times are: an `exp` issued by a server 7 min behind reads "in 10 min", not "in 3 min".
+ */
+function jwtView(jwt: DecodedJwt | null, scrub: (s: string) => string, offsetMs: number): JwtView | null {
+  const local = (rows: ClaimRow[]): ClaimRow[] => (offsetMs ? rows.map((r) => (r.timeMs === null ? r : { ...r, timeMs: r.timeMs - offsetMs })) : rows);
+  return jwt ? { header: claimRows(jwt.header, scrub), claims: local(claimRows(jwt.claims, scrub)) } : null;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** Newest first. */

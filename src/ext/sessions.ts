@@ -57,6 +57,11 @@ export class SessionService extends Disposable {
       // VS Code's network patch (proxy settings, system certificates) applies only to Node's global agents.
       httpClientOptions: () => ({ ownAgents: false }),
       trace: (line) => this.log.trace('http', line),
+      // Once per connection and server in this window (the manager does not repeat it at renewals).
+      onClockSkew: (conn, text) => {
+        this.log.warn('session', `"${conn.id}": ${text}`);
+        void vscode.window.showWarningMessage(`${conn.label || conn.id}: ${text}.`);
+      },
       onListenerError: (e) => this.log.error('session', `a session listener failed: ${errorMessage(e)}`),
     });
     // Registered first, so disposed last: the engine's HTTP clients (keep-alive sockets) close with the service.

@@ -177,7 +177,7 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
       return s.history.map((entry, index): Node => ({ type: 'history', connId: node.connId, index, entry })).reverse();
     }
     const jwt = node.key === 'claims' ? s.jwt : s.refreshJwt;
-    return describeClaims(jwt?.claims ?? {}, Date.now()).map((r) => ({
+    return describeClaims(jwt?.claims ?? {}, Date.now(), s.serverClockOffsetMs).map((r) => ({
       type: 'claim',
       connId: node.connId,
       group: node.key,

@@ -50,7 +50,10 @@ export interface TokenView {
     lastUsedAt: number;
     /** Total lifetime for the time-left bar: exp − iat, the sliding window, or null. */
     lifetimeMs: number | null;
+    /** Claim times (`timeMs`) are on this computer's clock, converted from the server's when the two differ. */
     jwt: JwtView | null;
+    /** Said when the server's clock is more than a minute from this computer's (else null). */
+    serverClockNote: string | null;
   } | null;
   refresh: { masked: string; expiresAt: number | null; jwt: JwtView | null } | null;
   history: HistoryView[];

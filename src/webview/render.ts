@@ -105,6 +105,7 @@ function renderExpiry(t: TokenInfo): HTMLElement {
         el('span', { id: 'time-left', class: 'countdown none', role: 'timer' }, formatRemaining(null)),
       ]),
       el('p', { class: 'muted' }, `No known expiry: ${t.expiresBecauseText}.`),
+      serverClockNote(t),
     ]);
   }
   const bar = el('div', {
@@ -132,8 +133,14 @@ function renderExpiry(t: TokenInfo): HTMLElement {
       ') · ',
       el('span', { class: 'muted' }, `set by ${t.expiresBecauseText}`),
     ]),
+    serverClockNote(t),
     el('span', { id: 'time-left-status', class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' }),
   ]);
+}
+
+/** "The clock of HOST is 7 min behind this computer's; …" when the server's clock is off, else nothing. */
+function serverClockNote(t: TokenInfo): HTMLElement | null {
+  return t.serverClockNote ? el('p', { id: 'server-clock', class: 'muted' }, t.serverClockNote) : null;
 }
 
 function renderToken(view: TokenView, t: TokenInfo): HTMLElement {

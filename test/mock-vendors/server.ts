@@ -58,6 +58,11 @@ export interface MockVendorsOptions {
   httpsCert?: 'selfsigned' | 'ca';
   /** HTTPS only: demand a client certificate signed by the test CA (mutual TLS); a handshake without one fails. */
   requireClientCert?: boolean;
+  /**
+   * Puts the servers' clock this far from `clock` (negative: behind), as a server whose clock is off: the `Date`
+   * header and every time the vendors issue or check (JWT iat/exp, idle windows) move with it.
+   */
+  serverClockOffsetMs?: number;
 }
 
 export interface MockVendors {
@@ -88,8 +93,10 @@ function makeStats(): MockStats {
 export const TLS_DIR = path.resolve(__dirname, '../../../test/fixtures/tls');
 
 export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<MockVendors> {
+  const base = opts.clock ?? (() => Date.now());
+  const offset = opts.serverClockOffsetMs ?? 0;
   const env: MockEnv = {
-    clock: opts.clock ?? (() => Date.now()),
+    clock: offset ? () => base() + offset : base,
     lifetimes: { ...REAL_LIFETIMES, ...opts.lifetimes },
     stats: makeStats(),
   };
@@ -114,6 +121,7 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
   };
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    ENVS.set(res, env);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -203,9 +211,16 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
   };
 }
 
+/** The servers whose request each response answers: write() dates the answer by their clock. */
+const ENVS = new WeakMap<http.ServerResponse, MockEnv>();
+
 function write(res: http.ServerResponse, reply: MockReply): void {
   if (res.destroyed) return;
-  res.writeHead(reply.status, reply.headers ?? {});
+  // Node would set Date from the real clock; the servers' clock (a test clock, a clock that is off) says it instead.
+  const headers = { ...reply.headers };
+  const env = ENVS.get(res);
+  if (env && !Object.keys(headers).some((h) => h.toLowerCase() === 'date')) headers.Date = new Date(env.clock()).toUTCString();
+  res.writeHead(reply.status, headers);
   res.end(reply.body ?? '');
 }
 
