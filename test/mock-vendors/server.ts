@@ -17,7 +17,7 @@ import { ACCOUNTS } from './accounts';
 import { createHandler as code42 } from './code42';
 import { createHandler as commvault } from './commvault';
 import { createHandler as cove } from './cove';
-import { createHandler as datarhei } from './datarhei';
+import { datarheiAuth0Tenants, createHandler as datarhei } from './datarhei';
 import { createHandler as ipcortex } from './ipcortex';
 import { sleep } from './util';
 import { type FaultRule, type Lifetimes, type MockEnv, type MockReply, type MockRequest, type MockStats, REAL_LIFETIMES, type VendorHandler } from './types';
@@ -136,6 +136,13 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
     if (url.pathname === '/__mock/stats') {
       return write(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.stats.counts) });
     }
+    // The datarhei mock's Auth0 tenants publish their keys here (a real tenant: https://<domain>/.well-known/jwks.json).
+    const jwks = /^\/__mock\/auth0\/([^/]+)\/\.well-known\/jwks\.json$/.exec(url.pathname);
+    if (jwks) {
+      const tenant = datarheiAuth0Tenants(env).find((t) => t.domain === jwks[1]);
+      if (!tenant) return write(res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such tenant' });
+      return write(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(tenant.jwks()) });
+    }
     const m = /^\/(cove|commvault|ipcortex|code42|datarhei)(\/.*)?$/.exec(url.pathname);
     if (!m) return write(res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such vendor' });
     const vendor = m[1] as MockVendor;
@@ -206,6 +213,13 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
 function write(res: http.ServerResponse, reply: MockReply): void {
   if (res.destroyed) return;
   res.writeHead(reply.status, reply.headers ?? {});
+  // Node has no switch for its automatic `Connection: keep-alive` + `Keep-Alive: timeout=N` lines (removeHeader does
+  // not reach them; a Connection header of our own would be sent instead): writeHead has built the head, so drop them
+  // from it. The connection stays open, as with Go's server.
+  const head = res as unknown as { _header?: string };
+  if (reply.connectionHeader === false && typeof head._header === 'string') {
+    head._header = head._header.replace(/\r\nConnection: keep-alive(\r\nKeep-Alive: [^\r]*)?/i, '');
+  }
   res.end(reply.body ?? '');
 }
 
