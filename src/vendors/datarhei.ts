@@ -12,6 +12,7 @@ import type { Attach, AuthKind, ConnectionConfig, Credentials, Session } from '.
 import type { VendorAdapter } from '../core/adapter';
 import { isRecord } from '../core/util';
 import { jsonRestCalls } from './common';
+import { auth0RefusalError, fetchAuths, userNotAllowedError } from './datarhei-auth0';
 
 const LOGIN_PATH = '/api/login';
 const REFRESH_PATH = '/api/login/refresh';
@@ -62,19 +63,18 @@ async function loginOnce(conn: ConnectionConfig, creds: Credentials, ctx: Adapte
         { method: 'POST', url: joinUrl(conn.baseUrl, LOGIN_PATH), headers: { Authorization: `Bearer ${creds.secret}`, Accept: 'application/json' } };
   const res = await send(ctx, req);
   if (res.status === 401) {
+    const notAllowed = auth === 'auth0' ? userNotAllowedError(creds.secret, serverMessage(res)) : null;
+    if (notAllowed) throw notAllowed;
     throw new AuthError('credentials', auth === 'auth0' ? 'the Auth0 access token was rejected' : 'wrong username or password', {
       status: 401,
       serverMessage: serverMessage(res),
     });
   }
   if (res.status === 400) {
-    // Our request always carries credentials, so the server not finding any means it does not read them this way.
-    throw auth === 'auth0'
-      ? new AuthError('config', 'the server did not take the Auth0 token as a login (Auth0 may be off on this server)', {
-          status: 400,
-          serverMessage: serverMessage(res),
-        })
-      : new AuthError('protocol', 'the server found no username and password in the login request', { status: 400, serverMessage: serverMessage(res) });
+    // Our request always carries credentials, so the server not finding any means it does not read them this way. For
+    // Auth0 that is "Auth0 off" or "issuer not a tenant": the server's `auths` tells which (datarhei-auth0.ts).
+    if (auth === 'auth0') throw auth0RefusalError(await fetchAuths(conn.baseUrl, ctx), creds.secret, serverMessage(res));
+    throw new AuthError('protocol', 'the server found no username and password in the login request', { status: 400, serverMessage: serverMessage(res) });
   }
   if (res.status !== 200) throw unexpectedAnswer(res, what, serverMessage(res));
   const body = parseJson(res, what);

@@ -36,7 +36,16 @@ export const ACCOUNTS = {
     username: 'admin',
     password: 's3cret-pass',
     jwtSecret: 'peer-test-secret',
-    /** The mock's stand-in Auth0 tenant signs its access tokens with this (HS256). */
-    auth0: { issuer: 'https://demo-tenant.eu.auth0.com/', audience: 'https://datarhei-core', secret: 'auth0-demo-signing-key', subject: 'auth0|demo-user' },
+    /**
+     * The mock's stand-in Auth0 tenant (test/mock-vendors/auth0-tenant.ts): RS256 tokens signed with a key pair made at
+     * start, for this user (the only one the tenant lets in).
+     */
+    auth0: {
+      domain: 'demo-tenant.eu.auth0.com',
+      issuer: 'https://demo-tenant.eu.auth0.com/',
+      audience: 'https://datarhei-core',
+      clientId: 'datarhei-mock-client',
+      subject: 'auth0|demo-user',
+    },
   },
 } as const;

@@ -13,11 +13,20 @@
 //
 // Auth0 is off by default, as on the captured server (`GET /api` lists `"auths":["localjwt"]`, 75 bytes); tests
 // that log in with Auth0 turn it on (`setDatarheiAuth0(env, true)` or `startMockVendors({ datarheiAuth0: true })`).
+// With it on, each tenant (default: demoTenant(), auth0-tenant.ts) is listed in `auths` as
+// "auth0 domain=… audience=… clientid=…" and its RS256 tokens are checked against its JWKS as Core does
+// (http/jwt/validator.go): a token of no listed tenant is no credential (400 after the delay), the audience is not
+// checked, a user not in the tenant's list gets 401 "…keyfunc: user not allowed" after the delay.
+// Login reads a body only when it is sent as `application/json` (else 400 after the delay, as the real server).
+// Framing (CORS, gzip, no Connection header) and the token-free swagger page: datarhei-wire.ts.
 //
 // Test-only inspection: `datarheiReceived(env)` lists the last requests (method, path, headers, body) as received.
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ACCOUNTS } from './accounts';
+import { type Auth0Tenant, demoTenant, parseUnverified, verifyTenantToken } from './auth0-tenant';
+import { ABOUT, BAD_CREDENTIALS, INVALID_JWT, MISSING_CREDENTIALS, SKILL_FILTERS } from './datarhei-bodies';
+import { frame, goJsonText, goTime, preflight, swagger } from './datarhei-wire';
 import { signHs256, verifyHs256 } from './jwt';
 import type { MockEnv, MockReply, MockRequest, VendorHandler } from './types';
 
@@ -31,6 +40,8 @@ export interface DatarheiMockOptions {
   echoSecret?: boolean;
   /** Claims put into every token issued from now on, over the usual ones (e.g. an `exp` of 1e300). Default none. */
   claims?: Record<string, unknown>;
+  /** The Auth0 tenants whose tokens are taken while Auth0 is on. Default: [demoTenant()]. */
+  auth0Tenants?: Auth0Tenant[];
 }
 
 /** One request as the mock received it (header names in lower case, as Node gives them). */
@@ -47,6 +58,7 @@ interface DatarheiState {
   auth0: boolean;
   echoSecret: boolean;
   claims: Record<string, unknown>;
+  auth0Tenants: Auth0Tenant[];
   startedAt: number;
   /** Newest last, at most {@link MAX_RECEIVED}. */
   received: DatarheiReceived[];
@@ -78,6 +90,12 @@ export function setDatarheiOptions(env: MockEnv, opts: DatarheiMockOptions): voi
   if (opts.auth0 !== undefined) s.auth0 = opts.auth0;
   if (opts.echoSecret !== undefined) s.echoSecret = opts.echoSecret;
   if (opts.claims !== undefined) s.claims = opts.claims;
+  if (opts.auth0Tenants !== undefined) s.auth0Tenants = [...opts.auth0Tenants];
+}
+
+/** The Auth0 tenants the mock takes tokens of (when Auth0 is on); [] when no datarhei mock runs on this env. */
+export function datarheiAuth0Tenants(env: MockEnv): Auth0Tenant[] {
+  return states.get(env)?.auth0Tenants ?? [];
 }
 
 /** The last requests the mock received, newest last (copies). */
@@ -86,43 +104,11 @@ export function datarheiReceived(env: MockEnv): DatarheiReceived[] {
 }
 
 /**
- * An access token of the mock's stand-in Auth0 tenant (HS256 with ACCOUNTS.datarhei.auth0.secret).
- * `claims` overrides or adds claims (e.g. another `iss`, `sub` or `aud`) to test rejections.
+ * An RS256 access token of the mock's demo Auth0 tenant (ACCOUNTS.datarhei.auth0; key made in this process).
+ * `claims` overrides or adds claims (e.g. another `iss`, `sub` or `nbf`) to test rejections.
  */
 export function mintAuth0Token(nowMs: number, lifetimeSec: number, claims: Record<string, unknown> = {}): string {
-  const a = ACCOUNTS.datarhei.auth0;
-  const iat = Math.floor(nowMs / 1000);
-  return signHs256(
-    { iss: a.issuer, sub: a.subject, aud: [a.audience], iat, exp: iat + lifetimeSec, azp: 'datarhei-mock-client', scope: 'openid', ...claims },
-    a.secret,
-  );
-}
-
-const ABOUT = {
-  name: 'nameless-snowflake-2665',
-  id: '9e914d54-6a1c-458e-a765-2436f1ad5c8c',
-  version: {
-    number: '16.16.0',
-    repository_commit: '0de97f4a6b2e390ebde9ff702b95de3260119566',
-    repository_branch: 'main',
-    build_date: '',
-    arch: 'linux/amd64',
-    compiler: 'go1.23.5',
-  },
-};
-
-const INVALID_JWT = { code: 401, message: 'Unauthorized', details: ['Missing or invalid JWT token'] };
-const BAD_CREDENTIALS = { code: 401, message: 'Unauthorized', details: ['Invalid authorization credentials: invalid username or password'] };
-const MISSING_CREDENTIALS = { code: 400, message: 'Bad Request', details: ['Missing authorization credentials'] };
-
-/** Go's encoding/json: HTML-safe escapes and a trailing newline. */
-function goJsonText(value: unknown): string {
-  return `${JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
-}
-
-/** ISO time without milliseconds, as Go prints it: 2026-11-23T18:10:23Z. */
-function goTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return demoTenant().mint(nowMs, lifetimeSec, claims);
 }
 
 export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): VendorHandler {
@@ -132,6 +118,8 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
     auth0: opts.auth0 ?? false,
     echoSecret: opts.echoSecret ?? false,
     claims: opts.claims ?? {},
+    // The demo tenant's key pair is made here, when the first mock starts (once per process).
+    auth0Tenants: [...(opts.auth0Tenants ?? [demoTenant()])],
     startedAt: env.clock(),
     received: [],
   };
@@ -163,12 +151,16 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
 
   /** The bearer token of the request, when it verifies, is unexpired and is meant for `usefor`. */
   const validToken = (req: MockRequest, usefor: 'access' | 'refresh'): Record<string, unknown> | null => {
-    const m = /^bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''));
+    // echo-jwt takes what follows "Bearer " (any case): a second space is part of the token, which then fails.
+    const m = /^bearer (\S+)$/i.exec(String(req.headers.authorization ?? ''));
     if (!m) return null;
     const claims = verifyHs256(m[1], signingKey());
     if (!claims) return null;
     if (claims.usefor !== usefor) return null;
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= env.clock()) return null;
+    // golang-jwt v5: `exp` only when present (a token without one is accepted), `nbf` honoured.
+    const now = env.clock() / 1000;
+    if (claims.exp !== undefined && !(typeof claims.exp === 'number' && now < claims.exp)) return null;
+    if (claims.nbf !== undefined && !(typeof claims.nbf === 'number' && now >= claims.nbf)) return null;
     return claims;
   };
 
@@ -179,10 +171,12 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
   };
 
   /** The local (username/password) validator: null when the body carries no usable credentials. */
-  const localCredentials = (body: string): { username: string; password: string } | null => {
+  const localCredentials = (req: MockRequest): { username: string; password: string } | null => {
+    // Core binds the body as JSON only when it is sent as such (text/plain or no type: no credentials).
+    if (!/^application\/json\s*(;|$)/i.test(String(req.headers['content-type'] ?? ''))) return null;
     let v: unknown;
     try {
-      v = JSON.parse(body);
+      v = JSON.parse(req.body);
     } catch {
       return null;
     }
@@ -192,31 +186,22 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
     return { username, password };
   };
 
-  /** The Auth0 validator: null when there is no Auth0 token, else the subject or the error text. */
+  /**
+   * The Auth0 validators (one per tenant): null when no tenant claims the token (no Bearer "…" with a JWT whose `iss`
+   * is `https://<domain>/` of a listed tenant), else the subject or the error text.
+   */
   const auth0Login = (req: MockRequest): { sub: string } | { error: string } | null => {
     if (!state.auth0) return null;
     const header = String(req.headers.authorization ?? '');
     if (!header.startsWith('Bearer ') || header.length === 'Bearer '.length) return null;
     const token = header.slice('Bearer '.length);
-    const a = ACCOUNTS.datarhei.auth0;
-    let unverified: Record<string, unknown>;
-    try {
-      unverified = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-    } catch {
-      return null;
-    }
-    if (unverified.iss !== a.issuer) return { error: 'no tenant for issuer found' };
-    const claims = verifyHs256(token, a.secret);
-    if (!claims) return { error: 'token signature is invalid: signature is invalid' };
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= env.clock()) return { error: 'token has invalid claims: token is expired' };
-    const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!aud.includes(a.audience)) return { error: 'token has invalid claims: token has invalid audience' };
-    if (claims.sub !== a.subject) return { error: 'user not allowed' };
-    return { sub: a.subject };
+    const iss = parseUnverified(token)?.claims.iss;
+    const tenant = state.auth0Tenants.find((t) => t.issuer === iss);
+    return tenant ? verifyTenantToken(tenant, token, env.clock()) : null;
   };
 
   const login = (req: MockRequest): MockReply => {
-    const local = localCredentials(req.body);
+    const local = localCredentials(req);
     if (local) {
       if (local.username !== state.username || local.password !== state.password) {
         if (!state.echoSecret) return badLogin(BAD_CREDENTIALS);
@@ -265,7 +250,8 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
     }),
     '/api/v3/skills': () => ({
       ffmpeg: { version: '6.1.1', compiler: 'gcc 12 (Debian 12.2.0-14)', configuration: '--enable-gpl', libraries: [] },
-      filters: [{ id: 'scale', name: 'scale', description: 'Scale the input video size and/or convert the image format.' }],
+      // `filter`, as the real server names it (not `filters`); enough of them that the answer is gzip-sized (≥ 1000 bytes).
+      filter: SKILL_FILTERS.map(([id, description]) => ({ id, name: id, description })),
       hwaccels: [],
       codecs: {
         audio: [{ id: 'aac', name: 'aac', encoders: ['aac'], decoders: ['aac'] }],
@@ -282,14 +268,16 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
     ],
   };
 
-  return (req) => {
-    state.received.push({ method: req.method, path: req.path, headers: { ...req.headers }, body: req.body });
-    if (state.received.length > MAX_RECEIVED) state.received.splice(0, state.received.length - MAX_RECEIVED);
+  /** The routes, as Echo matches them: exact paths (a trailing slash is another path), GET only on v3 (HEAD → 404). */
+  const route = (req: MockRequest): MockReply => {
     const method = req.method.toUpperCase();
-    const path = req.path.replace(/\/+$/, '') || '/';
+    const path = req.path;
     if (path === '/ping' && method === 'GET') return reply(200, 'pong', 'text/plain; charset=UTF-8');
     if (path === '/api' && method === 'GET') {
-      const auths = state.auth0 ? ['localjwt', 'auth0'] : ['localjwt'];
+      const auths = [
+        'localjwt',
+        ...(state.auth0 ? state.auth0Tenants.map((t) => `auth0 domain=${t.domain} audience=${t.audience} clientid=${t.clientId}`) : []),
+      ];
       if (!validToken(req, 'access')) return json(200, { app: 'datarhei-core', auths, version: { number: '16.0.0' } });
       const uptime = Math.max(0, Math.floor((env.clock() - state.startedAt) / 1000));
       return json(200, {
@@ -309,14 +297,20 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
       env.stats.inc('datarhei.refresh');
       return json(200, { access_token: issue(String(claims.sub), 'access') });
     }
+    const docs = swagger(path, env.clock());
+    if (docs) return docs;
     // Everything else under /api sits behind the JWT middleware (GET /api/login included).
-    if (!validToken(req, 'access')) {
-      if (method === 'HEAD') return { status: 401, headers: { Vary: 'Origin', Date: new Date(env.clock()).toUTCString() } };
-      return json(401, INVALID_JWT);
-    }
-    const route = (method === 'GET' || method === 'HEAD') && path.startsWith('/api/v3/') ? v3[path] : undefined;
-    if (!route) return json(404, { code: 404, message: 'Not Found', details: ['Not Found'] });
+    const noBody = (status: number): MockReply => ({ status, headers: { Vary: 'Origin', Date: new Date(env.clock()).toUTCString() } });
+    if (!validToken(req, 'access')) return method === 'HEAD' ? noBody(401) : json(401, INVALID_JWT);
+    const handler = method === 'GET' && path.startsWith('/api/v3/') ? v3[path] : undefined;
+    if (!handler) return method === 'HEAD' ? noBody(404) : json(404, { code: 404, message: 'Not Found', details: ['Not Found'] });
     env.stats.inc('datarhei.call');
-    return json(200, route(), ['Origin', 'Accept-Encoding']);
+    return json(200, handler(), ['Origin', 'Accept-Encoding']);
+  };
+
+  return (req) => {
+    state.received.push({ method: req.method, path: req.path, headers: { ...req.headers }, body: req.body });
+    if (state.received.length > MAX_RECEIVED) state.received.splice(0, state.received.length - MAX_RECEIVED);
+    return preflight(req, env.clock()) ?? frame(req, route(req));
   };
 }

@@ -17,7 +17,7 @@ import { ACCOUNTS } from './accounts';
 import { createHandler as code42 } from './code42';
 import { createHandler as commvault } from './commvault';
 import { createHandler as cove } from './cove';
-import { createHandler as datarhei } from './datarhei';
+import { datarheiAuth0Tenants, createHandler as datarhei, mintAuth0Token } from './datarhei';
 import { createHandler as ipcortex } from './ipcortex';
 import { sleep } from './util';
 import { type FaultRule, type Lifetimes, type MockEnv, type MockReply, type MockRequest, type MockStats, REAL_LIFETIMES, type VendorHandler } from './types';
@@ -144,6 +144,13 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
     if (url.pathname === '/__mock/stats') {
       return write(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.stats.counts) });
     }
+    // The datarhei mock's Auth0 tenants publish their keys here (a real tenant: https://<domain>/.well-known/jwks.json).
+    const jwks = /^\/__mock\/auth0\/([^/]+)\/\.well-known\/jwks\.json$/.exec(url.pathname);
+    if (jwks) {
+      const tenant = datarheiAuth0Tenants(env).find((t) => t.domain === jwks[1]);
+      if (!tenant) return write(res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such tenant' });
+      return write(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(tenant.jwks()) });
+    }
     const m = /^\/(cove|commvault|ipcortex|code42|datarhei)(\/.*)?$/.exec(url.pathname);
     if (!m) return write(res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such vendor' });
     const vendor = m[1] as MockVendor;
@@ -221,6 +228,13 @@ function write(res: http.ServerResponse, reply: MockReply): void {
   const env = ENVS.get(res);
   if (env && !Object.keys(headers).some((h) => h.toLowerCase() === 'date')) headers.Date = new Date(env.clock()).toUTCString();
   res.writeHead(reply.status, headers);
+  // Node has no switch for its automatic `Connection: keep-alive` + `Keep-Alive: timeout=N` lines (removeHeader does
+  // not reach them; a Connection header of our own would be sent instead): writeHead has built the head, so drop them
+  // from it. The connection stays open, as with Go's server.
+  const head = res as unknown as { _header?: string };
+  if (reply.connectionHeader === false && typeof head._header === 'string') {
+    head._header = head._header.replace(/\r\nConnection: keep-alive(\r\nKeep-Alive: [^\r]*)?/i, '');
+  }
   res.end(reply.body ?? '');
 }
 
@@ -246,7 +260,7 @@ export function describeMockVendors(mock: Pick<MockVendors, 'baseUrl'>, opts: { 
     commvault: `${a.commvault.username} / ${a.commvault.password} (commserver ${a.commvault.commserver}); domain ${a.commvault.domainUser.domain}\\${a.commvault.domainUser.username} / ${a.commvault.domainUser.password}; locked ${a.commvault.locked.username} / ${a.commvault.locked.password}`,
     ipcortex: `${a.ipcortex.username} / ${a.ipcortex.password}; API key ${a.ipcortex.apiKey}`,
     code42: `${a.code42.username} / ${a.code42.password}; two-factor ${a.code42.mfa.username} / ${a.code42.mfa.password} (TOTP secret ${a.code42.mfa.totpSecret}, or npm run totp); SSO-only ${a.code42.sso.username} (refused: needs a local account)`,
-    datarhei: `${a.datarhei.username} / ${a.datarhei.password}; Auth0 ${opts.auth0 ? `on (tokens of ${a.datarhei.auth0.issuer})` : 'off (--auth0 turns it on)'}`,
+    datarhei: `${a.datarhei.username} / ${a.datarhei.password}; Auth0 ${opts.auth0 ? `on (RS256 tokens of ${a.datarhei.auth0.issuer}, JWKS under /__mock/auth0/)` : 'off (--auth0 turns it on)'}`,
   };
   const width = Math.max(...MOCK_VENDORS.map((v) => v.length));
   return MOCK_VENDORS.map((v) => `${v.padEnd(width)}  ${mock.baseUrl(v)}  (https: ${mock.baseUrl(v, true)})  ${accounts[v]}`);
@@ -270,6 +284,8 @@ async function main(argv: string[]): Promise<void> {
   const mock = await startMockVendors({ port, httpsPort: port ? port + 1 : 0, datarheiAuth0: auth0 });
   console.log(`mock vendor servers on ${mock.url} and ${mock.httpsUrl} (self-signed); faults: POST ${mock.url}/__mock/fault`);
   for (const line of describeMockVendors(mock, { auth0 })) console.log(line);
+  // The tenant's key lives only in this process, so a person trying the Auth0 login needs a token made here.
+  if (auth0) console.log(`datarhei Auth0 token (24 h, user ${ACCOUNTS.datarhei.auth0.subject}): ${mintAuth0Token(Date.now(), 86400)}`);
   console.log('Ctrl+C stops them.');
   let stopping = false;
   const stop = (): void => {

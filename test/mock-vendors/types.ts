@@ -13,7 +13,12 @@ export interface MockRequest {
 export interface MockReply {
   status: number;
   headers?: Record<string, string | string[]>;
-  body?: string;
+  body?: string | Buffer;
+  /**
+   * false: no `Connection: keep-alive` / `Keep-Alive` header, as Go's server sends none (the connection stays open
+   * all the same). Default: Node's headers.
+   */
+  connectionHeader?: false;
   /** Wait this long before answering (datarhei's deliberate 5 s on a bad login). */
   delayMs?: number;
 }

@@ -18,7 +18,9 @@ export const clock = testClock();
 
 // The real server's bodies, as captured (Go's encoder ends each with a newline).
 export const ABOUT_SHORT_TRANSCRIPT = '{"app":"datarhei-core","auths":["localjwt"],"version":{"number":"16.0.0"}}\n';
-export const ABOUT_SHORT_WITH_AUTH0 = '{"app":"datarhei-core","auths":["localjwt","auth0"],"version":{"number":"16.0.0"}}\n';
+/** The demo tenant's entry in `auths`, as Core writes a tenant: "auth0 domain=… audience=… clientid=…". */
+export const AUTH0_ENTRY = `auth0 domain=${ACCOUNTS.datarhei.auth0.domain} audience=${ACCOUNTS.datarhei.auth0.audience} clientid=${ACCOUNTS.datarhei.auth0.clientId}`;
+export const ABOUT_SHORT_WITH_AUTH0 = `{"app":"datarhei-core","auths":["localjwt","${AUTH0_ENTRY}"],"version":{"number":"16.0.0"}}\n`;
 export const INVALID_JWT = '{"code":401,"message":"Unauthorized","details":["Missing or invalid JWT token"]}\n';
 export const BAD_CREDENTIALS = '{"code":401,"message":"Unauthorized","details":["Invalid authorization credentials: invalid username or password"]}\n';
 export const MISSING_CREDENTIALS = '{"code":400,"message":"Bad Request","details":["Missing authorization credentials"]}\n';

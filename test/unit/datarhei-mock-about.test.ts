@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { setDatarheiAuth0 } from '../mock-vendors/datarhei';
 import { startMockVendors } from '../mock-vendors/server';
-import { ABOUT_SHORT_TRANSCRIPT, ABOUT_SHORT_WITH_AUTH0, INVALID_JWT, raw, useWireMock } from './datarhei-fixtures';
+import { ABOUT_SHORT_TRANSCRIPT, ABOUT_SHORT_WITH_AUTH0, AUTH0_ENTRY, INVALID_JWT, raw, useWireMock } from './datarhei-fixtures';
 
 describe('datarhei Core mock: wire format of the real server', () => {
   const { mock, url, goodLogin } = useWireMock();
@@ -72,7 +72,7 @@ describe('datarhei Core mock: wire format of the real server', () => {
     const about = JSON.parse(r.body) as Record<string, unknown>;
     assert.deepEqual(Object.keys(about), ['app', 'auths', 'name', 'id', 'created_at', 'uptime_seconds', 'version']);
     assert.equal(about.app, 'datarhei-core');
-    assert.deepEqual(about.auths, ['localjwt', 'auth0']);
+    assert.deepEqual(about.auths, ['localjwt', AUTH0_ENTRY]);
     assert.match(String(about.created_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.equal(typeof about.uptime_seconds, 'number');
     assert.deepEqual(about.version, {
