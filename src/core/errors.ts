@@ -26,8 +26,11 @@ export interface AuthErrorDetails {
   code?: string | number;
   /** Seconds until a locked account unlocks. */
   remainingLockSeconds?: number;
-  /** The way forward, where the kind's usual one does not fit (e.g. "log in again" right after a fresh login). */
-  nextStep?: string;
+  /**
+   * The way forward, where the kind's usual one does not fit (e.g. "log in again" right after a fresh login); a
+   * Wording when it quotes outside text (the origin a server redirected to).
+   */
+  nextStep?: string | Wording;
 }
 
 /**
@@ -156,9 +159,15 @@ export function scrubError(e: unknown, secrets: readonly string[]): unknown {
   if (isAuthError(e)) {
     const message = e.wording.mapOutside((t) => redactText(t, secrets));
     const serverMessage = e.details.serverMessage === undefined ? undefined : redactText(e.details.serverMessage, secrets);
-    if (String(message) === e.message && serverMessage === e.details.serverMessage) return e;
+    const step = e.details.nextStep;
+    const nextStep = step instanceof Wording ? step.mapOutside((t) => redactText(t, secrets)) : step;
+    if (String(message) === e.message && serverMessage === e.details.serverMessage && String(nextStep) === String(step)) return e;
     // A new error: the old one's stack repeats the unscrubbed message.
-    return new AuthError(e.kind, message, { ...e.details, ...(serverMessage !== undefined ? { serverMessage } : {}) });
+    return new AuthError(e.kind, message, {
+      ...e.details,
+      ...(serverMessage !== undefined ? { serverMessage } : {}),
+      ...(nextStep !== undefined ? { nextStep } : {}),
+    });
   }
   if (e instanceof Error) {
     const message = redactText(e.message, secrets);

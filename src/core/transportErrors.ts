@@ -149,6 +149,6 @@ export function redirectError(res: { status: number; headers: Record<string, str
   const shown = truncate(`${target.origin}${target.pathname}`, 160);
   return new AuthError('protocol', wording`the server redirected ${what} to ${outside(shown)} (HTTP ${res.status}); redirects are not followed`, {
     status: res.status,
-    nextStep: `if the API moved, set baseUrl to its address on ${target.origin}`,
+    nextStep: wording`if the API moved, set baseUrl to its address on ${outside(target.origin)}`,
   });
 }
