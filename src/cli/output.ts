@@ -1,5 +1,6 @@
-// What the CLI prints: lines scrubbed of every known secret and neutralised (a server's ESC, CR or LF cannot act on
-// the terminal or forge a line), and a session as JSON with its credential masked.
+// What the CLI prints: lines scrubbed of every known secret where they quote outside text (the CLI's own words stay
+// whole: src/core/wording.ts) and neutralised (a server's ESC, CR or LF cannot act on the terminal or forge a line),
+// and a session as JSON with its credential masked.
 import { scrubSecrets } from '../core/redact';
 import { scrubbed, type Wording } from '../core/wording';
 import { formatInstant } from '../core/time';
