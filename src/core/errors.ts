@@ -122,12 +122,10 @@ export function describeErrorWording(e: unknown, conn: DescribedConnection): Wor
   return wording`Connection "${name}": ${stripWordingPeriod(e.wording)}${serverSaidWording(e.details.serverMessage)}; ${next}.`;
 }
 
-/** ` (server said: "…")` with the server's words cut to 200 characters and made one line; '' without words. */
-export function serverSaid(serverMessage: string | undefined): string {
-  return String(serverSaidWording(serverMessage));
-}
-
-/** {@link serverSaid} with the server's words marked as outside text. */
+/**
+ * ` (server said: "…")` with the server's words cut to 200 characters and made one line (marked as outside text);
+ * empty without words.
+ */
 export function serverSaidWording(serverMessage: string | undefined): Wording {
   return serverMessage ? wording` (server said: "${outside(oneLineText(truncate(serverMessage, 200)))}")` : new Wording([]);
 }
