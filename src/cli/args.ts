@@ -7,6 +7,8 @@ import { errorMessage } from '../core/errors';
 export interface Options {
   config: string;
   json: boolean;
+  /** `--raw`: print an answer as it came, secret-named fields not masked. */
+  raw: boolean;
   secretStdin: boolean;
   totp?: string;
   data?: string;
@@ -31,6 +33,7 @@ export function parseCommandLine(argv: string[], secrets: string[], found: { con
       options: {
         config: { type: 'string', default: 'api-auth.json' },
         json: { type: 'boolean', default: false },
+        raw: { type: 'boolean', default: false },
         'secret-stdin': { type: 'boolean', default: false },
         totp: { type: 'string' },
         data: { type: 'string' },
@@ -48,6 +51,7 @@ export function parseCommandLine(argv: string[], secrets: string[], found: { con
   const opts: Options = {
     config: values.config ?? 'api-auth.json',
     json: values.json ?? false,
+    raw: values.raw ?? false,
     secretStdin: values['secret-stdin'] ?? false,
     totp: values.totp,
     data: values.data,

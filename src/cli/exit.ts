@@ -1,6 +1,7 @@
 // Exit codes, the errors whose line and code the CLI chooses itself, and the one line printed for any other failure.
-import { type AuthErrorKind, type DescribedConnection, describeError, isAuthError, serverSaid } from '../core/errors';
+import { type AuthErrorKind, type DescribedConnection, describeError, isAuthError, scrubError, serverSaidWording } from '../core/errors';
 import { oneLineText } from '../core/untrusted';
+import { wording } from '../core/wording';
 
 export const EXIT = { ok: 0, usage: 2, credentials: 3, twoFactor: 4, network: 5, protocol: 6, interrupted: 130 } as const;
 
@@ -39,12 +40,16 @@ export function twoFactorLine(conn: DescribedConnection, why: string): string {
 }
 
 /**
- * The one line for a failure. A two-factor demand that reaches here could not be answered at a prompt (no terminal,
- * or --secret-stdin) or the code given was rejected: the way forward from a command line is --totp.
+ * The one line for a failure, with the `secrets` scrubbed from what came from outside only (the server's words,
+ * quoted values), never from the CLI's own sentence. A two-factor demand that reaches here could not be answered at
+ * a prompt (no terminal, or --secret-stdin) or the code given was rejected: the way forward from a command line is
+ * --totp.
  */
-export function describeFailure(e: unknown, conn: DescribedConnection): string {
+export function describeFailure(e: unknown, conn: DescribedConnection, secrets: readonly string[] = []): string {
   if (isAuthError(e) && e.kind === 'twoFactorRequired') {
-    return oneLineText(twoFactorLine(conn, `${e.message.replace(/[.\s]+$/, '')}${serverSaid(e.details.serverMessage)}`));
+    const clean = scrubError(e, secrets) as typeof e;
+    const why = wording`${clean.wording}${serverSaidWording(clean.details.serverMessage)}`;
+    return oneLineText(twoFactorLine(conn, String(why).replace(/[.\s]+$/, '')));
   }
-  return describeError(e, conn);
+  return describeError(e, conn, secrets);
 }

@@ -11,6 +11,7 @@ import { CliError, describeFailure, EXIT, EXIT_BY_KIND, UsageError } from './exi
 import { printError } from './output';
 import { Interrupted } from './prompt';
 import { USAGE } from './usage';
+import { ours } from '../core/wording';
 
 async function main(argv: string[], secrets: string[], found: { conn?: ConnectionConfig }): Promise<number> {
   const parsed = parseCommandLine(argv, secrets, found);
@@ -54,15 +55,17 @@ export async function run(argv: string[]): Promise<number> {
     return await main(argv, secrets, found);
   } catch (e) {
     if (e instanceof Interrupted) return EXIT.interrupted; // the prompt has ended its line already
+    // The CLI's own sentences: never scrubbed (a secret that is also one of their words would show where it stands).
     if (e instanceof UsageError) {
-      printError(secrets, e.message);
+      printError(secrets, ours(e.message));
       return EXIT.usage;
     }
     if (e instanceof CliError) {
-      printError(secrets, e.message);
+      printError(secrets, ours(e.message));
       return e.exitCode;
     }
-    printError(secrets, describeFailure(e, found.conn ?? connectionFromArgs(argv)));
+    // Scrubbed in its outside parts only (the server's words, quoted values).
+    printError(secrets, ours(describeFailure(e, found.conn ?? connectionFromArgs(argv), secrets)));
     return isAuthError(e) ? EXIT_BY_KIND[e.kind] : EXIT.protocol;
   }
 }

@@ -8,9 +8,9 @@ export const USAGE = `api-auth — log in to vendor APIs (Cove, Commvault, IPCor
 Usage:
   api-auth list                              list the connections in the config file
   api-auth login ID [--json]                 log in and print the session
-  api-auth request ID METHOD PATH [--data JSON] [--json]
+  api-auth request ID METHOD PATH [--data JSON] [--json] [--raw]
                                              log in, send one REST request, print the answer
-  api-auth rpc ID METHOD [--params JSON] [--json]
+  api-auth rpc ID METHOD [--params JSON] [--json] [--raw]
                                              log in, send one JSON-RPC call (Cove), print the answer
   api-auth decode TOKEN|- [--json]           decode a JWT (header, claims, human times, exi)
   api-auth help                              this text
@@ -29,6 +29,9 @@ Options:
                     "proxy" (a URL, or false for direct), else $HTTPS_PROXY (https:// servers) or
                     $HTTP_PROXY (http://), else $ALL_PROXY, unless $NO_PROXY lists the host
   --json            print one JSON object
+  --raw             print the answer of request / rpc as it came: without it, the values of
+                    secret-named fields (password, secret, token, key, passphrase, credentials…,
+                    in JSON and XML, at any depth) are printed as ‹masked›
   -h, --help        this text
 
 Client certificates (tls.certFile + tls.keyFile, or tls.pfxFile, in the config file):

@@ -2,6 +2,7 @@
 import { redactText } from './redact';
 import { type AuthKind, type ConnectionConfig, DEFAULT_AUTH, VENDORS } from './types';
 import { oneLineText } from './untrusted';
+import { outside, scrubbed, Wording, wording } from './wording';
 
 export type AuthErrorKind =
   | 'credentials' // wrong user / password / partner / API key
@@ -18,26 +19,37 @@ export type AuthErrorKind =
   | 'cancelled';
 
 export interface AuthErrorDetails {
-  /** The server's own words (already free of secrets). */
+  /** The server's own words: outside text, scrubbed of secrets where shown ({@link scrubError}). */
   serverMessage?: string;
   status?: number;
   /** Vendor error code (Cove `data`, Commvault `errorCode`). */
   code?: string | number;
   /** Seconds until a locked account unlocks. */
   remainingLockSeconds?: number;
-  /** The way forward, where the kind's usual one does not fit (e.g. "log in again" right after a fresh login). */
-  nextStep?: string;
+  /**
+   * The way forward, where the kind's usual one does not fit (e.g. "log in again" right after a fresh login); a
+   * Wording when it quotes outside text (the origin a server redirected to).
+   */
+  nextStep?: string | Wording;
 }
 
+/**
+ * The message is the program's own sentence: a plain string is own words only. A message that quotes outside text
+ * (a body snippet, a Location, a path the user typed, a status text) is built with the `wording` template and
+ * `outside(…)`, so that {@link scrubError} scrubs those parts and never the sentence around them.
+ */
 export class AuthError extends Error {
   readonly kind: AuthErrorKind;
   readonly details: AuthErrorDetails;
+  /** The message with its outside parts marked. */
+  readonly wording: Wording;
 
-  constructor(kind: AuthErrorKind, message: string, details: AuthErrorDetails = {}) {
-    super(message);
+  constructor(kind: AuthErrorKind, message: string | Wording, details: AuthErrorDetails = {}) {
+    super(String(message));
     this.name = 'AuthError';
     this.kind = kind;
     this.details = details;
+    this.wording = typeof message === 'string' ? new Wording([message]) : message;
   }
 }
 
@@ -93,21 +105,29 @@ export function credentialAdvice(conn: DescribedConnection): string {
 /**
  * "Connection "Prod Cove": wrong partner, username or password (server: "…"); check … ." — one sentence.
  * `conn` may be just `{id, label}` or a whole ConnectionConfig; with `vendor` (and `auth`) the advice for rejected
- * credentials names what to check (password, API key, Auth0 token, Cove partner).
+ * credentials names what to check (password, API key, Auth0 token, Cove partner). The `secrets` are scrubbed from
+ * the outside parts only (the server's words, quoted values, the message of an error the program did not make); the
+ * program's own words stay whole, so no marker stands where a secret that is also a word of ours would be.
  */
-export function describeError(e: unknown, conn: DescribedConnection): string {
-  const name = conn.label || conn.id;
-  // One line whatever the server (or a thrown value) put in it: the sentence reaches terminals and notifications.
-  if (!isAuthError(e)) {
-    return oneLineText(`Connection "${name}": unexpected error: ${stripPeriod(errorMessage(e))}.`);
-  }
-  const next = e.details.nextStep ?? (e.kind === 'credentials' ? credentialAdvice(conn) : NEXT_STEP[e.kind]);
-  return oneLineText(`Connection "${name}": ${stripPeriod(e.message)}${serverSaid(e.details.serverMessage)}; ${next}.`);
+export function describeError(e: unknown, conn: DescribedConnection, secrets: readonly string[] = []): string {
+  return oneLineText(scrubbed(describeErrorWording(e, conn), secrets));
 }
 
-/** ` (server said: "…")` with the server's words cut to 200 characters and made one line; '' without words. */
-export function serverSaid(serverMessage: string | undefined): string {
-  return serverMessage ? ` (server said: "${oneLineText(truncate(serverMessage, 200))}")` : '';
+/** {@link describeError} before scrubbing: the sentence with its outside parts marked. */
+export function describeErrorWording(e: unknown, conn: DescribedConnection): Wording {
+  const name = conn.label || conn.id;
+  // One line whatever the server (or a thrown value) put in it: the sentence reaches terminals and notifications.
+  if (!isAuthError(e)) return wording`Connection "${name}": unexpected error: ${outside(stripPeriod(errorMessage(e)))}.`;
+  const next = e.details.nextStep ?? (e.kind === 'credentials' ? credentialAdvice(conn) : NEXT_STEP[e.kind]);
+  return wording`Connection "${name}": ${stripWordingPeriod(e.wording)}${serverSaidWording(e.details.serverMessage)}; ${next}.`;
+}
+
+/**
+ * ` (server said: "…")` with the server's words cut to 200 characters and made one line (marked as outside text);
+ * empty without words.
+ */
+export function serverSaidWording(serverMessage: string | undefined): Wording {
+  return serverMessage ? wording` (server said: "${outside(oneLineText(truncate(serverMessage, 200)))}")` : new Wording([]);
 }
 
 /**
@@ -128,15 +148,24 @@ export function secretForms(secret: string, username?: string): string[] {
   return [...forms].sort((a, b) => b.length - a.length);
 }
 
-/** The error with the secrets scrubbed from its message and the server's words; other values pass unchanged. */
+/**
+ * The error with the secrets scrubbed from the outside parts of its message and from the server's words; the
+ * program's own words in it stay whole. Another Error's message is outside text as a whole. Other values pass.
+ */
 export function scrubError(e: unknown, secrets: readonly string[]): unknown {
   if (!secrets.length) return e;
   if (isAuthError(e)) {
-    const message = redactText(e.message, secrets);
+    const message = e.wording.mapOutside((t) => redactText(t, secrets));
     const serverMessage = e.details.serverMessage === undefined ? undefined : redactText(e.details.serverMessage, secrets);
-    if (message === e.message && serverMessage === e.details.serverMessage) return e;
+    const step = e.details.nextStep;
+    const nextStep = step instanceof Wording ? step.mapOutside((t) => redactText(t, secrets)) : step;
+    if (String(message) === e.message && serverMessage === e.details.serverMessage && String(nextStep) === String(step)) return e;
     // A new error: the old one's stack repeats the unscrubbed message.
-    return new AuthError(e.kind, message, { ...e.details, ...(serverMessage !== undefined ? { serverMessage } : {}) });
+    return new AuthError(e.kind, message, {
+      ...e.details,
+      ...(serverMessage !== undefined ? { serverMessage } : {}),
+      ...(nextStep !== undefined ? { nextStep } : {}),
+    });
   }
   if (e instanceof Error) {
     const message = redactText(e.message, secrets);
@@ -162,6 +191,22 @@ export async function withSecretsScrubbed<T>(secret: string, username: string | 
 
 function stripPeriod(s: string): string {
   return s.replace(/[.\s]+$/, '');
+}
+
+/** The wording without a closing period or space (in its last part, whether own or outside). */
+function stripWordingPeriod(w: Wording): Wording {
+  const parts = [...w.parts];
+  while (parts.length) {
+    const last = parts[parts.length - 1];
+    const text = typeof last === 'string' ? last : last.outside;
+    const cut = stripPeriod(text);
+    if (cut) {
+      parts[parts.length - 1] = typeof last === 'string' ? cut : { outside: cut };
+      break;
+    }
+    parts.pop();
+  }
+  return new Wording(parts);
 }
 
 export function truncate(s: string, max: number): string {

@@ -9,11 +9,13 @@ import { resolveOnOrigin } from './origin';
 import { answeredByProxy, type ProxySetting, proxyOfClient, proxyRefusal, proxyTransportError } from './proxy';
 import { throughProxy } from './proxyTunnel';
 import { MAX_JSON_DEPTH, jsonDeeperThan } from './jsonDepth';
+import { maskBodyText } from './mask';
 import { redactHeaders, redactText } from './redact';
 import { loadTlsMaterial } from './tlsMaterial';
 import { tlsTransport } from './tlsTransport';
 import { type TransportLimits, mapTransportError, redirectError, timeoutError } from './transportErrors';
 import { type ApiResponse, type Clock, type ConnectionConfig, DEFAULT_MAX_RESPONSE_BYTES } from './types';
+import { outside, type Wording, wording } from './wording';
 
 export { mapTransportError, redirectError } from './transportErrors';
 
@@ -24,8 +26,8 @@ export interface AdapterContext {
   http: AxiosInstance;
   clock: Clock;
   signal?: AbortSignal;
-  /** Receives redacted one-line traces of each exchange. */
-  trace?: (line: string) => void;
+  /** Receives redacted one-line traces of each exchange (the sink scrubs the known secrets from the outside parts). */
+  trace?: (line: Wording) => void;
   /**
    * Receives each answer's `Date` header (ms) with {@link clock}'s time at the middle of the exchange, so that the
    * engine can tell how far the server's clock is from this computer's (src/core/clockSkew.ts).
@@ -166,7 +168,7 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
     // The deadline's abort is a timeout; the caller's own abort stays a cancel.
     const usual = deadline.signal.aborted && !ctx.signal?.aborted ? timeoutError(req.url, limits.timeoutMs) : mapTransportError(e, req.url, limits);
     const mapped = proxy ? proxyTransportError(e, proxy, usual) : usual;
-    ctx.trace?.(`${req.method} ${req.url} → ${mapped.kind}: ${mapped.message}`);
+    ctx.trace?.(wording`${outside(`${req.method} ${req.url}`)} → ${mapped.kind}: ${mapped.wording}`);
     throw mapped;
   } finally {
     clearTimeout(timer);
@@ -189,10 +191,10 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
   const answer = { status: res.status, statusText: res.statusText ?? '', contentType: headers['content-type'] ?? '', fromProxy: answeredByProxy(res.request) };
   const refusal = proxy && proxyRefusal(answer, proxy, req.url);
   if (refusal) {
-    ctx.trace?.(`${req.method} ${req.url} → ${refusal.kind}: ${refusal.message}`);
+    ctx.trace?.(wording`${outside(`${req.method} ${req.url}`)} → ${refusal.kind}: ${refusal.wording}`);
     throw refusal;
   }
-  ctx.trace?.(traceLine(req, res.status, durationMs, text));
+  ctx.trace?.(traceWording(req, res.status, durationMs, text));
   return {
     status: res.status,
     statusText: res.statusText ?? '',
@@ -209,15 +211,24 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
 export const TRACE_BODY_MAX = 500;
 
 /**
- * One redacted trace line of an exchange. Redaction runs on the whole body BEFORE it is cut to
- * {@link TRACE_BODY_MAX}: cut first, a token split at the limit (a JWT without its signature, the start of a visa)
- * would no longer match the patterns and would be logged.
+ * One redacted trace line of an exchange. Secret-named fields of JSON and XML bodies are masked ({@link maskBodyText},
+ * the same masking as the views and the CLI), then secret-looking values redacted; both run on the whole body BEFORE
+ * it is cut to {@link TRACE_BODY_MAX}: cut first, a token split at the limit (a JWT without its signature, the start
+ * of a visa) would no longer match the patterns and would be logged.
  */
 export function traceLine(req: Pick<HttpRequest, 'method' | 'url' | 'headers' | 'data'>, status: number, durationMs: number, responseText: string): string {
-  return (
-    `${req.method} ${req.url} ${JSON.stringify(redactHeaders(flatHeaders(req.headers)))} ${redactText(req.data ?? '')}` +
-    ` → ${status} in ${durationMs} ms ${truncate(redactText(responseText), TRACE_BODY_MAX)}`
-  );
+  return String(traceWording(req, status, durationMs, responseText));
+}
+
+/** {@link traceLine} with the exchange's parts (URL, headers, bodies) marked as outside text. */
+export function traceWording(req: Pick<HttpRequest, 'method' | 'url' | 'headers' | 'data'>, status: number, durationMs: number, responseText: string): Wording {
+  const sent = `${req.method} ${req.url} ${JSON.stringify(redactHeaders(flatHeaders(req.headers)))} ${traceBody(req.data ?? '')}`;
+  return wording`${outside(sent)} → ${status} in ${durationMs} ms ${outside(truncate(traceBody(responseText), TRACE_BODY_MAX))}`;
+}
+
+/** A body as a trace shows it: secret-named fields masked, then secret-looking values redacted. */
+function traceBody(text: string): string {
+  return redactText(maskBodyText(text).value);
 }
 
 function flatHeaders(h: RawAxiosRequestHeaders | undefined): Record<string, string> {
@@ -239,7 +250,7 @@ export function parseJson(res: RawResponse, what: string): unknown {
   const redirect = redirectError(res, what, res.url);
   if (redirect) throw redirect;
   if (res.status >= 500) {
-    throw new AuthError('server', `the server failed with HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} on ${what}`, {
+    throw new AuthError('server', wording`the server failed with HTTP ${res.status}${res.statusText ? wording` ${outside(res.statusText)}` : ''} on ${what}`, {
       status: res.status,
       serverMessage: looksLikeHtml(res) ? undefined : truncate(res.text.trim(), 200) || undefined,
     });
@@ -254,9 +265,13 @@ export function parseJson(res: RawResponse, what: string): unknown {
     return JSON.parse(res.text);
   } catch {
     const snippet = truncate(res.text.replace(/\s+/g, ' ').trim(), 60);
-    throw new AuthError('protocol', `the answer to ${what} is not JSON (HTTP ${res.status}${snippet ? `: "${snippet}"` : ', empty body'})`, {
-      status: res.status,
-    });
+    throw new AuthError(
+      'protocol',
+      wording`the answer to ${what} is not JSON (HTTP ${res.status}${snippet ? wording`: "${outside(snippet)}"` : ', empty body'})`,
+      {
+        status: res.status,
+      },
+    );
   }
 }
 
@@ -314,7 +329,7 @@ export function toApiResponse(res: RawResponse, body: unknown = bodyOf(res)): Ap
 /** A checked HTTP method from what a user typed. */
 export function httpMethod(method: string): HttpRequest['method'] {
   const m = method.toUpperCase() as HttpRequest['method'];
-  if (!HTTP_METHODS.includes(m)) throw new AuthError('config', `unsupported HTTP method "${truncate(method, 20)}"`);
+  if (!HTTP_METHODS.includes(m)) throw new AuthError('config', wording`unsupported HTTP method "${outside(truncate(method, 20))}"`);
   return m;
 }
 

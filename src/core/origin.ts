@@ -2,6 +2,7 @@
 // the connection's baseUrl and must stay on that server, under that base path. Whatever a WHATWG URL parser (axios,
 // Node, a browser) would resolve to another host is refused here, before any credential is put on a request.
 import { AuthError, truncate } from './errors';
+import { outside, type Wording, wording } from './wording';
 
 /** The way forward for a refused path (the kind's "fix the connection settings" does not fit a request). */
 const NEXT_STEP = 'give a path on this server, or add a connection for the other server';
@@ -38,16 +39,20 @@ function basePathOf(b: URL): string {
   return b.pathname.replace(/\/+$/, '');
 }
 
-function refuse(path: string, why: string, b: URL): AuthError {
-  return new AuthError('config', `the path "${shownPath(path)}" ${why}; only paths on ${b.origin} are sent with this connection's credentials`, {
-    nextStep: NEXT_STEP,
-  });
+function refuse(path: string, why: string | Wording, b: URL): AuthError {
+  return new AuthError(
+    'config',
+    wording`the path "${outside(shownPath(path))}" ${why}; only paths on ${b.origin} are sent with this connection's credentials`,
+    {
+      nextStep: NEXT_STEP,
+    },
+  );
 }
 
 /** The scheme and origin of `u` must be the base's. */
 function checkServer(b: URL, u: URL, path: string): void {
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw refuse(path, `is a ${u.protocol} link, not a path on this server`, b);
-  if (u.origin !== b.origin) throw refuse(path, `points to another server (${u.origin})`, b);
+  if (u.origin !== b.origin) throw refuse(path, wording`points to another server (${outside(u.origin)})`, b);
 }
 
 /**
@@ -60,7 +65,7 @@ export function assertOnOrigin(base: string, url: string, path: string = url): U
   try {
     u = new URL(url);
   } catch {
-    throw new AuthError('config', `the path "${shownPath(path)}" is not a valid URL`, { nextStep: NEXT_STEP });
+    throw new AuthError('config', wording`the path "${outside(shownPath(path))}" is not a valid URL`, { nextStep: NEXT_STEP });
   }
   checkServer(b, u, path);
   if (u.username || u.password) throw refuse(path, 'carries a user name or password', b);
@@ -68,7 +73,7 @@ export function assertOnOrigin(base: string, url: string, path: string = url): U
   if (u.pathname !== basePath && !u.pathname.startsWith(`${basePath}/`)) {
     throw new AuthError(
       'config',
-      `the path "${shownPath(path)}" leads out of the connection's base path (${basePath}); only paths under ${b.origin}${basePath}/ are sent with this connection's credentials`,
+      wording`the path "${outside(shownPath(path))}" leads out of the connection's base path (${basePath}); only paths under ${b.origin}${basePath}/ are sent with this connection's credentials`,
       { nextStep: "give a path under the base path, or change the connection's baseUrl" },
     );
   }
@@ -97,7 +102,9 @@ function isAbsoluteForm(path: string): boolean {
 export function resolveOnOrigin(base: string, path: string): string {
   const b = parseBase(base);
   if (/\s/.test(path) || Array.from(path).some(isControl)) {
-    throw new AuthError('config', `the path "${shownPath(path)}" holds spaces or control characters`, { nextStep: 'percent-encode them (%20 for a space)' });
+    throw new AuthError('config', wording`the path "${outside(shownPath(path))}" holds spaces or control characters`, {
+      nextStep: 'percent-encode them (%20 for a space)',
+    });
   }
   let resolved: URL;
   try {
@@ -105,7 +112,7 @@ export function resolveOnOrigin(base: string, path: string): string {
     // (or a mistake) even though our own join below would keep it on the server.
     resolved = new URL(path, b);
   } catch {
-    throw new AuthError('config', `the path "${shownPath(path)}" is not a valid URL path`, { nextStep: NEXT_STEP });
+    throw new AuthError('config', wording`the path "${outside(shownPath(path))}" is not a valid URL path`, { nextStep: NEXT_STEP });
   }
   checkServer(b, resolved, path);
   if (isAbsoluteForm(path)) return assertOnOrigin(b.href, resolved.href, path).href;

@@ -7,6 +7,7 @@
 // server's host. NO_PROXY governs only the environment's proxies: a proxy named on purpose (flag, connection) is used.
 import { AuthError, truncate } from './errors';
 import type { ConnectionConfig } from './types';
+import { wording } from './wording';
 
 /** A proxy as axios takes it (`proxy` config): host without brackets, credentials percent-decoded. */
 export interface ProxySetting {
@@ -170,7 +171,7 @@ export function proxyTransportError(e: unknown, proxy: ProxySetting, usual: Auth
     });
   }
   if (usual.kind !== 'timeout' && usual.kind !== 'network') return usual;
-  return new AuthError(usual.kind, `${usual.message} through the proxy ${proxyOrigin(proxy)}`, usual.details);
+  return new AuthError(usual.kind, wording`${usual.wording} through the proxy ${proxyOrigin(proxy)}`, usual.details);
 }
 
 /** What send() knows of an answer that came through a proxy. */

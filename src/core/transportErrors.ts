@@ -1,6 +1,7 @@
 // What went wrong on the wire, in words: axios / Node failures mapped to AuthError kinds, and the redirect answer that
 // is never followed. Used by src/core/http.ts (which re-exports it).
 import { AuthError, truncate } from './errors';
+import { outside, wording } from './wording';
 
 /** The limits of a client, named in the messages. */
 export interface TransportLimits {
@@ -100,9 +101,10 @@ export function mapTransportError(e: unknown, url: string, limits: TransportLimi
   }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new AuthError('network', `server unreachable: no route to ${where}`);
   if (code === 'ERR_INVALID_URL' || code === 'ERR_BAD_OPTION_VALUE') {
-    return new AuthError('config', `the URL "${truncate(url, 120)}" is not valid`);
+    return new AuthError('config', wording`the URL "${outside(truncate(url, 120))}" is not valid`);
   }
-  return new AuthError('network', `request to ${where} failed (${code || message || 'unknown error'})`);
+  // Node's or a library's own message may quote what the server sent: outside text.
+  return new AuthError('network', wording`request to ${where} failed (${outside(code || message || 'unknown error')})`);
 }
 
 export function timeoutError(url: string, timeoutMs: number): AuthError {
@@ -145,8 +147,8 @@ export function redirectError(res: { status: number; headers: Record<string, str
     return new AuthError('protocol', `the server answered ${what} with a redirect (HTTP ${res.status}) to an invalid address`, { status: res.status });
   }
   const shown = truncate(`${target.origin}${target.pathname}`, 160);
-  return new AuthError('protocol', `the server redirected ${what} to ${shown} (HTTP ${res.status}); redirects are not followed`, {
+  return new AuthError('protocol', wording`the server redirected ${what} to ${outside(shown)} (HTTP ${res.status}); redirects are not followed`, {
     status: res.status,
-    nextStep: `if the API moved, set baseUrl to its address on ${target.origin}`,
+    nextStep: wording`if the API moved, set baseUrl to its address on ${outside(target.origin)}`,
   });
 }

@@ -5,6 +5,7 @@ import { AuthError, isAuthError } from '../core/errors';
 import { type AdapterContext, createHttpClient, destroyHttpClient, type HttpClientOptions, retireHttpClient } from '../core/http';
 import { PASSPHRASE_NEEDED, PASSPHRASE_WRONG } from '../core/tlsMaterial';
 import type { Clock, ConnectionConfig } from '../core/types';
+import type { Wording } from '../core/wording';
 
 /** Passphrase prompts at most per client creation. */
 const MAX_PASSPHRASE_ATTEMPTS = 3;
@@ -23,7 +24,7 @@ export interface ClientDeps {
    * network patch and proxy support apply), the CLI its resolved proxy. Default: own agents, no proxy.
    */
   httpClientOptions?(conn: ConnectionConfig): Omit<HttpClientOptions, 'passphrase'>;
-  trace?(line: string): void;
+  trace?(line: Wording): void;
 }
 
 export class HttpClients {

@@ -6,6 +6,7 @@ import type { Adapters, VendorAdapter } from '../core/adapter';
 import { AuthError, isAuthError } from '../core/errors';
 import type { AdapterContext } from '../core/http';
 import { MAX_HISTORY, isExpired, isRefreshUsable } from '../core/session';
+import { outside, type Wording, wording } from '../core/wording';
 import { type ClientDeps, HttpClients } from './clients';
 import { checkRequestTarget, checkWireTarget } from './requests';
 import { clockProbe, type ServerClockDeps, ServerClocks } from './serverClock';
@@ -32,7 +33,8 @@ export interface ManagerDeps extends ClientDeps, ServerClockDeps {
   getSecret(conn: ConnectionConfig): Promise<string | undefined>;
   /** Asks for a two-factor code; undefined means the user cancelled. Absent: a 2FA demand is an error. */
   askTotp?(conn: ConnectionConfig, attempt: number): Promise<string | undefined>;
-  trace?(line: string): void;
+  /** One trace line: its outside parts (URLs, bodies, a server's words) are marked; the sink scrubs those. */
+  trace?(line: Wording): void;
   /**
    * A session listener threw. The engine goes on (the other listeners still run); without this the failure goes
    * to `trace`.
@@ -213,7 +215,7 @@ export class SessionManager {
       } catch (e) {
         // A rejected refresh falls back to a full login; anything else (network…) is reported as is.
         if (!(isAuthError(e) && (e.kind === 'expired' || e.kind === 'credentials'))) throw e;
-        this.deps.trace?.(`${conn.id}: refresh rejected (${e.message}); logging in again`);
+        this.deps.trace?.(wording`${conn.id}: refresh rejected (${e.wording}); logging in again`);
       }
     }
     return this.login(conn, undefined, { event: current ? 'relogin' : 'login', interactive });
@@ -323,7 +325,7 @@ export class SessionManager {
   private reportListenerError(e: unknown): void {
     try {
       if (this.deps.onListenerError) this.deps.onListenerError(e);
-      else this.deps.trace?.(`a session listener failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      else this.deps.trace?.(wording`a session listener failed: ${outside(e instanceof Error ? (e.stack ?? e.message) : String(e))}`);
     } catch {
       // the reporter itself failed: nothing is left to tell
     }

@@ -1,6 +1,7 @@
 // Helpers around explored requests: where they may go, what is remembered (never a secret), how answers are displayed.
 import { AuthError } from '../core/errors';
 import { assertOnOrigin, resolveOnOrigin } from '../core/origin';
+import { MASKED, maskBody, maskedNote } from '../core/mask';
 import { maskToken, REDACTED, redactHeaders } from '../core/redact';
 import type { ApiResponse, ConnectionConfig, ExploreRequest, Session } from '../core/types';
 import { xml } from '../core/xml';
@@ -95,14 +96,41 @@ export function responseFormat(res: ApiResponse): ResponseFormat {
   return /xml/i.test(res.contentType) ? 'xml' : 'txt';
 }
 
+/** How an answer is rendered: `raw` shows secret-named fields as they came (the Show Raw Answer document). */
+export interface RenderOptions {
+  raw?: boolean;
+}
+
+/** The command that shows an answer with its secret-named fields unmasked, as its title reads in the palette. */
+export const SHOW_RAW_ANSWER = '"API Auth: Show Raw Answer"';
+
+/** {@link renderResponseCounted}'s text. */
+export function renderResponse(
+  conn: ConnectionConfig,
+  req: ExploreRequest,
+  res: ApiResponse,
+  secrets: readonly string[] = [],
+  opts: RenderOptions = {},
+): string {
+  return renderResponseCounted(conn, req, res, secrets, opts).text;
+}
+
 /**
  * Status, timing and redacted headers as a comment block in the body's own syntax (so the JSON or XML stays valid
- * and shows no problems), then the pretty body, capped. Tokens of the session that the body repeats (Cove's new
- * visa in every answer) are masked: Copy Token gives the full value.
+ * and shows no problems), then the pretty body, capped. Secret-named fields of the body (a server's config with its
+ * passwords and signing secrets) are masked, and the head says how many and how to see them (unless `raw`). Tokens
+ * of the session that the body repeats (Cove's new visa in every answer) are masked: Copy Token gives the full value.
  */
-export function renderResponse(conn: ConnectionConfig, req: ExploreRequest, res: ApiResponse, secrets: readonly string[] = []): string {
+export function renderResponseCounted(
+  conn: ConnectionConfig,
+  req: ExploreRequest,
+  res: ApiResponse,
+  secrets: readonly string[] = [],
+  opts: RenderOptions = {},
+): { text: string; maskedFields: number } {
   const format = responseFormat(res);
-  let body = typeof res.body === 'string' ? (format === 'xml' ? prettyXml(res.body) : res.body) : JSON.stringify(res.body, null, 2);
+  const fields = opts.raw ? { value: res.body, count: 0 } : maskBody(res.body);
+  let body = typeof fields.value === 'string' ? (format === 'xml' ? prettyXml(fields.value) : fields.value) : JSON.stringify(fields.value, null, 2);
   let masked = false;
   for (const secret of new Set(secrets)) {
     if (!secret || !body.includes(secret)) continue;
@@ -114,6 +142,8 @@ export function renderResponse(conn: ConnectionConfig, req: ExploreRequest, res:
     `HTTP ${res.status} ${res.statusText} · ${res.durationMs} ms`,
     '',
     ...Object.entries(redactHeaders(res.headers)).map(([k, v]) => `${k}: ${v}`),
+    ...(fields.count ? ['', `${maskedNote(fields.count)} (shown as ${MASKED}); ${SHOW_RAW_ANSWER} shows the answer as it came.`] : []),
+    ...(opts.raw ? ['', 'Raw answer: secret-named fields (passwords, secrets, tokens, keys) are shown as they came.'] : []),
     ...(masked ? ['', 'Tokens in the body are masked; "API Auth: Copy Token" copies the current one.'] : []),
   ];
   if (body.length > MAX_BODY_CHARS) {
@@ -122,7 +152,7 @@ export function renderResponse(conn: ConnectionConfig, req: ExploreRequest, res:
   }
   // An XML declaration must stay the first thing in the document.
   const decl = format === 'xml' ? (/^\s*<\?xml[^>]*\?>\s*/.exec(body)?.[0] ?? '') : '';
-  return `${decl.trim() ? `${decl.trim()}\n` : ''}${commentBlock(format, head)}\n\n${body.slice(decl.length)}\n`;
+  return { text: `${decl.trim() ? `${decl.trim()}\n` : ''}${commentBlock(format, head)}\n\n${body.slice(decl.length)}\n`, maskedFields: fields.count };
 }
 
 function commentBlock(format: ResponseFormat, lines: string[]): string {

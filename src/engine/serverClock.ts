@@ -5,6 +5,7 @@ import { clockSkewText, skewOf } from '../core/clockSkew';
 import type { AdapterContext } from '../core/http';
 import { hasServerTimes, withServerClock } from '../core/session';
 import type { ConnectionConfig, Session } from '../core/types';
+import { ours, type Wording } from '../core/wording';
 
 export interface ServerClockDeps {
   /**
@@ -13,7 +14,7 @@ export interface ServerClockDeps {
    * extension: per window; the CLI: per run), not at every renewal.
    */
   onClockSkew?(conn: ConnectionConfig, text: string, offsetMs: number): void;
-  trace?(line: string): void;
+  trace?(line: Wording): void;
 }
 
 /**
@@ -43,7 +44,7 @@ export class ServerClocks {
     if (offset !== 0 && !this.warned.has(key)) {
       this.warned.add(key);
       const text = clockSkewText(conn.baseUrl, offset, hasServerTimes(s));
-      this.deps.trace?.(`${conn.id}: ${text}`);
+      this.deps.trace?.(ours(`${conn.id}: ${text}`));
       this.deps.onClockSkew?.(conn, text, offset);
     }
     return s;

@@ -26,6 +26,7 @@ export const Commands = {
   refreshView: 'authExplorer.refreshView',
   statusBarMenu: 'authExplorer.statusBarMenu',
   sendRequest: 'authExplorer.sendRequest',
+  showRawAnswer: 'authExplorer.showRawAnswer',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

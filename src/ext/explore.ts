@@ -3,7 +3,16 @@ import * as vscode from 'vscode';
 import { AuthError, errorMessage, truncate } from '../core/errors';
 import { sessionSecrets } from '../core/session';
 import { slug } from '../core/util';
-import { checkRequestTarget, describe, fillSample, renderResponse, responseFormat, staysOnOrigin, stripSecrets } from '../engine/requests';
+import {
+  checkRequestTarget,
+  describe,
+  fillSample,
+  renderResponse,
+  renderResponseCounted,
+  responseFormat,
+  staysOnOrigin,
+  stripSecrets,
+} from '../engine/requests';
 import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/types';
 import type { Log } from './log';
 import type { SessionService } from './sessions';
@@ -11,22 +20,38 @@ import { ADAPTERS } from '../vendors';
 import { Disposable, toDisposable } from '../core/lifecycle';
 import { ResponseTexts } from './responseTexts';
 import { oneLineText } from '../core/untrusted';
+import { outside, wording } from '../core/wording';
 
 const RESPONSE_SCHEME = 'api-auth-response';
 const RECENT_KEY = 'authExplorer.recentRequests';
 const MAX_RECENT = 10;
 /** Rendered answers kept for documents no longer open (an open document always keeps its own). */
 const MAX_KEPT_RESPONSES = 20;
+/** Context key: the active editor shows an answer with masked secret-named fields (package.json menus use it). */
+const MASKED_CONTEXT = 'authExplorer.answerMasked';
 
 interface SentRequest {
   connectionId: string;
   request: ExploreRequest;
   response: ApiResponse;
   uri: vscode.Uri;
+  /** How many secret-named fields the document shows masked. */
+  maskedFields: number;
+}
+
+/** What a response document with masked fields can show on request: its answer rendered raw. */
+interface RawSource {
+  uri: vscode.Uri;
+  render(): string;
 }
 
 export class Explorer extends Disposable {
   private readonly texts = new ResponseTexts(MAX_KEPT_RESPONSES, (key) => vscode.workspace.textDocuments.some((d) => d.uri.toString() === key));
+  /**
+   * Per masked response document (its URI), how to render its answer raw: only while the document is kept (the
+   * answer is already held by the closure; nothing more is stored, and nothing raw until the user asks).
+   */
+  private readonly raw = new Map<string, RawSource>();
   private counter = 0;
   /** The last exchange (for tests). */
   last: SentRequest | undefined;
@@ -44,9 +69,16 @@ export class Explorer extends Disposable {
         provideTextDocumentContent: (uri) => this.texts.get(uri.toString()) ?? '(this response is no longer available)',
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
-        if (doc.uri.scheme === RESPONSE_SCHEME) this.texts.closed(doc.uri.toString());
+        if (doc.uri.scheme !== RESPONSE_SCHEME) return;
+        this.texts.closed(doc.uri.toString());
+        if (!this.texts.has(doc.uri.toString())) this.raw.delete(doc.uri.toString());
       }),
-      toDisposable(() => this.texts.clear()),
+      // The editor title's Show Raw Answer button appears on answers that have masked fields.
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.updateMaskedContext(editor?.document.uri)),
+      toDisposable(() => {
+        this.texts.clear();
+        this.raw.clear();
+      }),
     );
   }
 
@@ -98,14 +130,47 @@ export class Explorer extends Disposable {
     );
     await this.remember(conn.id, req);
     const n = ++this.counter;
-    const uri = vscode.Uri.from({ scheme: RESPONSE_SCHEME, path: `/${conn.id}/${n}-${slug(describe(req)) || 'request'}.${responseFormat(result.response)}` });
-    this.texts.add(uri.toString(), renderResponse(conn, req, result.response, sessionSecrets(result.session)));
+    const name = `/${conn.id}/${n}-${slug(describe(req)) || 'request'}`;
+    const uri = vscode.Uri.from({ scheme: RESPONSE_SCHEME, path: `${name}.${responseFormat(result.response)}` });
+    const tokens = sessionSecrets(result.session);
+    const shown = renderResponseCounted(conn, req, result.response, tokens);
+    this.texts.add(uri.toString(), shown.text);
+    for (const k of this.raw.keys()) if (!this.texts.has(k)) this.raw.delete(k);
+    if (shown.maskedFields) {
+      const rawUri = vscode.Uri.from({ scheme: RESPONSE_SCHEME, path: `${name}-raw.${responseFormat(result.response)}` });
+      this.raw.set(uri.toString(), { uri: rawUri, render: () => renderResponse(conn, req, result.response, tokens, { raw: true }) });
+    }
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
-    this.log.info('explore', `${conn.id}: ${describe(req)} → ${result.response.status} in ${result.response.durationMs} ms`);
-    this.last = { connectionId: conn.id, request: req, response: result.response, uri };
+    this.updateMaskedContext(uri);
+    this.log.info('explore', wording`${conn.id}: ${outside(describe(req))} → ${result.response.status} in ${result.response.durationMs} ms`);
+    this.last = { connectionId: conn.id, request: req, response: result.response, uri, maskedFields: shown.maskedFields };
     this.lastSent.set(conn.id, req);
     return this.last;
+  }
+
+  /**
+   * Show Raw Answer: the answer of a response document (the one given, else the active editor's) with its
+   * secret-named fields as they came, in a document of its own beside it. Asked on purpose; never logged.
+   */
+  async showRaw(arg?: unknown): Promise<vscode.Uri> {
+    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    if (!uri || uri.scheme !== RESPONSE_SCHEME) {
+      throw new AuthError('config', 'no Send Request answer is open', { nextStep: 'open the answer document first (API Auth: Send Request…)' });
+    }
+    const source = this.raw.get(uri.toString());
+    if (!source) {
+      const why = this.texts.has(uri.toString()) ? 'this answer has no masked fields' : 'this answer is no longer kept';
+      throw new AuthError('config', why, { nextStep: 'send the request again to see its answer' });
+    }
+    this.texts.add(source.uri.toString(), source.render());
+    const doc = await vscode.workspace.openTextDocument(source.uri);
+    await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    return source.uri;
+  }
+
+  private updateMaskedContext(uri: vscode.Uri | undefined): void {
+    void vscode.commands.executeCommand('setContext', MASKED_CONTEXT, !!uri && this.raw.has(uri.toString()));
   }
 
   private async askRequest(conn: ConnectionConfig): Promise<ExploreRequest> {

@@ -15,6 +15,7 @@ import { Ticker } from './ticker';
 import { ConnectionsTree } from './tree';
 import { Vault } from './vault';
 import { type DetailsSource, TokenDetailsPanels } from './webview/panel';
+import { ours } from '../core/wording';
 
 /** What tests get from `activate` (only in ExtensionMode.Test: other extensions must not reach sessions). */
 export interface TestApi {
@@ -107,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     panels,
     refreshTree: () => tree.refresh(),
     sendRequest: (conn) => explorer.send(conn),
+    showRawAnswer: (arg) => explorer.showRaw(arg),
     lastRequest: (id) => explorer.lastRequest(id),
     confirm: (message, action) => ui.confirm(message, action),
   });
@@ -115,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   setTimeout(() => void sessions.restore(), 0);
 
   const activationMs = performance.now() - t0;
-  log.info('activate', `activated in ${activationMs.toFixed(1)} ms`);
+  log.info('activate', ours(`activated in ${activationMs.toFixed(1)} ms`));
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     return { sessions, store, tree, statusBar, ticker, panels, explorer, keepAlive, log, vault, context, ui, activationMs };
   }

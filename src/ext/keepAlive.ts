@@ -8,6 +8,7 @@ import { Commands } from './constants';
 import type { Log } from './log';
 import type { SessionService } from './sessions';
 import { Disposable } from '../core/lifecycle';
+import { ours } from '../core/wording';
 
 const RETRY_MS = 30_000;
 /** Failures a retry cannot fix: the user has to act. */
@@ -72,12 +73,12 @@ export class KeepAlive extends Disposable {
     try {
       // Never a prompt from a background timer: a two-factor demand fails the renewal instead.
       await this.sessions.manager.renew(conn, { interactive: false });
-      this.log.info('keepAlive', `renewed "${id}" ahead of expiry`);
+      this.log.info('keepAlive', ours(`renewed "${id}" ahead of expiry`));
     } catch (e) {
       // The still-valid session stays. A transient failure is retried until the token expires; one that needs the
       // user (wrong password, two-factor code, settings) is said once, with the way forward.
       const message = this.log.describeError(e, conn);
-      this.log.warn('keepAlive', message);
+      this.log.warn('keepAlive', ours(message));
       const s = this.sessions.get(id);
       if (isAuthError(e) && NEEDS_USER.has(e.kind)) {
         if (s) this.gaveUp.set(id, s.token);

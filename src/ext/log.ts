@@ -1,61 +1,64 @@
-// The one log channel. Everything written passes through redaction first.
+// The one log channel. Everything written passes through redaction first: the known secrets are scrubbed from the
+// outside parts of each entry (src/core/scrubber.ts), never from the extension's own words.
 import * as vscode from 'vscode';
-import { type DescribedConnection, describeError } from '../core/errors';
-import { MIN_SECRET_LENGTH, redactText } from '../core/redact';
+import type { DescribedConnection } from '../core/errors';
+import { SecretScrubber } from '../core/scrubber';
 import { oneLineText } from '../core/untrusted';
+import type { Wording } from '../core/wording';
 
-const MAX_TOKENS = 200;
+/** An entry: own words and outside text marked (a Wording), or a plain string, taken as outside text as a whole. */
+export type LogText = string | Wording;
 
 export class Log implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
-  /** Secrets known in this window (passwords, API keys), redacted from every line as a last guard. */
-  private readonly known = new Set<string>();
-  /** Tokens held in this window, newest last; bounded (a Cove session adds one visa per call). */
-  private readonly tokens = new Set<string>();
+  /** Secrets known in this window (passwords, API keys) and tokens held, scrubbed from every entry as a last guard. */
+  readonly scrubber = new SecretScrubber();
 
   constructor() {
     this.channel = vscode.window.createOutputChannel('API Auth Explorer', { log: true });
   }
 
   remember(secret: string | undefined): void {
-    if (secret && secret.length >= MIN_SECRET_LENGTH) this.known.add(secret);
+    this.scrubber.remember(secret);
   }
 
   rememberToken(token: string | undefined): void {
-    if (!token || token.length < MIN_SECRET_LENGTH) return;
-    this.tokens.delete(token);
-    this.tokens.add(token);
-    if (this.tokens.size > MAX_TOKENS) this.tokens.delete(this.tokens.values().next().value as string);
+    this.scrubber.rememberToken(token);
   }
 
-  /** Text with every known secret and token removed: for the log and for messages shown to the user. */
-  redact(msg: string): string {
-    return redactText(msg, [...this.known, ...this.tokens]);
+  /** Text with every known secret and token removed from its outside parts: for the log and for messages shown. */
+  redact(msg: LogText): string {
+    return this.scrubber.scrub(msg);
   }
 
   /** The one sentence shown to the user for a failure on a connection, redacted like the log. */
   describeError(e: unknown, conn: DescribedConnection): string {
-    return this.redact(describeError(e, conn));
+    return this.scrubber.describeError(e, conn);
+  }
+
+  /** An error's message for a failure on no connection, redacted like the log. */
+  errorText(e: unknown): string {
+    return oneLineText(this.scrubber.errorText(e));
   }
 
   /**
    * Every log entry is one line: a server's words in it (an error message, a trace line's body) cannot forge another
    * entry, and its controls show as symbols (the log is also read in terminals, e.g. with `cat`).
    */
-  private clean(component: string, msg: string): string {
+  private clean(component: string, msg: LogText): string {
     return `[${component}] ${oneLineText(this.redact(msg))}`;
   }
 
-  info(component: string, msg: string): void {
+  info(component: string, msg: LogText): void {
     this.channel.info(this.clean(component, msg));
   }
-  warn(component: string, msg: string): void {
+  warn(component: string, msg: LogText): void {
     this.channel.warn(this.clean(component, msg));
   }
-  error(component: string, msg: string): void {
+  error(component: string, msg: LogText): void {
     this.channel.error(this.clean(component, msg));
   }
-  trace(component: string, msg: string): void {
+  trace(component: string, msg: LogText): void {
     this.channel.trace(this.clean(component, msg));
   }
 

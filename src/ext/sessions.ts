@@ -2,7 +2,7 @@
 // restored after a reload, synced across windows, bound to their settings) plus what only the UI needs: per-connection
 // UI state, change events, the login prompts and the active connection.
 import * as vscode from 'vscode';
-import { AuthError, describeError, errorMessage, isAuthError } from '../core/errors';
+import { AuthError, errorMessage, isAuthError } from '../core/errors';
 import { SessionManager } from '../engine/manager';
 import { SessionStore } from '../engine/sessionStore';
 import { authOf, type ConnectionConfig, type Session } from '../core/types';
@@ -12,6 +12,7 @@ import type { Vault } from './vault';
 import { ADAPTERS } from '../vendors';
 import { Disposable, toDisposable } from '../core/lifecycle';
 import { formatInstant } from '../core/time';
+import { ours, outside, wording } from '../core/wording';
 
 export type UiState = { kind: 'loggingIn' } | { kind: 'error'; message: string; error: unknown };
 
@@ -62,7 +63,7 @@ export class SessionService extends Disposable {
         this.log.warn('session', `"${conn.id}": ${text}`);
         void vscode.window.showWarningMessage(`${conn.label || conn.id}: ${text}.`);
       },
-      onListenerError: (e) => this.log.error('session', `a session listener failed: ${errorMessage(e)}`),
+      onListenerError: (e) => this.log.error('session', wording`a session listener failed: ${outside(errorMessage(e))}`),
     });
     // Registered first, so disposed last: the engine's HTTP clients (keep-alive sockets) close with the service.
     this.register(toDisposable(() => this.manager.dispose()));
@@ -166,9 +167,9 @@ export class SessionService extends Disposable {
         this.log.remember(secret);
         typed = true;
       }
-      this.log.info('session', `logging in to "${conn.id}" (${conn.vendor}, ${authOf(conn)})`);
+      this.log.info('session', ours(`logging in to "${conn.id}" (${conn.vendor}, ${authOf(conn)})`));
       const session = await this.manager.login(conn, { secret });
-      this.log.info('session', `logged in to "${conn.id}"; expires ${session.expiresAt !== null ? formatInstant(session.expiresAt) : 'never/unknown'}`);
+      this.log.info('session', ours(`logged in to "${conn.id}"; expires ${session.expiresAt !== null ? formatInstant(session.expiresAt) : 'never/unknown'}`));
       this.setUi(conn.id, undefined);
       this.setActiveIfNone(conn.id);
       if (typed) {
@@ -181,7 +182,7 @@ export class SessionService extends Disposable {
           .then(async (yes) => {
             if (yes) await this.vault.setSecret(conn, value);
           })
-          .catch((e: unknown) => this.log.warn('session', `could not offer to store the ${label} of "${conn.id}": ${errorMessage(e)}`));
+          .catch((e: unknown) => this.log.warn('session', wording`could not offer to store the ${label} of "${conn.id}": ${outside(errorMessage(e))}`));
       }
       return session;
     } catch (e) {
@@ -198,7 +199,7 @@ export class SessionService extends Disposable {
     this.setUi(conn.id, { kind: 'loggingIn' });
     try {
       const s = await this.manager.renew(conn);
-      this.log.info('session', `renewed "${conn.id}" (${s.history[s.history.length - 1]?.event ?? 'renew'})`);
+      this.log.info('session', ours(`renewed "${conn.id}" (${s.history[s.history.length - 1]?.event ?? 'renew'})`));
       this.setUi(conn.id, undefined);
       return s;
     } catch (e) {
@@ -213,11 +214,11 @@ export class SessionService extends Disposable {
     try {
       await this.manager.logout(conn);
     } catch (e) {
-      this.log.warn('session', describeError(e, conn));
+      this.log.warn('session', ours(this.log.describeError(e, conn)));
     } finally {
       await this.storage.dropSession(conn.id);
       this.setUi(conn.id, undefined);
-      this.log.info('session', `logged out of "${conn.id}"`);
+      this.log.info('session', ours(`logged out of "${conn.id}"`));
     }
   }
 
@@ -242,7 +243,7 @@ export class SessionService extends Disposable {
       return;
     }
     const message = this.log.describeError(e, conn);
-    this.log.error('session', message);
+    this.log.error('session', ours(message));
     this.setUi(conn.id, { kind: 'error', message, error: e });
   }
 

@@ -2,6 +2,7 @@
 // read in either (the answer's own shape decides), and the server's error words found in JSON, XML or plain text.
 // The protocol: docs/protocols.md §2.
 import { AuthError, truncate } from '../core/errors';
+import { outside, wording } from '../core/wording';
 import { type RawResponse, looksLikeHtml, parseJson, redirectError } from '../core/http';
 import { redactText } from '../core/redact';
 import type { ConnectionConfig } from '../core/types';
@@ -48,9 +49,13 @@ export function parseAnswer(res: RawResponse, what: string, format: Format): Rec
   }
   if (!trimmed.startsWith('<') || xml().XMLValidator.validate(trimmed) !== true) {
     const snippet = truncate(trimmed.replace(/\s+/g, ' '), 60);
-    throw new AuthError('protocol', `the answer to ${what} is not XML (HTTP ${res.status}${snippet ? `: "${snippet}"` : ', empty body'})`, {
-      status: res.status,
-    });
+    throw new AuthError(
+      'protocol',
+      wording`the answer to ${what} is not XML (HTTP ${res.status}${snippet ? wording`: "${outside(snippet)}"` : ', empty body'})`,
+      {
+        status: res.status,
+      },
+    );
   }
   const doc: unknown = xmlParser().parse(trimmed);
   const rootName = isRecord(doc) ? Object.keys(doc).find((k) => !k.startsWith('?')) : undefined;

@@ -8,6 +8,7 @@ import { createSession, replaceToken } from '../core/session';
 import type { CallResult, ConnectionConfig, Credentials, ExploreRequest, Session } from '../core/types';
 import type { VendorAdapter } from '../core/adapter';
 import { isRecord } from '../core/util';
+import { outside, wording } from '../core/wording';
 
 /** Cove's documented visa lifetime: 15 minutes from the answer that carried it. */
 export const COVE_VISA_SECONDS = 900;
@@ -75,7 +76,8 @@ function errorFor(e: RpcError, what: string, status: number): AuthError {
     case COVE_CODES.security:
       return new AuthError('forbidden', `the role of this user does not allow ${what}`, details);
     default:
-      return new AuthError('protocol', `the server refused ${what} (JSON-RPC error ${code ?? e.code ?? 'without a code'})`, details);
+      // The code is the server's: outside text (a careless server could put anything there).
+      return new AuthError('protocol', wording`the server refused ${what} (JSON-RPC error ${outside(String(code ?? e.code ?? 'without a code'))})`, details);
   }
 }
 

@@ -71,6 +71,25 @@ describe('API Auth Explorer in VS Code', function () {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
 
+    it('datarhei config: secret-named fields are masked in the document; Show Raw Answer opens them beside it', async () => {
+      const sent = await api.explorer.execute(connOf('dr'), { kind: 'rest', method: 'GET', path: '/api/v3/config' });
+      assert.strictEqual(sent.maskedFields, 5);
+      const doc = await vscode.workspace.openTextDocument(sent.uri);
+      assert.ok(!doc.getText().includes(ACCOUNTS.datarhei.jwtSecret), 'the JWT secret is masked');
+      assert.ok(!doc.getText().includes(ACCOUNTS.datarhei.password), 'the API password is masked');
+      assert.match(doc.getText(), /^\/\/ 5 secret-named fields were masked \(shown as ‹masked›\); "API Auth: Show Raw Answer"/m);
+      assert.match(doc.getText(), /"password": "‹masked›"/);
+      // The answer is the active editor (it opened beside): the command shows that one raw.
+      assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), sent.uri.toString());
+      const rawUri = await vscode.commands.executeCommand<vscode.Uri>('authExplorer.showRawAnswer');
+      assert.ok(rawUri);
+      assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), rawUri.toString());
+      const raw = vscode.window.activeTextEditor.document.getText();
+      assert.ok(raw.includes(ACCOUNTS.datarhei.jwtSecret), 'the raw answer shows the JWT secret');
+      assert.match(raw, /^\/\/ Raw answer: secret-named fields/m);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+
     it('Cove: picking EnumeratePartners from the list sends it with the newest visa and grows the visa chain', async function () {
       if (!uiBridgeAvailable()) this.skip();
       const before = api.sessions.get('cove');

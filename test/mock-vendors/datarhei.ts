@@ -8,8 +8,10 @@
 // - a bad login (401) and a login without usable credentials (400) are answered after a deliberate delay (5 s on
 //   the real server; `lifetimes.datarheiBadLoginDelayMs` here, short in tests);
 // - the refresh token is not rotated; `/api` answers a short "about" unless a valid ACCESS token comes with it.
-// Not confirmed (chosen here): the 404 body for unknown routes, the Auth0 error texts, the /api/v3/config and
-// /api/v3/skills bodies (trimmed; the config never carries the password or the JWT secret).
+// Not confirmed (chosen here): the 404 body for unknown routes, the /api/v3/config and
+// /api/v3/skills bodies (trimmed). Like the real one, /api/v3/config carries api.auth.password and api.auth.jwt.secret
+// in clear (and the mock adds the other secret-named fields a real config has: storage.memory.auth.password,
+// rtmp.token, srt.passphrase), so that the client's masking of secret-named fields is tested against it.
 //
 // Auth0 is off by default, as on the captured server (`GET /api` lists `"auths":["localjwt"]`, 75 bytes); tests
 // that log in with Auth0 turn it on (`setDatarheiAuth0(env, true)` or `startMockVendors({ datarheiAuth0: true })`).
@@ -110,6 +112,11 @@ export function datarheiReceived(env: MockEnv): DatarheiReceived[] {
 export function mintAuth0Token(nowMs: number, lifetimeSec: number, claims: Record<string, unknown> = {}): string {
   return demoTenant().mint(nowMs, lifetimeSec, claims);
 }
+
+/** Other secrets the config answer carries in clear, as a real Core's does (exported for the masking tests). */
+export const CONFIG_MEMFS_PASSWORD = 'memfs-Pa55word';
+export const CONFIG_RTMP_TOKEN = 'rtmp-publish-token-42';
+export const CONFIG_SRT_PASSPHRASE = 'srt-passphrase-1234';
 
 export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): VendorHandler {
   const state: DatarheiState = {
@@ -238,12 +245,15 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
             enable: true,
             disable_localhost: false,
             username: state.username,
-            password: '',
-            jwt: { secret: '' },
+            password: state.password,
+            jwt: { secret: ACCOUNTS.datarhei.jwtSecret },
             auth0: { enable: state.auth0, tenants: [] },
           },
         },
         tls: { address: '127.0.0.1:18181', enable: false, auto: false },
+        storage: { memory: { auth: { enable: true, username: 'admin', password: CONFIG_MEMFS_PASSWORD }, max_size_mbytes: 0 } },
+        rtmp: { enable: false, app: '/', token: CONFIG_RTMP_TOKEN },
+        srt: { enable: false, passphrase: CONFIG_SRT_PASSPHRASE, token: '' },
         update_check: false,
       },
       overrides: ['api.auth.enable', 'api.auth.username', 'api.auth.password', 'api.auth.jwt.secret', 'update_check'],

@@ -213,8 +213,8 @@ describe('Commvault adapter', () => {
     it('never writes the password or the token to the trace', async () => {
       const lines: string[] = [];
       const c = conn();
-      const s = await cv.login(c, { secret: A.password }, { ...ctxFor(c, clock), trace: (l) => lines.push(l) });
-      await cv.request(c, s, { kind: 'rest', method: 'POST', path: '/WhoAmI' }, { ...ctxFor(c, clock), trace: (l) => lines.push(l) });
+      const s = await cv.login(c, { secret: A.password }, { ...ctxFor(c, clock), trace: (l) => lines.push(String(l)) });
+      await cv.request(c, s, { kind: 'rest', method: 'POST', path: '/WhoAmI' }, { ...ctxFor(c, clock), trace: (l) => lines.push(String(l)) });
       assert.ok(lines.length >= 2);
       const all = lines.join('\n');
       assert.ok(!all.includes(A.password));

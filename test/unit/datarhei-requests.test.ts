@@ -19,8 +19,8 @@ describe('datarhei Core adapter', () => {
     const cfg = await adapter.request(c, s, { kind: 'rest', method: 'GET', path: '/api/v3/config' }, ctxFor(c, clock));
     const config = (cfg.response.body as { config: { api: { auth: { username: string; password: string } } } }).config;
     assert.equal(config.api.auth.username, A.username);
-    assert.equal(config.api.auth.password, '');
-    assert.ok(!cfg.response.rawBody.includes(A.password));
+    // As on the real Core: the adapter returns the answer as it came (the views and the CLI mask it).
+    assert.equal(config.api.auth.password, A.password);
     const skills = await adapter.request(c, s, { kind: 'rest', method: 'GET', path: '/api/v3/skills' }, ctxFor(c, clock));
     assert.equal(skills.response.status, 200);
     assert.equal(mock().env.stats.get('datarhei.call'), before + 2);

@@ -47,7 +47,7 @@ describe('session listener errors', () => {
 
   it('go to trace when no onListenerError is given', () => {
     const lines: string[] = [];
-    const m = managerWith({ trace: (line) => lines.push(line) });
+    const m = managerWith({ trace: (line) => lines.push(String(line)) });
     m.onDidChange(() => {
       throw new Error('listener bug');
     });

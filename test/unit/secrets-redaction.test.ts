@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { AuthError, scrubError, secretForms, truncate, withSecretsScrubbed } from '../../src/core/errors';
 import { maskToken, redactHeaders, redactText } from '../../src/core/redact';
+import { outside, wording } from '../../src/core/wording';
 import { DATARHEI_ACCESS } from './core-fixtures';
 
 describe('secrets in server messages', () => {
@@ -16,7 +17,11 @@ describe('secrets in server messages', () => {
   it('scrubs every form from message and server words, keeps kind and details, and leaves clean errors alone', () => {
     const secret = 'Hunter2';
     const basic = Buffer.from(`admin:${secret}`).toString('base64');
-    const e = new AuthError('credentials', `bad password ${secret}`, { serverMessage: `bad password ${secret} (Basic ${basic})`, status: 401, code: 7 });
+    const e = new AuthError('credentials', wording`bad password ${outside(secret)}`, {
+      serverMessage: `bad password ${secret} (Basic ${basic})`,
+      status: 401,
+      code: 7,
+    });
     const out = scrubError(e, secretForms(secret, 'admin'));
     assert.ok(out instanceof AuthError);
     assert.equal(out.kind, 'credentials');
@@ -43,7 +48,7 @@ describe('secrets in server messages', () => {
     assert.equal(await withSecretsScrubbed('Hunter2', 'u', async () => 42), 42);
     await assert.rejects(
       withSecretsScrubbed('Hunter2', 'u', async () => {
-        throw new AuthError('protocol', 'the answer is not JSON (HTTP 200: "bad password Hunter2")');
+        throw new AuthError('protocol', wording`the answer is not JSON (HTTP 200: "${outside('bad password Hunter2')}")`);
       }),
       (e: unknown) => e instanceof AuthError && e.kind === 'protocol' && e.message === 'the answer is not JSON (HTTP 200: "bad password ‹redacted›")',
     );

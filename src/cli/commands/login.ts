@@ -9,18 +9,20 @@ import { EXIT } from '../exit';
 import { managerFor } from '../manager';
 import { print, sessionJson } from '../output';
 import { stringifyForTerminal } from '../../core/untrusted';
+import { ours, outside, type Wording, wording } from '../../core/wording';
 
 export async function loginCommand(args: string[], opts: Options): Promise<number> {
   const conn = findConnection(opts, args[0]);
   const { manager, login } = managerFor(conn, opts);
   const session = await login();
-  print(opts.secrets, opts.json ? stringifyForTerminal(sessionJson(conn, session)) : summary(conn, session, manager.clock()));
+  // The CLI's own words stay whole; what the server sent (tokens, claims, the user name) is scrubbed in place.
+  print(opts.secrets, opts.json ? ours(stringifyForTerminal(sessionJson(conn, session, opts.secrets))) : summary(conn, session, manager.clock()));
   return EXIT.ok;
 }
 
-function summary(conn: ConnectionConfig, s: Session, now: number): string {
+function summary(conn: ConnectionConfig, s: Session, now: number): Wording {
   const name = conn.label ?? conn.id;
-  const who = s.user?.name ? ` as ${s.user.name}` : '';
+  const who = s.user?.name ? wording` as ${outside(s.user.name)}` : '';
   const left = timeLeftMs(s, now);
   let expiry: string;
   if (s.expiresAt !== null) {
@@ -33,5 +35,5 @@ function summary(conn: ConnectionConfig, s: Session, now: number): string {
     expiry = EXPIRY_REASON_TEXT[s.expiresBecause];
   }
   const refresh = s.refreshExpiresAt ? `; refresh token until ${formatInstant(s.refreshExpiresAt)}` : '';
-  return `Logged in to "${name}" (${ADAPTERS[s.vendor].displayName})${who}: ${expiry}${refresh}.`;
+  return wording`Logged in to "${name}" (${ADAPTERS[s.vendor].displayName})${who}: ${expiry}${refresh}.`;
 }

@@ -1,12 +1,14 @@
 // What `request` and `rpc` share: reading a JSON option, and sending one call in a fresh session and printing it.
-import { errorMessage, serverSaid } from '../../core/errors';
+import { errorMessage, serverSaidWording } from '../../core/errors';
+import { MASKED, maskBody, maskedNote } from '../../core/mask';
 import { redactHeaders } from '../../core/redact';
 import type { ConnectionConfig, ExploreRequest } from '../../core/types';
 import type { Options } from '../args';
 import { EXIT, UsageError } from '../exit';
 import { managerFor } from '../manager';
-import { credentialSecrets, print, printBlock, printError, sessionJson } from '../output';
+import { credentialSecrets, print, printBlock, printError, scrubJson, sessionJson } from '../output';
 import { stringifyForTerminal } from '../../core/untrusted';
+import { ours, outside, wording } from '../../core/wording';
 
 /** The value of --data or --params (`name`), parsed as JSON. */
 export function parseJsonOption(name: string, text: string): unknown {
@@ -37,29 +39,35 @@ export async function sendAndPrint(conn: ConnectionConfig, opts: Options, req: E
   // server echoes it.
   opts.secrets.push(...credentialSecrets(session));
   const rpcError = req.kind === 'rpc' ? jsonRpcError(response.body) : null;
+  // Secret-named fields (a server's own config: passwords, signing secrets) are masked unless --raw asks otherwise.
+  const masked = opts.raw ? { value: response.body, count: 0 } : maskBody(response.body);
+  if (opts.raw) printError(opts.secrets, ours('--raw: printing the answer as it came; secret-named fields in it are not masked'));
   if (opts.json) {
-    print(
-      opts.secrets,
-      stringifyForTerminal({
-        status: response.status,
-        statusText: response.statusText,
-        durationMs: response.durationMs,
-        headers: redactHeaders(response.headers),
-        body: response.body,
-        session: sessionJson(conn, session),
-      }),
-    );
+    // Scrubbed where the server's text stands, before it is written: the CLI's own names around it stay whole.
+    const out = {
+      status: response.status,
+      statusText: scrubJson(response.statusText, opts.secrets),
+      durationMs: response.durationMs,
+      headers: scrubJson(redactHeaders(response.headers), opts.secrets),
+      body: scrubJson(masked.value, opts.secrets),
+      maskedFields: masked.count,
+      session: sessionJson(conn, session, opts.secrets),
+    };
+    print(opts.secrets, ours(stringifyForTerminal(out)));
   } else if (!rpcError) {
-    print(opts.secrets, `HTTP ${response.status} ${response.statusText} (${response.durationMs} ms)`);
+    print(opts.secrets, wording`HTTP ${response.status} ${outside(response.statusText)} (${response.durationMs} ms)`);
     // The body is the server's: a text body (XML, plain) keeps its lines but shows every other control.
-    printBlock(opts.secrets, typeof response.body === 'string' ? response.body : stringifyForTerminal(response.body, 2));
+    printBlock(opts.secrets, typeof masked.value === 'string' ? masked.value : stringifyForTerminal(masked.value, 2));
+  }
+  if (masked.count && !opts.json) {
+    printError(opts.secrets, ours(`${maskedNote(masked.count)} (shown as ${MASKED}); --raw prints the answer as it came`));
   }
   if (rpcError) {
     // A JSON-RPC error arrives with HTTP 200: without this line (and exit 6) a script would take it for success.
-    const data = rpcError.data === undefined ? '' : ` (Cove code ${stringifyForTerminal(rpcError.data)})`;
+    const data = rpcError.data === undefined ? '' : wording` (Cove code ${outside(stringifyForTerminal(rpcError.data))})`;
     printError(
       opts.secrets,
-      `Connection "${conn.label || conn.id}": the call ${req.method} failed with JSON-RPC error ${JSON.stringify(rpcError.code ?? null)}${data}${serverSaid(rpcError.message)}; check the method name and its params.`,
+      wording`Connection "${conn.label || conn.id}": the call ${req.method} failed with JSON-RPC error ${outside(JSON.stringify(rpcError.code ?? null))}${data}${serverSaidWording(rpcError.message)}; check the method name and its params.`,
     );
     return EXIT.protocol;
   }

@@ -10,6 +10,7 @@ import type { Scope } from '../connections';
 import { Commands } from '../constants';
 import { notStored } from './connections';
 import type { CommandDeps } from './deps';
+import { ours } from '../../core/wording';
 
 const VENDOR_HINTS: Record<VendorId, { url: string; detail: string }> = {
   cove: { url: 'https://api.backup.management/jsonapi', detail: 'JSON-RPC Login → 15-minute sliding visa' },
@@ -158,7 +159,7 @@ export async function addConnection(d: CommandDeps): Promise<void> {
     ).scope;
   }
   await d.store.add(conn, scope);
-  d.log.info('command', `added connection "${conn.id}" (${vendor}) to ${scope} settings`);
+  d.log.info('command', ours(`added connection "${conn.id}" (${vendor}) to ${scope} settings`));
   const secretLabel = adapter.secretLabel(auth);
   const secret = await vscode.window.showInputBox({
     title: `${title} (4/4): ${secretLabel}`,

@@ -5,6 +5,7 @@ import { ADAPTERS } from '../../vendors';
 import { EXTENSION_ID } from '../constants';
 import type { CommandDeps } from './deps';
 import { pick } from './pick';
+import { ours } from '../../core/wording';
 
 /** Opens the settings file that holds the connection, at its entry; without one, the extension's settings. */
 export async function openSettings(d: CommandDeps, conn?: ConnectionConfig): Promise<void> {
@@ -36,7 +37,7 @@ export async function removeConnection(d: CommandDeps, arg: unknown): Promise<vo
   await d.sessions.logout(conn);
   await d.store.remove(conn.id);
   await d.sessions.removeAll(conn.id);
-  d.log.info('command', `removed connection "${conn.id}" and its secrets`);
+  d.log.info('command', ours(`removed connection "${conn.id}" and its secrets`));
 }
 
 export async function setSecret(d: CommandDeps, arg: unknown): Promise<void> {

@@ -16,6 +16,8 @@ export interface CommandDeps {
   panels: { show(connectionId: string): void };
   refreshTree(): void;
   sendRequest(conn: ConnectionConfig): Promise<unknown>;
+  /** Show Raw Answer: a response document's answer with its secret-named fields unmasked (`arg`: its URI). */
+  showRawAnswer(arg: unknown): Promise<unknown>;
   /** The request Copy as curl shows: the connection's last sent request, when there is one. */
   lastRequest(connectionId: string): ExploreRequest | undefined;
   /** Modal confirmation (replaceable: VS Code refuses dialogs while extension tests run). */

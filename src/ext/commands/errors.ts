@@ -5,7 +5,7 @@ import { type AuthErrorKind, errorMessage, isAuthError } from '../../core/errors
 import type { ConnectionConfig } from '../../core/types';
 import { Commands } from '../constants';
 import type { CommandDeps } from './deps';
-import { oneLineText } from '../../core/untrusted';
+import { ours } from '../../core/wording';
 
 const RETRY = 'Retry';
 const SET_SECRET = 'Set Secret';
@@ -66,8 +66,8 @@ export function guardedBy(d: CommandDeps, actions: ErrorActions): Guarded {
       const cause = e instanceof ConnectionError ? e.cause : e;
       if (isAuthError(cause) && cause.kind === 'cancelled') return undefined;
       const c = conn ?? (e instanceof ConnectionError ? e.conn : undefined);
-      const message = c ? d.log.describeError(cause, c) : oneLineText(d.log.redact(errorMessage(cause)));
-      d.log.error('command', `${id}: ${message}`);
+      const message = c ? d.log.describeError(cause, c) : d.log.errorText(cause);
+      d.log.error('command', ours(`${id}: ${message}`));
       const kind = isAuthError(cause) ? cause.kind : undefined;
       // The command ends now; the message's actions run whenever (if ever) the user picks one.
       void vscode.window.showErrorMessage(message, ...actionsFor(kind)).then(async (choice) => {

@@ -42,6 +42,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
       await withConn(conn, () => d.sendRequest(conn));
     },
     [Commands.statusBarMenu]: () => statusBarMenu(d),
+    [Commands.showRawAnswer]: (arg) => d.showRawAnswer(arg),
   };
   for (const id of Object.values(Commands)) {
     const handler = handlers[id];

@@ -4,10 +4,10 @@
 // Reveal.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import { redactText } from '../../core/redact';
 import { type FromPage, type PageState, type ToPage, type TokenView, parseFromPage } from '../../shared/protocol';
 import { Disposable } from '../../core/lifecycle';
-import { errorMessage } from '../../core/errors';
+import { errorMessage, isAuthError } from '../../core/errors';
+import { scrubbed } from '../../core/wording';
 
 const DETAILS_VIEW_TYPE = 'authExplorer.tokenDetails';
 
@@ -212,7 +212,8 @@ class DetailsPanel extends Disposable {
       if (success) await this.post({ type: 'notice', text: success });
     } catch (e) {
       const token = this.source.token(this.connectionId);
-      await this.post({ type: 'notice', text: redactText(`${failure}: ${errorMessage(e)}`, token ? [token] : []) });
+      // Our words stay whole; only the error's outside parts are scrubbed of the token.
+      await this.post({ type: 'notice', text: `${failure}: ${scrubbed(isAuthError(e) ? e.wording : errorMessage(e), token ? [token] : [])}` });
     } finally {
       this.update();
     }
