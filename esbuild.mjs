@@ -54,17 +54,31 @@ const common = {
 const extensionAlias = { ...common.alias, 'https-proxy-agent': './src/shims/https-proxy-agent.ts' };
 
 /**
- * axios's browser adapters (xhr.js, fetch.js ≈ 16 KB minified) never run in Node: axios picks its http adapter, the
- * only one that runs in Node and the one whose transport carries our TLS options (src/core/tlsTransport.ts). Both bundles get a stand-in that reports them unsupported.
+ * Parts of axios that never run here, replaced by stand-ins that report themselves unused (src/shims/): its browser
+ * adapters (xhr.js, fetch.js ≈ 16 KB; in Node axios picks its http adapter, the one whose transport carries our TLS
+ * options, src/core/tlsTransport.ts) and its multipart helpers (we send string bodies only). `extension: true` also
+ * replaces the environment-proxy lookup: the extension's clients all set `proxy: false`.
  */
-const nodeOnlyAxios = {
-  name: 'node-only-axios',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/(xhr|fetch)\.js$/ }, (args) =>
-      /axios[\\/]lib[\\/]adapters[\\/]adapters\.js$/.test(args.importer) ? { path: path.resolve('src/shims/axios-browser-adapters.ts') } : undefined,
-    );
-  },
-};
+function axiosUnused({ extension }) {
+  const stand = {
+    'adapters/xhr.js': 'axios-browser-adapters.ts',
+    'adapters/fetch.js': 'axios-browser-adapters.ts',
+    'helpers/toFormData.js': 'axios-multipart.ts',
+    'helpers/formDataToStream.js': 'axios-multipart.ts',
+    ...(extension ? { 'helpers/shouldBypassProxy.js': 'axios-env-proxy.ts' } : {}),
+  };
+  return {
+    name: 'axios-unused',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+        if (!/[\\/]axios[\\/]lib[\\/]/.test(args.importer)) return undefined;
+        const rel = path.relative(path.resolve('node_modules/axios/lib'), path.resolve(args.resolveDir, args.path)).split(path.sep).join('/');
+        return stand[rel] ? { path: path.resolve('src/shims', stand[rel]) } : undefined;
+      });
+      if (extension) build.onResolve({ filter: /^proxy-from-env$/ }, () => ({ path: path.resolve('src/shims/axios-env-proxy.ts') }));
+    },
+  };
+}
 
 /** fast-xml-parser lives in dist/xml.js, loaded on first XML use (src/core/xml.ts), not with the extension. */
 const lazyXml = {
@@ -81,9 +95,15 @@ const targets = [
     outfile: 'dist/extension.js',
     external: ['vscode'],
     alias: extensionAlias,
-    plugins: [problemMatcher, lazyXml, nodeOnlyAxios],
+    plugins: [problemMatcher, lazyXml, axiosUnused({ extension: true })],
   },
-  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [problemMatcher, lazyXml, nodeOnlyAxios] },
+  {
+    ...common,
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [problemMatcher, lazyXml, axiosUnused({ extension: false })],
+  },
   { ...common, entryPoints: ['src/shims/xml-chunk.ts'], outfile: 'dist/xml.js' },
   // The Token Details page, loaded by the webview (no Node, no vscode module). It goes to media/ (git-ignored), the
   // only folder the webview may load from; its sourcemap is inline so that no stray .map file can be packaged.
