@@ -29,9 +29,15 @@ async function enterText(page, prompt, text) {
 async function chooseFile(page, openLabel, file) {
   await page.locator(`${QUICK_WIDGET} .quick-input-action`, { hasText: exactly(openLabel) }).waitFor({ state: 'visible' });
   const input = page.locator(QUICK_INPUT);
-  await input.fill(file);
-  // The dialog completes the path as it is typed; Enter accepts once the input holds exactly the file.
-  await until('the typed path', async () => (await input.inputValue()) === file);
+  // The dialog puts its starting folder into the input once it has read it, which can land after our text: wait for
+  // that folder first, and type again should the input not hold exactly the file (it completes paths as they come).
+  await until('the starting folder of the dialog', async () => (await input.inputValue()).endsWith('/'));
+  await until('the typed path', async () => {
+    if ((await input.inputValue()) === file) return true;
+    await input.fill(file);
+    await new Promise((r) => setTimeout(r, 300));
+    return (await input.inputValue()) === file;
+  });
   await input.press('Enter');
   await page.locator(`${QUICK_WIDGET} .quick-input-action`, { hasText: exactly(openLabel) }).waitFor({ state: 'hidden' });
 }
