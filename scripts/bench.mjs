@@ -197,6 +197,7 @@ function makeVscodeStub() {
       createTreeView: () => ({ visible: false, onDidChangeVisibility: event, dispose() {} }),
       createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
       registerWebviewPanelSerializer: () => disposable,
+      onDidChangeActiveTextEditor: event,
     },
     workspace: {
       getConfiguration: () => config,
