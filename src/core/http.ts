@@ -9,8 +9,6 @@ import { resolveOnOrigin } from './origin';
 import { answeredByProxy, type ProxySetting, proxyOfClient, proxyRefusal, proxyTransportError } from './proxy';
 import { throughProxy } from './proxyTunnel';
 import { MAX_JSON_DEPTH, jsonDeeperThan } from './jsonDepth';
-import { maskBodyText } from './mask';
-import { redactHeaders, redactText } from './redact';
 import { loadTlsMaterial } from './tlsMaterial';
 import { tlsTransport } from './tlsTransport';
 import { type TransportLimits, mapTransportError, redirectError, timeoutError } from './transportErrors';
@@ -18,6 +16,8 @@ import { type ApiResponse, type Clock, type ConnectionConfig, DEFAULT_MAX_RESPON
 import { outside, type Wording, wording } from './wording';
 
 export { mapTransportError, redirectError } from './transportErrors';
+import { traceWording } from './trace';
+export { TRACE_BODY_MAX, traceLine, traceWording } from './trace';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -205,36 +205,6 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
     durationMs,
     url: req.url,
   };
-}
-
-/** Longest body kept in a trace line (after redaction). */
-export const TRACE_BODY_MAX = 500;
-
-/**
- * One redacted trace line of an exchange. Secret-named fields of JSON and XML bodies are masked ({@link maskBodyText},
- * the same masking as the views and the CLI), then secret-looking values redacted; both run on the whole body BEFORE
- * it is cut to {@link TRACE_BODY_MAX}: cut first, a token split at the limit (a JWT without its signature, the start
- * of a visa) would no longer match the patterns and would be logged.
- */
-export function traceLine(req: Pick<HttpRequest, 'method' | 'url' | 'headers' | 'data'>, status: number, durationMs: number, responseText: string): string {
-  return String(traceWording(req, status, durationMs, responseText));
-}
-
-/** {@link traceLine} with the exchange's parts (URL, headers, bodies) marked as outside text. */
-export function traceWording(req: Pick<HttpRequest, 'method' | 'url' | 'headers' | 'data'>, status: number, durationMs: number, responseText: string): Wording {
-  const sent = `${req.method} ${req.url} ${JSON.stringify(redactHeaders(flatHeaders(req.headers)))} ${traceBody(req.data ?? '')}`;
-  return wording`${outside(sent)} → ${status} in ${durationMs} ms ${outside(truncate(traceBody(responseText), TRACE_BODY_MAX))}`;
-}
-
-/** A body as a trace shows it: secret-named fields masked, then secret-looking values redacted. */
-function traceBody(text: string): string {
-  return redactText(maskBodyText(text).value);
-}
-
-function flatHeaders(h: RawAxiosRequestHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined && v !== null) out[k] = String(v);
-  return out;
 }
 
 export function looksLikeHtml(res: Pick<RawResponse, 'contentType' | 'text'>): boolean {
