@@ -4,6 +4,7 @@ import type { Adapters } from '../core/adapter';
 import { maskUrlCredentials } from '../core/origin';
 import { AUTH_KINDS, type AuthKind, authOf, type ConnectionConfig, VENDORS, type VendorId } from '../core/types';
 import { isRecord } from '../core/util';
+import { parseProxyUrl } from '../core/proxy';
 
 export interface ConfigProblem {
   /** Position in the list (0-based). */
@@ -174,20 +175,20 @@ export function baseUrlProblems(raw: string): string[] {
   return p;
 }
 
-/** `proxy`: `false` (direct), or the proxy's own address `http(s)://[user:pass@]host[:port]`; never echoed (password). */
+/**
+ * `proxy`: `false` (direct), or the proxy's address as the CLI reads it (src/core/proxy.ts parseProxyUrl: http://, or
+ * host:port); never echoed (its password).
+ */
 export function proxyProblems(proxy: unknown): string[] {
   if (proxy === false) return [];
-  const form = '"proxy" must be false or the proxy\'s address, http://[user:pass@]host:port (or https://)';
+  const form = '"proxy" must be false or the proxy\'s address, http://[user:pass@]host:port';
   if (typeof proxy !== 'string') return [form];
-  let u: URL;
   try {
-    u = new URL(proxy.trim());
+    parseProxyUrl(proxy);
+    return [];
   } catch {
     return [form];
   }
-  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname) return [form];
-  if (u.pathname !== '/' || u.search || proxy.includes('#')) return [`${form}, without a path, query or fragment`];
-  return [];
 }
 
 /** The client-certificate and SNI fields of `tls` (their types, and which go together). */
