@@ -176,6 +176,16 @@ export function baseUrlProblems(raw: string): string[] {
 }
 
 /**
+ * What the extension says of fields it does not use: `proxy` is the CLI's; in VS Code, VS Code's own proxy settings
+ * apply (they are not ours to override).
+ */
+export function cliOnlyNotes(conns: readonly ConnectionConfig[]): string[] {
+  return conns
+    .filter((c) => c.proxy !== undefined)
+    .map((c) => `connection "${c.id}": "proxy" is used by the api-auth CLI only; in VS Code the http.proxy and http.noProxy settings apply`);
+}
+
+/**
  * `proxy`: `false` (direct), or the proxy's address as the CLI reads it (src/core/proxy.ts parseProxyUrl: http://, or
  * host:port); never echoed (its password).
  */

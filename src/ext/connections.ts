@@ -1,6 +1,6 @@
 // The `authExplorer.connections` setting: read, validated, watched, and edited in the scope that holds an entry.
 import * as vscode from 'vscode';
-import { type ConfigProblem, describeProblem, parseConnections } from '../engine/config';
+import { cliOnlyNotes, type ConfigProblem, describeProblem, parseConnections } from '../engine/config';
 import type { ConnectionConfig } from '../core/types';
 import { ADAPTERS } from '../vendors';
 import { SETTING_CONNECTIONS, SETTING_SECTION } from './constants';
@@ -54,6 +54,7 @@ export class ConnectionStore implements vscode.Disposable {
       ...(ignored ? ['this workspace is not trusted: the connections in its settings are ignored until you trust it'] : []),
       ...shadowed.map((c) => `the workspace's connection "${c.id}" overrides the user connection with the same id`),
       ...this.problems.map(describeProblem),
+      ...cliOnlyNotes(this.list),
     ];
     for (const line of lines) {
       if (this.reportedProblems.has(line)) continue;

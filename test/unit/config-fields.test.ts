@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { validateConnection } from '../../src/engine/config';
+import { cliOnlyNotes, validateConnection } from '../../src/engine/config';
 import { VENDORS } from '../../src/core/types';
 import { ADAPTERS } from '../../src/vendors';
 
@@ -91,6 +91,21 @@ describe('connection validation: maxResponseBytes, proxy, tls client certificate
       assert.deepEqual(p, [form], String(bad));
       assert.ok(!p[0].includes('proxy-pw'));
     }
+  });
+
+  it("the extension notes once that a connection's proxy is for the CLI only (VS Code's proxy settings apply there)", () => {
+    const base = { vendor: 'datarhei' as const, baseUrl: 'http://127.0.0.1:9', username: 'admin' };
+    assert.deepEqual(
+      cliOnlyNotes([
+        { id: 'a', ...base, proxy: 'http://proxy.example:3128' },
+        { id: 'b', ...base },
+        { id: 'c', ...base, proxy: false },
+      ]),
+      [
+        'connection "a": "proxy" is used by the api-auth CLI only; in VS Code the http.proxy and http.noProxy settings apply',
+        'connection "c": "proxy" is used by the api-auth CLI only; in VS Code the http.proxy and http.noProxy settings apply',
+      ],
+    );
   });
 
   it('tls: certFile goes with keyFile, pfxFile stands alone, servername is a host name, a passphrase is refused', () => {
