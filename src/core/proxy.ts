@@ -6,6 +6,7 @@
 // http_proxy / HTTP_PROXY for an http:// one, else all_proxy / ALL_PROXY, unless no_proxy / NO_PROXY names the
 // server's host. NO_PROXY governs only the environment's proxies: a proxy named on purpose (flag, connection) is used.
 import { AuthError, truncate } from './errors';
+import { safeOrigin } from './transportErrors';
 import type { ConnectionConfig } from './types';
 import { wording } from './wording';
 
@@ -204,16 +205,8 @@ export function proxyRefusal(res: ProxiedAnswer, proxy: ProxySetting, targetUrl:
   }
   if (![502, 503, 504].includes(res.status)) return undefined;
   if (!res.fromProxy && /json|xml/i.test(res.contentType)) return undefined;
-  return new AuthError('network', `the proxy ${proxyOrigin(proxy)} could not reach ${originOf(targetUrl)} (${status})`, {
+  return new AuthError('network', `the proxy ${proxyOrigin(proxy)} could not reach ${safeOrigin(targetUrl)} (${status})`, {
     status: res.status,
     nextStep: 'check that the proxy may reach this server, or bypass it with NO_PROXY or --proxy none',
   });
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return truncate(url, 120);
-  }
 }
