@@ -16,6 +16,17 @@ describe('session manager: renewal policy per vendor', () => {
     const USER_MY: ExploreRequest = { kind: 'rest', method: 'GET', path: '/api/User/my' };
     afterEach(() => setCode42Options(mock().env, { tokenExp: true }));
 
+    /** The two-factor account, and a manager whose code prompt answers the current code and counts the questions. */
+    const twoFactor = () => {
+      const totp = totpOf(ACCOUNTS.code42.mfa.totpSecret);
+      const asked = { count: 0 };
+      const m = manager(async () => {
+        asked.count++;
+        return totp.generate({ timestamp: clock() });
+      });
+      return { totp, asked, m, conn: code42(ACCOUNTS.code42.mfa.username) };
+    };
+
     it('logs in again after the v3 token expired and the request succeeds', async () => {
       const m = manager();
       const conn = code42();
@@ -28,19 +39,13 @@ describe('session manager: renewal policy per vendor', () => {
     });
 
     it('asks for the two-factor code when the server requires it, at login and at re-login', async () => {
-      const totp = totpOf(ACCOUNTS.code42.mfa.totpSecret);
-      let asked = 0;
-      const m = manager(async () => {
-        asked++;
-        return totp.generate({ timestamp: clock() });
-      });
-      const conn = code42(ACCOUNTS.code42.mfa.username);
+      const { asked, m, conn } = twoFactor();
       await m.login(conn);
-      assert.equal(asked, 1);
+      assert.equal(asked.count, 1);
       clock.advance(2100);
       const { response } = await m.request(conn, { kind: 'rest', method: 'GET', path: '/api/User/my' });
       assert.equal(response.status, 200);
-      assert.equal(asked, 2);
+      assert.equal(asked.count, 2);
     });
 
     it('reports a two-factor demand as its own kind when nobody can answer it', async () => {
@@ -100,25 +105,19 @@ describe('session manager: renewal policy per vendor', () => {
     });
 
     it('a non-interactive renewal of a two-factor account fails with twoFactorRequired and never asks for a code', async () => {
-      const totp = totpOf(ACCOUNTS.code42.mfa.totpSecret);
-      let asked = 0;
-      const m = manager(async () => {
-        asked++;
-        return totp.generate({ timestamp: clock() });
-      });
-      const conn = code42(ACCOUNTS.code42.mfa.username);
+      const { totp, asked, m, conn } = twoFactor();
       // Logged in with a code given up front, so the prompt has not been used at all.
       const s = await m.login(conn, { secret: ACCOUNTS.code42.mfa.password, totp: totp.generate({ timestamp: clock() }) });
       const logins = stat('code42.login');
       const err = await rejects(m.renew(conn, { interactive: false }), 'twoFactorRequired');
-      assert.equal(asked, 0, 'askTotp was never called');
+      assert.equal(asked.count, 0, 'askTotp was never called');
       assert.equal(stat('code42.login'), logins);
       assert.equal(m.get(conn.id)?.token, s.token, 'the still-valid session stays');
       assert.equal(m.isRenewing(conn.id), false);
       assert.match(describeError(err, conn), /enter the current code/);
       // The same renewal, interactive, asks once and succeeds.
       const renewed = await m.renew(conn);
-      assert.equal(asked, 1);
+      assert.equal(asked.count, 1);
       assert.equal(stat('code42.login'), logins + 1);
       assert.notEqual(renewed.token, s.token);
     });
@@ -138,19 +137,13 @@ describe('session manager: renewal policy per vendor', () => {
     });
 
     it('a request that joins a background (non-interactive) renewal still gets its two-factor prompt', async () => {
-      const totp = totpOf(ACCOUNTS.code42.mfa.totpSecret);
-      let asked = 0;
-      const m = manager(async () => {
-        asked++;
-        return totp.generate({ timestamp: clock() });
-      });
-      const conn = code42(ACCOUNTS.code42.mfa.username);
+      const { totp, asked, m, conn } = twoFactor();
       const s = await m.login(conn, { secret: ACCOUNTS.code42.mfa.password, totp: totp.generate({ timestamp: clock() }) });
       const background = m.renew(conn, { interactive: false }); // keep-alive's renewal, in flight
       const foreground = m.renew(conn); // the user's, joining it
       await rejects(background, 'twoFactorRequired');
       const renewed = await foreground;
-      assert.equal(asked, 1, 'the interactive caller was asked once');
+      assert.equal(asked.count, 1, 'the interactive caller was asked once');
       assert.notEqual(renewed.token, s.token);
       assert.equal(m.get(conn.id)?.token, renewed.token);
     });
