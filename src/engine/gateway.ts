@@ -97,7 +97,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         wording`gateway ${outside(req.method ?? '-')} ${outside(connectionId)} ${outside(loggedTarget(req.url))} → ${answer.status}${kind ? ` ${kind}` : ''} (${ms} ms)`,
       );
     };
-    void handle(req, res, finish).catch((e: unknown) => finish('-', gatewayError(500, 'internal', e instanceof Error ? 'the gateway failed' : String(e))));
+    // Whatever was thrown stays out of the answer and the log (it may quote a request); the client went away, mostly.
+    void handle(req, res, finish).catch(() => finish('-', gatewayError(500, 'internal', 'the gateway failed to handle the request')));
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, finish: (id: string, a: GatewayAnswer, close?: boolean) => void): Promise<void> {

@@ -53,6 +53,24 @@ describe('auth gateway: forwarding with the session attached', () => {
     assertNoCredentials(second, m, conn, ACCOUNTS.cove.password);
   });
 
+  it('Cove: 10 sequential calls through the gateway keep one unbroken visa chain', async () => {
+    const conn = cove();
+    const { gw, m } = await start([conn]);
+    const received = async () => (await (await fetch(`${mock().url}/cove/__mock/received`)).json()) as { visa: string | null }[];
+    for (let i = 0; i < 10; i++) {
+      const before = m.get('cove')?.token;
+      const a = await call(gw, 'POST', '/cove', { body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'EnumerateColumns', params: {} }) });
+      assert.equal(a.status, 200, a.text);
+      if (before) assert.equal((await received()).at(-1)?.visa, before, `call ${i} went out with the newest visa`);
+    }
+    const chain = m.get('cove')?.history ?? [];
+    assert.ok(chain.length >= 10);
+    assert.ok(
+      chain.slice(1).every((e, i) => e.replaced === chain[i].token),
+      'each visa replaced the one before',
+    );
+  });
+
   it('Commvault: Authtoken attached (the call is accepted), JSON answer passed through without the token', async () => {
     const conn = commvault();
     const { gw, m } = await start([conn]);
