@@ -244,14 +244,15 @@ export class SessionManager {
    * A rejection of the last attempt is final: no renewal follows it (for Code42 two-factor that would be one
    * more code prompt for nothing). A request whose URL would leave the connection's server or base path is refused
    * first (AuthError `config`), and what the adapter puts on the wire is checked again before each send.
+   * `opts.interactive: false` (the gateway) makes a renewal that needs a two-factor code an error, never a prompt.
    */
-  async request(conn: ConnectionConfig, req: ExploreRequest, opts: { signal?: AbortSignal } = {}): Promise<CallResult> {
+  async request(conn: ConnectionConfig, req: ExploreRequest, opts: { signal?: AbortSignal; interactive?: boolean } = {}): Promise<CallResult> {
     const adapter = this.adapter(conn);
     // One origin for credentials: a path that leaves the server is refused before any login, for every vendor.
     checkRequestTarget(conn, req);
     let session = this.sessions.get(conn.id);
-    if (!session) session = await this.renew(conn);
-    else if (this.needsRenewal(conn, session)) session = await this.renew(conn);
+    const interactive = opts.interactive;
+    if (!session || this.needsRenewal(conn, session)) session = await this.renew(conn, { interactive });
     let loggedInAgain = false;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -275,7 +276,7 @@ export class SessionManager {
         }
         // First rejection: the vendor's refresh may do; after that only a full login.
         const forceLogin = attempt >= 2;
-        session = await this.renew(conn, { forceLogin });
+        session = await this.renew(conn, { forceLogin, interactive });
         loggedInAgain ||= forceLogin;
       }
     }

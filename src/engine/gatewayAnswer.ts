@@ -1,0 +1,195 @@
+// The auth gateway's translation: an incoming HTTP request into the ExploreRequest that Send Request would make, and
+// the vendor's answer (or the engine's error) back into an HTTP answer that carries none of our credentials.
+import { AuthError, type AuthErrorKind, describeError, isAuthError } from '../core/errors';
+import { httpMethod } from '../core/http';
+import { isRecord } from '../core/util';
+import type { CallResult, ConnectionConfig, ExploreRequest, Session } from '../core/types';
+import { checkRequestTarget } from './requests';
+
+/** What stands in an answer's body where a credential of ours was. */
+export const HELD_MARKER = '‹held by api-auth gateway›';
+/** The same in a header (header values must be Latin-1). */
+export const HELD_MARKER_HEADER = 'held-by-api-auth-gateway';
+/** The answer header that names an error of the gateway or the engine (absent on the vendor's own answers). */
+export const ERROR_HEADER = 'x-api-auth-error';
+/** The IPCortex session cookie: the gateway holds it, the client never sends or sees it. */
+const SESSION_COOKIE = /^red60urne$/i;
+
+/** Headers of one hop only, and the ones the gateway sets or strips itself; never passed on either way. */
+const HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  // The HTTP client decompresses the answer: the client gets it plain, so it must not ask for (or be told of) gzip.
+  'accept-encoding',
+  'content-encoding',
+  'origin',
+  'referer',
+]);
+
+/** The request as the adapter is given it, and for Cove the client's JSON-RPC id to give back in the answer. */
+export interface Forward {
+  req: ExploreRequest;
+  rpcId?: unknown;
+}
+
+/**
+ * The client's headers that go on to the vendor: end-to-end ones only, without the gateway's key, and without a
+ * `Red60urne` cookie of the client's (ours is the only one sent).
+ */
+export function forwardedHeaders(incoming: Record<string, string | string[] | undefined>, keyHeader: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(incoming)) {
+    const k = name.toLowerCase();
+    if (v === undefined || HOP_HEADERS.has(k) || k === keyHeader || k.startsWith('sec-')) continue;
+    let value = Array.isArray(v) ? v.join(', ') : v;
+    if (k === 'cookie') {
+      value = value
+        .split(';')
+        .map((c) => c.trim())
+        .filter((c) => c && !SESSION_COOKIE.test(c.split('=')[0].trim()))
+        .join('; ');
+      if (!value) continue;
+    }
+    out[k] = value;
+  }
+  return out;
+}
+
+/**
+ * The ExploreRequest for an incoming request on `conn`, checked before any login: the method is one the engine
+ * sends, the path stays on the connection's origin (src/core/origin.ts). Cove: the body is one JSON-RPC call (any
+ * `visa` in it is dropped: the session's newest is put in) and the path must be the endpoint itself.
+ */
+export function forwardOf(conn: ConnectionConfig, method: string, path: string, headers: Record<string, string>, body: Buffer): Forward {
+  if (conn.vendor === 'cove') {
+    if (path !== '' && path !== '/') throw new AuthError('config', 'Cove is one JSON-RPC endpoint: POST the call to the base URL itself, without a path');
+    if (method !== 'POST') throw new AuthError('config', 'Cove takes JSON-RPC calls as POST requests');
+    let call: unknown;
+    try {
+      call = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new AuthError('config', 'the request body is not JSON (a JSON-RPC call is expected)');
+    }
+    if (!isRecord(call) || typeof call.method !== 'string' || !call.method.trim()) {
+      throw new AuthError('config', 'the request body is not one JSON-RPC call with a method name (batches are not supported)');
+    }
+    return { req: { kind: 'rpc', method: call.method, ...(call.params === undefined ? {} : { params: call.params }) }, rpcId: call.id };
+  }
+  const req: ExploreRequest = {
+    kind: 'rest',
+    method: httpMethod(method),
+    path: path || '/',
+    headers,
+    ...(body.length ? { body: body.toString('utf8') } : {}),
+  };
+  checkRequestTarget(conn, req);
+  return { req };
+}
+
+/** Every credential value a session holds: its token, what it attaches, its refresh token and its earlier tokens. */
+export function sessionSecrets(...sessions: (Session | undefined)[]): string[] {
+  const out = new Set<string>();
+  for (const s of sessions) {
+    if (!s) continue;
+    for (const v of [s.token, s.attach.value, s.refreshToken, ...s.history.map((h) => h.token)]) if (v && v.length >= 8) out.add(v);
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+function replaceAll(text: string, secrets: readonly string[], marker: string): string {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(marker);
+  return out;
+}
+
+/** An answer as the gateway sends it. */
+export interface GatewayAnswer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+/** Set-Cookie lines, split where the joined header starts a new cookie (an Expires date holds ", " too). */
+function cookieLines(joined: string): string[] {
+  return joined.split(/,\s*(?=[^;,=\s]+=)/).filter(Boolean);
+}
+
+/**
+ * The vendor's answer for the client: status and end-to-end headers as sent, the body as the engine read it, with
+ * every credential of ours replaced by the marker: the `Red60urne` Set-Cookie, a Cove `visa` (and the client's own
+ * JSON-RPC id put back), any token of the session (old or renewed) in a header or the body.
+ */
+export function answerOf(result: CallResult, sent: Session | undefined, rpcId: unknown, isHead: boolean): GatewayAnswer {
+  const res = result.response;
+  const secrets = sessionSecrets(sent, result.session);
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(res.headers)) {
+    const k = name.toLowerCase();
+    if (HOP_HEADERS.has(k)) continue;
+    if (k === 'set-cookie') {
+      headers[k] = cookieLines(value).map((c) =>
+        SESSION_COOKIE.test(c.split('=')[0].trim()) ? c.replace(/=[^;]*/, `=${HELD_MARKER_HEADER}`) : replaceAll(c, secrets, HELD_MARKER_HEADER),
+      );
+      continue;
+    }
+    headers[k] = replaceAll(value, secrets, HELD_MARKER_HEADER);
+  }
+  let text: string;
+  if (rpcId !== undefined || (result.session.vendor === 'cove' && isRecord(res.body))) {
+    const body = isRecord(res.body) ? { ...res.body } : {};
+    if ('visa' in body) body.visa = HELD_MARKER;
+    if (rpcId !== undefined) body.id = rpcId;
+    text = JSON.stringify(body);
+  } else {
+    text = res.rawBody;
+  }
+  const body = isHead ? Buffer.alloc(0) : Buffer.from(replaceAll(text, secrets, HELD_MARKER), 'utf8');
+  return { status: res.status, headers, body };
+}
+
+/**
+ * The HTTP status for an error of the engine: a request refused before sending (400), a session that needs a person
+ * (a two-factor code, a password that is not stored or was rejected: 401), a call the role may not make (403), the
+ * vendor unreachable or answering nonsense (502), too slow (504).
+ */
+const STATUS_OF: Record<AuthErrorKind, number> = {
+  config: 400,
+  credentials: 401,
+  twoFactorRequired: 401,
+  locked: 401,
+  expired: 401,
+  cancelled: 401,
+  forbidden: 403,
+  network: 502,
+  tls: 502,
+  protocol: 502,
+  server: 502,
+  timeout: 504,
+};
+
+/** A JSON answer of the gateway itself: `{"error":{"kind","message"}}`, its kind also in {@link ERROR_HEADER}. */
+export function gatewayError(status: number, kind: string, message: string): GatewayAnswer {
+  const body = Buffer.from(JSON.stringify({ error: { kind, message } }), 'utf8');
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', [ERROR_HEADER]: kind }, body };
+}
+
+/**
+ * The answer for an error thrown while forwarding: the one-sentence message users see elsewhere (connection name,
+ * cause, way forward), scrubbed of the session's tokens. A `config` error while the connection has no usable session
+ * comes from the login (no stored secret): a session that needs a person, like a two-factor demand.
+ */
+export function errorAnswer(e: unknown, conn: ConnectionConfig, secrets: readonly string[], sessionUsable: boolean): GatewayAnswer {
+  const message = describeError(e, conn, secrets);
+  if (!isAuthError(e)) return gatewayError(502, 'internal', message);
+  if (e.kind === 'config' && !sessionUsable) return gatewayError(401, 'loginNeeded', message);
+  return gatewayError(STATUS_OF[e.kind], e.kind, message);
+}

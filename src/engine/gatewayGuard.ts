@@ -1,0 +1,102 @@
+// The auth gateway's gate: which requests may reach a connection's session at all. Pure functions over what a
+// request says (Host, Origin, the key, the request target), so that each refusal is a unit of its own and the server
+// in gateway.ts only applies them in order.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { shownPath } from '../core/origin';
+
+/** The header that carries the gateway's key (dedicated, so that it never clashes with the vendor's Authorization). */
+export const KEY_HEADER = 'x-api-auth-key';
+/**
+ * The other way to give the key, for tools that cannot set a header: the first path segment is `~` + key
+ * (`http://127.0.0.1:PORT/~KEY/<id>/…`). `~` cannot start a connection id (letters, digits, `.`, `_`, `-`).
+ */
+export const KEY_SEGMENT_PREFIX = '~';
+
+/** A fresh key: 32 random bytes, base64url (43 characters). Kept in memory only. */
+export function newGatewayKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Compares a presented key with the gateway's in constant time (hashes first, so lengths do not tell either). */
+export function keyMatches(presented: string | undefined, key: string): boolean {
+  if (!presented) return false;
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(key).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** One header's value as a single string (Node gives repeated headers as arrays). */
+export function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/**
+ * Whether `Host` names this gateway: exactly `127.0.0.1:PORT` or `localhost:PORT` (any case). Anything else is a
+ * name a web page made resolve to 127.0.0.1 (DNS rebinding) or a confused client; it is refused.
+ */
+export function hostAllowed(host: string | undefined, port: number): boolean {
+  if (!host) return false;
+  const h = host.trim().toLowerCase();
+  return h === `127.0.0.1:${port}` || h === `localhost:${port}`;
+}
+
+/**
+ * Whether a request may come from where it says: no browser `Origin` (tools and scripts send none), or one the user
+ * allowed. Browsers that send no Origin on a cross-site request still send `Sec-Fetch-Site`; such a request is
+ * refused too. Returns the refusal's reason, or null.
+ */
+export function originRefusal(origin: string | undefined, secFetchSite: string | undefined, allowed: readonly string[]): string | null {
+  if (origin !== undefined) return allowed.includes(origin) ? null : 'browser origin not allowed';
+  if (secFetchSite && secFetchSite !== 'none' && secFetchSite !== 'same-origin') return 'cross-site browser request';
+  return null;
+}
+
+/** What the request target says: the key given in the path (if any), the connection id and the path under it. */
+export interface GatewayTarget {
+  keyInPath?: string;
+  connectionId: string;
+  /** The rest of the target after the id, with its query: `/api/v3/process?x=1`, or '' for the id alone. */
+  path: string;
+}
+
+/**
+ * Splits an origin-form request target (`/[~KEY/]ID[/rest]`). Returns null for anything else: an absolute-form
+ * target (`http://other/x`, a proxy request), `*`, or one without an id. The rest is kept as sent (not normalised):
+ * the connection's origin check decides about `..`, `//host` and the like.
+ */
+export function parseTarget(url: string | undefined): GatewayTarget | null {
+  if (!url || !url.startsWith('/') || url.startsWith('//')) return null;
+  let rest = url.slice(1);
+  let keyInPath: string | undefined;
+  if (rest.startsWith(KEY_SEGMENT_PREFIX)) {
+    const end = rest.indexOf('/');
+    if (end < 0) return null;
+    keyInPath = rest.slice(KEY_SEGMENT_PREFIX.length, end);
+    rest = rest.slice(end + 1);
+  }
+  const cut = rest.search(/[/?]/);
+  const connectionId = cut < 0 ? rest : rest.slice(0, cut);
+  if (!connectionId) return null;
+  let path = cut < 0 ? '' : rest.slice(cut);
+  if (path.startsWith('?')) path = `/${path}`;
+  return { ...(keyInPath === undefined ? {} : { keyInPath }), connectionId, path };
+}
+
+/**
+ * The target as a log line shows it: a key in the path replaced, query values dropped (only the names stay: they
+ * may carry tokens), cut and control characters made visible ({@link shownPath}).
+ */
+export function loggedTarget(url: string | undefined): string {
+  if (!url) return '-';
+  let t = url.replace(/^\/~[^/]*/, '/~***');
+  const q = t.indexOf('?');
+  if (q >= 0) {
+    const names = t
+      .slice(q + 1)
+      .split('&')
+      .filter(Boolean)
+      .map((p) => `${p.split('=')[0]}=…`);
+    t = `${t.slice(0, q)}?${names.join('&')}`;
+  }
+  return shownPath(t);
+}
