@@ -1,6 +1,7 @@
 // Bundles the extension and the CLI. `--production` minifies; `--watch` rebuilds on change. After a (non-watch)
 // build, THIRD-PARTY-NOTICES.md is brought up to date from the builds' metafiles (scripts/notices.mjs).
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NOTICES_FILE, writeNotices } from './scripts/notices.mjs';
 
@@ -67,12 +68,15 @@ function axiosUnused({ extension }) {
     'helpers/formDataToStream.js': 'axios-multipart.ts',
     ...(extension ? { 'helpers/shouldBypassProxy.js': 'axios-env-proxy.ts' } : {}),
   };
+  // esbuild reports importers by their real path: with node_modules a symlink (a git worktree sharing one install),
+  // the axios folder must be compared by its real path too, or no stand-in applies.
+  const axiosLib = fs.realpathSync(path.resolve('node_modules/axios/lib'));
   return {
     name: 'axios-unused',
     setup(build) {
       build.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
         if (!/[\\/]axios[\\/]lib[\\/]/.test(args.importer)) return undefined;
-        const rel = path.relative(path.resolve('node_modules/axios/lib'), path.resolve(args.resolveDir, args.path)).split(path.sep).join('/');
+        const rel = path.relative(axiosLib, path.resolve(args.resolveDir, args.path)).split(path.sep).join('/');
         return stand[rel] ? { path: path.resolve('src/shims', stand[rel]) } : undefined;
       });
       if (extension) build.onResolve({ filter: /^proxy-from-env$/ }, () => ({ path: path.resolve('src/shims/axios-env-proxy.ts') }));
