@@ -2,7 +2,7 @@
 import { redactText } from './redact';
 import { type AuthKind, type ConnectionConfig, DEFAULT_AUTH, VENDORS } from './types';
 import { oneLineText } from './untrusted';
-import { outside, scrubbed, Wording, wording } from './wording';
+import { isWording, outside, scrubbed, Wording, wording } from './wording';
 
 export type AuthErrorKind =
   | 'credentials' // wrong user / password / partner / API key
@@ -38,7 +38,14 @@ export interface AuthErrorDetails {
  * (a body snippet, a Location, a path the user typed, a status text) is built with the `wording` template and
  * `outside(…)`, so that {@link scrubError} scrubs those parts and never the sentence around them.
  */
+/**
+ * Marks an AuthError whichever bundle made it: the lazily loaded gateway chunk (dist/gateway.js) has its own copy of
+ * this module, so `instanceof` fails for an error the extension's engine threw. `Symbol.for` is one symbol per process.
+ */
+const AUTH_ERROR: unique symbol = Symbol.for('api-auth-explorer.AuthError');
+
 export class AuthError extends Error {
+  readonly [AUTH_ERROR] = true;
   readonly kind: AuthErrorKind;
   readonly details: AuthErrorDetails;
   /** The message with its outside parts marked. */
@@ -58,8 +65,9 @@ export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** True for an AuthError of this bundle or of another chunk (see AUTH_ERROR). */
 export function isAuthError(e: unknown): e is AuthError {
-  return e instanceof AuthError;
+  return e instanceof AuthError || (e instanceof Error && (e as Partial<AuthError>)[AUTH_ERROR] === true);
 }
 
 /** What the user can do next, by kind. `credentials` is refined by the credential kind (see {@link credentialAdvice}). */
@@ -158,7 +166,7 @@ export function scrubError(e: unknown, secrets: readonly string[]): unknown {
     const message = e.wording.mapOutside((t) => redactText(t, secrets));
     const serverMessage = e.details.serverMessage === undefined ? undefined : redactText(e.details.serverMessage, secrets);
     const step = e.details.nextStep;
-    const nextStep = step instanceof Wording ? step.mapOutside((t) => redactText(t, secrets)) : step;
+    const nextStep = isWording(step) ? step.mapOutside((t) => redactText(t, secrets)) : step;
     if (String(message) === e.message && serverMessage === e.details.serverMessage && String(nextStep) === String(step)) return e;
     // A new error: the old one's stack repeats the unscrubbed message.
     return new AuthError(e.kind, message, {

@@ -11,8 +11,12 @@ export interface Outside {
 
 export type WordingPart = string | Outside;
 
+/** Marks a Wording whichever bundle made it (the gateway chunk has its own copy of this module; see isAuthError). */
+const WORDING: unique symbol = Symbol.for('api-auth-explorer.Wording');
+
 /** Own words (plain strings) and outside text ({@link Outside}), in order. `String(w)` is the raw text. */
 export class Wording {
+  readonly [WORDING] = true;
   constructor(readonly parts: readonly WordingPart[]) {}
 
   toString(): string {
@@ -23,6 +27,11 @@ export class Wording {
   mapOutside(fn: (text: string) => string): Wording {
     return new Wording(this.parts.map((p) => (typeof p === 'string' ? p : { outside: fn(p.outside) })));
   }
+}
+
+/** True for a Wording of this bundle or of another chunk: `instanceof` alone fails across chunks. */
+export function isWording(v: unknown): v is Wording {
+  return v instanceof Wording || (typeof v === 'object' && v !== null && (v as Partial<Wording>)[WORDING] === true);
 }
 
 /** Marks a value as outside text inside a {@link wording} template. */
@@ -52,7 +61,7 @@ export function wording(strings: TemplateStringsArray, ...values: Value[]): Word
     if (s) parts.push(s);
     if (i >= values.length) return;
     const v = values[i];
-    if (v instanceof Wording) parts.push(...v.parts);
+    if (isWording(v)) parts.push(...v.parts);
     else if (typeof v === 'object' && v !== null) parts.push(v);
     else parts.push(String(v));
   });
