@@ -92,11 +92,31 @@ const lazyXml = {
   },
 };
 
+/**
+ * The auth gateway (the engine's server and what runs it in a window, src/ext/gatewayRun.ts) lives in dist/gateway.js,
+ * required when the user starts it (src/ext/gateway.ts): most windows never do. The chunk has its own copies of the
+ * core modules it uses, so errors and wordings crossing over are told by brand (isAuthError, isWording).
+ */
+const lazyGateway = {
+  name: 'lazy-gateway',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/gatewayRun$/ }, () => ({ path: './gateway.js', external: true }));
+  },
+};
+
 const targets = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
+    external: ['vscode'],
+    alias: extensionAlias,
+    plugins: [problemMatcher, lazyXml, lazyGateway, axiosUnused({ extension: true })],
+  },
+  {
+    ...common,
+    entryPoints: ['src/ext/gatewayRun.ts'],
+    outfile: 'dist/gateway.js',
     external: ['vscode'],
     alias: extensionAlias,
     plugins: [problemMatcher, lazyXml, axiosUnused({ extension: true })],

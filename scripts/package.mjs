@@ -32,6 +32,10 @@ export const SHIPPED_FILES = [
   'THIRD-PARTY-NOTICES.md',
   'dist/extension.js',
   'dist/xml.js',
+  'dist/gateway.js',
+  'dist/cli.js',
+  'bin/api-auth',
+  'bin/api-auth.cmd',
   'media/webview.js',
 ];
 

@@ -6,6 +6,11 @@ export const VIEW_CONNECTIONS = 'authExplorer.connections';
 export const SETTING_SECTION = 'authExplorer';
 export const SETTING_CONNECTIONS = 'connections';
 export const STATUS_ITEM_ID = 'authExplorer.status';
+export const GATEWAY_ITEM_ID = 'authExplorer.gateway';
+/** `authExplorer.gateway.*`: enabled, port, expose, allowedOrigins. */
+export const SETTING_GATEWAY = 'gateway';
+/** Context key: this window's gateway runs (package.json's command palette reads it). */
+export const GATEWAY_CONTEXT = 'authExplorer.gatewayRunning';
 
 export const Commands = {
   addConnection: 'authExplorer.addConnection',
@@ -27,6 +32,9 @@ export const Commands = {
   statusBarMenu: 'authExplorer.statusBarMenu',
   sendRequest: 'authExplorer.sendRequest',
   showRawAnswer: 'authExplorer.showRawAnswer',
+  gatewayStart: 'authExplorer.gatewayStart',
+  gatewayStop: 'authExplorer.gatewayStop',
+  gatewayMenu: 'authExplorer.gatewayMenu',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -1,6 +1,6 @@
 // Send Request: pick a call, send it through the engine (auth attached and renewed), show the answer read-only.
 import * as vscode from 'vscode';
-import { AuthError, errorMessage, truncate } from '../core/errors';
+import { AuthError, errorMessage, isAuthError, truncate } from '../core/errors';
 import { sessionSecrets } from '../core/session';
 import { slug } from '../core/util';
 import {
@@ -13,7 +13,9 @@ import {
   staysOnOrigin,
   stripSecrets,
 } from '../engine/requests';
-import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../core/types';
+import type { ApiResponse, CallResult, ConnectionConfig, ExploreRequest } from '../core/types';
+import { loggedTarget } from '../engine/gatewayGuard';
+import type { RenewalNote, TrafficLog } from '../engine/traffic';
 import type { Log } from './log';
 import type { SessionService } from './sessions';
 import { ADAPTERS } from '../vendors';
@@ -62,6 +64,8 @@ export class Explorer extends Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly sessions: SessionService,
     private readonly log: Log,
+    /** Where Send Request's calls are recorded (the Traffic nodes). */
+    private readonly traffic?: TrafficLog,
   ) {
     super();
     this.register(
@@ -122,7 +126,7 @@ export class Explorer extends Disposable {
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
         try {
-          return await this.sessions.manager.request(conn, req, { signal: abort.signal });
+          return await this.recorded(conn.id, req, () => this.sessions.manager.request(conn, req, { signal: abort.signal }));
         } finally {
           cancel.dispose();
         }
@@ -147,6 +151,24 @@ export class Explorer extends Disposable {
     this.last = { connectionId: conn.id, request: req, response: result.response, uri, maskedFields: shown.maskedFields };
     this.lastSent.set(conn.id, req);
     return this.last;
+  }
+
+  /** Runs the call and records it in the traffic log: method, path without query values, status, time, renewal. */
+  private async recorded(connectionId: string, req: ExploreRequest, call: () => Promise<CallResult>): Promise<CallResult> {
+    const at = Date.now();
+    const [method, path] = req.kind === 'rpc' ? ['RPC', req.method] : [req.method, loggedTarget(req.path)];
+    const add = (status: number, extra: { renewal?: RenewalNote; error?: string }) =>
+      this.traffic?.add(connectionId, { at, source: 'send', method, path, status, durationMs: Date.now() - at, ...extra });
+    try {
+      const result = await call();
+      // Set by the engine when this call renewed the session (or waited for a renewal).
+      const renewal = (result as CallResult & { renewal?: RenewalNote }).renewal;
+      add(result.response.status, renewal ? { renewal } : {});
+      return result;
+    } catch (e) {
+      if (!isAuthError(e) || e.kind !== 'cancelled') add(isAuthError(e) ? (e.details.status ?? 0) : 0, { error: isAuthError(e) ? e.kind : 'unexpected' });
+      throw e;
+    }
   }
 
   /**

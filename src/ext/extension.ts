@@ -7,6 +7,7 @@ import { registerCommands } from './commands';
 import { ConnectionStore } from './connections';
 import { Commands } from './constants';
 import { Explorer } from './explore';
+import { GatewayService } from './gateway';
 import { KeepAlive } from './keepAlive';
 import { Log } from './log';
 import { type Prompts, SessionService } from './sessions';
@@ -26,6 +27,7 @@ export interface TestApi {
   ticker: Ticker;
   panels: TokenDetailsPanels;
   explorer: Explorer;
+  gateway: GatewayService;
   keepAlive: KeepAlive;
   log: Log;
   vault: Vault;
@@ -51,7 +53,10 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   context.subscriptions.push(ticker);
   context.subscriptions.push(sessions.onDidChange(() => ticker.update()));
 
-  const tree = new ConnectionsTree(store, sessions, ticker);
+  // Off unless the user starts it (or turned authExplorer.gateway.enabled on): nothing listens at activation.
+  const gateway = new GatewayService({ context, store, manager: sessions.manager, log });
+  context.subscriptions.push(gateway);
+  const tree = new ConnectionsTree(store, sessions, ticker, gateway);
   context.subscriptions.push(tree);
   const statusBar = new StatusBar(store, sessions, ticker);
   context.subscriptions.push(statusBar);
@@ -91,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const panels = new TokenDetailsPanels(context.extensionUri, source);
   context.subscriptions.push(panels, panels.registerSerializer());
 
-  const explorer = new Explorer(context, sessions, log);
+  const explorer = new Explorer(context, sessions, log, gateway.traffic);
   context.subscriptions.push(explorer);
   const keepAlive = new KeepAlive(store, sessions, log);
   context.subscriptions.push(keepAlive);
@@ -105,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     vault,
     log,
     statusBar,
+    gateway,
     panels,
     refreshTree: () => tree.refresh(),
     sendRequest: (conn) => explorer.send(conn),
@@ -119,7 +125,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const activationMs = performance.now() - t0;
   log.info('activate', ours(`activated in ${activationMs.toFixed(1)} ms`));
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { sessions, store, tree, statusBar, ticker, panels, explorer, keepAlive, log, vault, context, ui, activationMs };
+    return { sessions, store, tree, statusBar, ticker, panels, explorer, gateway, keepAlive, log, vault, context, ui, activationMs };
   }
   return undefined;
 }

@@ -9,9 +9,11 @@ import { EXPIRY_REASON_TEXT, isExpired, timeLeftMs } from '../core/session';
 import type { ConnectionConfig, HistoryEntry, Session } from '../core/types';
 import type { ConnectionStore } from './connections';
 import { Commands, SETTING_CONNECTIONS, SETTING_SECTION, VIEW_CONNECTIONS } from './constants';
+import type { GatewayService } from './gateway';
 import type { SessionService } from './sessions';
 import type { Ticker } from './ticker';
 import { formatDuration, formatInstant, formatRemaining } from '../core/time';
+import { gatewayRoot, trafficChild, trafficChildren, trafficItem, type TrafficNode } from './traffic';
 import { oneLineItem, shortCause } from './treeText';
 import { ADAPTERS } from '../vendors';
 import { Disposable } from '../core/lifecycle';
@@ -22,7 +24,8 @@ export type Node =
   | { type: 'detail'; connId: string; key: string; label: string; description: string; tooltip?: string; icon: string }
   | { type: 'group'; connId: string; key: 'claims' | 'history' | 'refreshClaims'; label: string }
   | { type: 'claim'; connId: string; group: string; name: string; value: string; human: string | null; meaning: string }
-  | { type: 'history'; connId: string; index: number; entry: HistoryEntry };
+  | { type: 'history'; connId: string; index: number; entry: HistoryEntry }
+  | TrafficNode;
 
 type ConnectionNode = Extract<Node, { type: 'connection' }>;
 
@@ -55,6 +58,7 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     private readonly store: ConnectionStore,
     private readonly sessions: SessionService,
     private readonly ticker: Ticker,
+    private readonly gateway: GatewayService,
   ) {
     super();
     this.view = vscode.window.createTreeView(VIEW_CONNECTIONS, { treeDataProvider: this, showCollapseAll: true });
@@ -63,6 +67,7 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
       this.changed,
       store.onDidChange(() => this.refresh()),
       sessions.onDidChange(() => this.refresh()),
+      gateway.onDidChange(() => this.refresh()),
       this.view.onDidChangeVisibility(() => this.updateTicking()),
     );
     this.updateTicking();
@@ -116,16 +121,16 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
         text: describeProblem(p),
         reason: p.problems.join('; '),
       }));
-      return [...conns, ...invalid];
+      return [...gatewayRoot(this.gateway), ...conns, ...invalid];
     }
     if (node.type === 'connection') return this.sessionChildren(node.conn);
     if (node.type === 'group') return this.groupChildren(node);
-    return [];
+    return node.type === 'traffic' ? trafficChildren(this.gateway, node) : [];
   }
 
   private sessionChildren(conn: ConnectionConfig): Node[] {
     const s = this.sessions.get(conn.id);
-    if (!s) return [];
+    if (!s) return trafficChild(this.gateway, conn.id);
     const now = Date.now();
     const id = conn.id;
     const out: Node[] = [
@@ -167,7 +172,7 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     if (s.jwt) out.push({ type: 'group', connId: id, key: 'claims', label: 'Claims' });
     if (s.refreshJwt) out.push({ type: 'group', connId: id, key: 'refreshClaims', label: 'Refresh token claims' });
     out.push({ type: 'group', connId: id, key: 'history', label: s.vendor === 'cove' ? 'Visa chain' : 'History' });
-    return out;
+    return [...out, ...trafficChild(this.gateway, id)];
   }
 
   private groupChildren(node: Extract<Node, { type: 'group' }>): Node[] {
@@ -189,11 +194,12 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
   }
 
   getParent(node: Node): Node | undefined {
-    if (node.type === 'connection' || node.type === 'invalid') return undefined;
+    if (node.type === 'connection' || node.type === 'invalid' || node.type === 'gateway') return undefined;
     const conn = this.store.get(node.connId);
     if (!conn) return undefined;
     if (node.type === 'claim') return { type: 'group', connId: node.connId, key: node.group as 'claims', label: '' };
     if (node.type === 'history') return { type: 'group', connId: node.connId, key: 'history', label: '' };
+    if (node.type === 'trafficEntry') return { type: 'traffic', connId: node.connId };
     return this.rowOf(conn);
   }
 
@@ -206,6 +212,10 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     switch (node.type) {
       case 'connection':
         return this.connectionItem(node.conn);
+      case 'gateway':
+      case 'traffic':
+      case 'trafficEntry':
+        return trafficItem(this.gateway, node);
       case 'invalid': {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
         item.id = `invalid:${node.where}:${node.index}`;
@@ -265,7 +275,8 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     const now = Date.now();
     const vendor = ADAPTERS[conn.vendor].displayName;
     const label = conn.label || conn.id;
-    const item = new vscode.TreeItem(label, s ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const open = s || this.gateway.traffic.entries(conn.id).length;
+    const item = new vscode.TreeItem(label, open ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `conn:${conn.id}`;
     // contextValue `connection;loggedIn;busy;active;`: only flags a `when` clause of package.json's menus reads.
     const flags = ['connection'];

@@ -1,6 +1,7 @@
 // What every command is handed by activate(): the extension's objects, and the interactions tests replace.
 import type { ConnectionConfig, ExploreRequest } from '../../core/types';
 import type { ConnectionStore } from '../connections';
+import type { GatewayService } from '../gateway';
 import type { Log } from '../log';
 import type { SessionService } from '../sessions';
 import type { StatusBar } from '../statusBar';
@@ -12,6 +13,8 @@ export interface CommandDeps {
   vault: Vault;
   log: Log;
   statusBar: StatusBar;
+  /** The window's auth gateway (off until started) and its traffic log. */
+  gateway: GatewayService;
   /** The Token Details panels (webview/panel.ts): opens a connection's, or brings it to the front. */
   panels: { show(connectionId: string): void };
   refreshTree(): void;

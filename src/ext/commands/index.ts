@@ -43,6 +43,9 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
     },
     [Commands.statusBarMenu]: () => statusBarMenu(d),
     [Commands.showRawAnswer]: (arg) => d.showRawAnswer(arg),
+    [Commands.gatewayStart]: () => d.gateway.start(),
+    [Commands.gatewayStop]: () => d.gateway.stop(),
+    [Commands.gatewayMenu]: () => d.gateway.menu(),
   };
   for (const id of Object.values(Commands)) {
     const handler = handlers[id];
