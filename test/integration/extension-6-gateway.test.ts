@@ -88,11 +88,13 @@ describe('API Auth Explorer in VS Code: the auth gateway', function () {
     ]);
     conn = connOf('gw-dr');
     await api.vault.setSecret(conn, ACCOUNTS.datarhei.password);
+    // Connections left by earlier suites stay configured: only this one is exposed.
+    await cfg().update('gateway.expose', ['gw-dr'], vscode.ConfigurationTarget.Workspace);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('authExplorer.gatewayStop');
-    for (const k of ['enabled', 'port']) await cfg().update(`gateway.${k}`, undefined, vscode.ConfigurationTarget.Workspace);
+    for (const k of ['enabled', 'port', 'expose']) await cfg().update(`gateway.${k}`, undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('authExplorer.logout', 'gw-dr');
     await servers?.close();
   });
@@ -136,6 +138,11 @@ describe('API Auth Explorer in VS Code: the auth gateway', function () {
     assert.strictEqual(env.get('API_AUTH_GATEWAY'), `http://127.0.0.1:${gw.port}`);
     assert.strictEqual(env.get('API_AUTH_GATEWAY_KEY'), gw.key);
     assert.strictEqual(env.get('API_AUTH_URL_GW_DR'), gw.keyedBaseUrl('gw-dr'));
+    assert.deepStrictEqual(
+      [...env.keys()].filter((k) => k.startsWith('API_AUTH_URL_')),
+      ['API_AUTH_URL_GW_DR'],
+      'only the exposed connection (authExplorer.gateway.expose)',
+    );
     assert.strictEqual(env.get('API_AUTH_NODE'), process.execPath);
     assert.match(env.get('PATH') ?? '', /[\\/]bin[:;]$/);
     assert.strictEqual(api.context.environmentVariableCollection.persistent, false, 'never restored after a reload');
