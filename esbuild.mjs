@@ -93,16 +93,27 @@ const lazyXml = {
 };
 
 /**
- * The auth gateway (the engine's server and what runs it in a window, src/ext/gatewayRun.ts) lives in dist/gateway.js,
- * required when the user starts it (src/ext/gateway.ts): most windows never do. The chunk has its own copies of the
- * core modules it uses, so errors and wordings crossing over are told by brand (isAuthError, isWording).
+ * Parts of the extension most windows never run, each in a chunk of its own required on first use: the auth gateway
+ * (the engine's server and what runs it in a window, src/ext/gatewayRun.ts → dist/gateway.js, required when the user
+ * starts it, src/ext/gateway.ts) and the Add Connection guide (src/ext/commands/addConnection.ts → dist/guide.js). A
+ * chunk has its own copies of the core modules it uses, so errors and wordings crossing over are told by brand
+ * (isAuthError, isWording).
  */
-const lazyGateway = {
-  name: 'lazy-gateway',
+const CHUNKS = { gatewayRun: 'gateway.js', addConnection: 'guide.js' };
+const lazyChunks = {
+  name: 'lazy-chunks',
   setup(build) {
-    build.onResolve({ filter: /^\.\/gatewayRun$/ }, () => ({ path: './gateway.js', external: true }));
+    build.onResolve({ filter: /^\.\/(gatewayRun|addConnection)$/ }, (args) => ({ path: `./${CHUNKS[args.path.slice(2)]}`, external: true }));
   },
 };
+const chunk = (entry, outfile) => ({
+  ...common,
+  entryPoints: [entry],
+  outfile,
+  external: ['vscode'],
+  alias: extensionAlias,
+  plugins: [problemMatcher, lazyXml, axiosUnused({ extension: true })],
+});
 
 const targets = [
   {
@@ -111,16 +122,10 @@ const targets = [
     outfile: 'dist/extension.js',
     external: ['vscode'],
     alias: extensionAlias,
-    plugins: [problemMatcher, lazyXml, lazyGateway, axiosUnused({ extension: true })],
+    plugins: [problemMatcher, lazyXml, lazyChunks, axiosUnused({ extension: true })],
   },
-  {
-    ...common,
-    entryPoints: ['src/ext/gatewayRun.ts'],
-    outfile: 'dist/gateway.js',
-    external: ['vscode'],
-    alias: extensionAlias,
-    plugins: [problemMatcher, lazyXml, axiosUnused({ extension: true })],
-  },
+  chunk('src/ext/gatewayRun.ts', 'dist/gateway.js'),
+  chunk('src/ext/commands/addConnection.ts', 'dist/guide.js'),
   {
     ...common,
     entryPoints: ['src/cli.ts'],

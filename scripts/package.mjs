@@ -33,6 +33,7 @@ export const SHIPPED_FILES = [
   'dist/extension.js',
   'dist/xml.js',
   'dist/gateway.js',
+  'dist/guide.js',
   'dist/cli.js',
   'bin/api-auth',
   'bin/api-auth.cmd',

@@ -15,7 +15,7 @@ const TRAFFIC_REFRESH_MS = 300;
 
 let chunk: typeof Run | undefined;
 function run(): typeof Run {
-  // esbuild makes this `require('./gateway.js')` in the extension's bundle (esbuild.mjs, lazyGateway).
+  // esbuild makes this `require('./gateway.js')` in the extension's bundle (esbuild.mjs, lazyChunks).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   chunk ??= require('./gatewayRun') as typeof Run;
   return chunk;

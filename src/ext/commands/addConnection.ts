@@ -1,11 +1,13 @@
 // The Add Connection wizard: vendor, name, URL, login kind and the vendor's own fields, then the settings scope and
-// the secret (which goes to secret storage only, never to settings).
+// the secret (which goes to secret storage only, never to settings). Bundled as a chunk of its own, dist/guide.js,
+// required on first use (index.ts): most windows never add a connection. The adapters are handed in, so that the
+// chunk does not carry a second copy of them.
 import * as vscode from 'vscode';
 import { AuthError } from '../../core/errors';
 import { AUTH_KIND_TEXT, AUTH_KINDS, type AuthKind, type ConnectionConfig, type TlsOptions, type VendorId, VENDORS } from '../../core/types';
 import { slug } from '../../core/util';
 import { baseUrlProblems, validateConnection } from '../../engine/config';
-import { ADAPTERS } from '../../vendors';
+import type { Adapters } from '../../vendors';
 import type { Scope } from '../connections';
 import { Commands } from '../constants';
 import { notStored } from './connections';
@@ -72,7 +74,7 @@ async function askTls(title: string): Promise<TlsOptions | undefined> {
   return Object.keys(tls).length ? tls : undefined;
 }
 
-export async function addConnection(d: CommandDeps): Promise<void> {
+export async function addConnection(d: CommandDeps, ADAPTERS: Adapters): Promise<void> {
   const title = 'Add API Connection';
   const vendor = (
     await choose(

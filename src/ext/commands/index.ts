@@ -2,7 +2,8 @@
 // a command gets the item; from the palette it asks (pick.ts).
 import * as vscode from 'vscode';
 import { type CommandId, Commands } from '../constants';
-import { addConnection } from './addConnection';
+import { ADAPTERS } from '../../vendors';
+import type * as Guide from './addConnection';
 import { clearSecret, editConnection, openSettings, removeConnection, setSecret } from './connections';
 import { copy } from './copy';
 import type { CommandDeps } from './deps';
@@ -18,7 +19,9 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   });
   // A Record over every id: a command declared in constants.ts without a handler does not compile.
   const handlers: Record<CommandId, (arg: unknown) => unknown> = {
-    [Commands.addConnection]: () => addConnection(d),
+    // esbuild makes this `require('./guide.js')` in the extension's bundle (esbuild.mjs, lazyChunks).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    [Commands.addConnection]: () => (require('./addConnection') as typeof Guide).addConnection(d, ADAPTERS),
     [Commands.editConnection]: (arg) => editConnection(d, arg),
     [Commands.removeConnection]: (arg) => removeConnection(d, arg),
     [Commands.setSecret]: (arg) => setSecret(d, arg),
