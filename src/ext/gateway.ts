@@ -42,6 +42,7 @@ export class GatewayService extends Disposable implements Run.GatewayControl {
         if (on('enabled')) void this.follow(() => (this.enabled() ? this.start() : this.stop()));
         // The engine reads these at start: a running gateway starts again on the same key.
         else if (this.running && (on('port') || on('allowedOrigins'))) void this.follow(() => this.stop().then(() => this.start()));
+        else if (on('expose')) this.changed.fire();
       }),
       toDisposable(() => {
         clearTimeout(this.timer);

@@ -11,7 +11,8 @@ import type { ConnectionConfig } from '../../src/core/types';
 import type { Node } from '../../src/ext/tree';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { CALL, type NetServers, startNetServers } from './network';
-import { addConnections, api, cfg, connOf, nodeOf, SECRETS, setup, until } from './setup';
+import { addConnections, api, cfg, connOf, nodeOf, notificationsMentioning, SECRETS, setup, until } from './setup';
+import { uiBridgeAvailable } from './ui';
 
 interface Answer {
   status: number;
@@ -85,11 +86,13 @@ describe('API Auth Explorer in VS Code: the auth gateway', function () {
     const vendors = await servers.vendors({ host: '127.0.0.2' });
     await addConnections([
       { id: 'gw-dr', label: 'Core via gateway', vendor: 'datarhei', baseUrl: vendors.baseUrl('datarhei'), username: ACCOUNTS.datarhei.username },
+      // No stored secret: a gateway request needs a person to log in.
+      { id: 'gw.nosecret', label: 'Core without secret', vendor: 'datarhei', baseUrl: vendors.baseUrl('datarhei'), username: ACCOUNTS.datarhei.username },
     ]);
     conn = connOf('gw-dr');
     await api.vault.setSecret(conn, ACCOUNTS.datarhei.password);
-    // Connections left by earlier suites stay configured: only this one is exposed.
-    await cfg().update('gateway.expose', ['gw-dr'], vscode.ConfigurationTarget.Workspace);
+    // Connections left by earlier suites stay configured: only these are exposed.
+    await cfg().update('gateway.expose', ['gw-dr', 'gw.nosecret'], vscode.ConfigurationTarget.Workspace);
   });
 
   after(async () => {
@@ -140,7 +143,7 @@ describe('API Auth Explorer in VS Code: the auth gateway', function () {
     assert.strictEqual(env.get('API_AUTH_URL_GW_DR'), gw.keyedBaseUrl('gw-dr'));
     assert.deepStrictEqual(
       [...env.keys()].filter((k) => k.startsWith('API_AUTH_URL_')),
-      ['API_AUTH_URL_GW_DR'],
+      ['API_AUTH_URL_GW_DR', 'API_AUTH_URL_GW_NOSECRET'],
       'only the exposed connection (authExplorer.gateway.expose)',
     );
     assert.strictEqual(env.get('API_AUTH_NODE'), process.execPath);
@@ -157,7 +160,7 @@ describe('API Auth Explorer in VS Code: the auth gateway', function () {
     assert.ok(gw);
     const top = children()[0];
     assert.strictEqual(top.type, 'gateway');
-    assert.match(String(api.tree.getTreeItem(top).description), new RegExp(`^127\\.0\\.0\\.1:${gw.port} · 1 exposed · \\d+ requests$`));
+    assert.match(String(api.tree.getTreeItem(top).description), new RegExp(`^127\\.0\\.0\\.1:${gw.port} · 2 exposed · \\d+ requests$`));
     await api.explorer.execute(conn, CALL);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     const newest = (await trafficEntries())[0];
@@ -178,6 +181,22 @@ describe('API Auth Explorer in VS Code: the auth gateway', function () {
       entries.map((n) => label(n)).join(' | '),
     );
     assert.match(String(api.tree.getTreeItem(children()[0]).description), / · [2-9] requests$/);
+  });
+
+  // Offered by the engine's onLoginNeeded (the gw-engine branch): the notification part fails on a branch without it.
+  it('a gateway request on a connection without a stored secret answers 401 at once and offers Log In once', async function () {
+    const gw = api.gateway.running;
+    assert.ok(gw);
+    const url = `${gw.baseUrl('gw.nosecret')}api/v3/process`;
+    const t0 = Date.now();
+    const first = await get(url, { 'X-Api-Auth-Key': gw.key });
+    assert.ok(Date.now() - t0 < 5000, 'no prompt waited for');
+    assert.strictEqual(first.status, 401, first.body);
+    assert.strictEqual(first.headers['x-api-auth-error'], 'loginNeeded');
+    assert.strictEqual((await get(url, { 'X-Api-Auth-Key': gw.key })).status, 401);
+    assert.strictEqual(api.sessions.get('gw.nosecret'), undefined);
+    if (!uiBridgeAvailable()) this.skip();
+    assert.strictEqual(await notificationsMentioning('Gateway: connection Core without secret needs a login'), 1);
   });
 
   it('Stop Gateway closes the port, clears the terminals’ variables and the tree’s Gateway row', async () => {
