@@ -127,9 +127,9 @@ export function parseCurlInclude(out: string): ClientAnswer {
 /** The options every curl run gets: no ~/.curlrc (`-q` must come first), quiet but errors shown, no proxy, bounded. */
 const CURL_BASE = ['-q', '-sS', '--noproxy', '*', '--max-time', '15'];
 
-/** Runs curl with `args` (after {@link CURL_BASE}); the exit code, stdout and stderr as they are. */
-export function curlRaw(args: string[]): Promise<Run> {
-  return run('curl', [...CURL_BASE, ...args]);
+/** Runs curl with `args` (after {@link CURL_BASE}) and `input` on stdin; the exit code, stdout and stderr as they are. */
+export function curlRaw(args: string[], input?: string): Promise<Run> {
+  return run('curl', [...CURL_BASE, ...args], input);
 }
 
 export interface ClientRequest {
