@@ -114,7 +114,7 @@ describe('auth gateway with curl and python3: visa chains and renewals', functio
       run.answers.map((a) => a.status),
       Array<number>(200).fill(200),
     );
-    assert.ok(run.peak >= 10, `python had ${run.peak} requests open at once`);
+    assert.equal(run.peak, 20, 'python had 20 requests open at once');
     assert.equal(stat('datarhei.refresh'), refreshes + 1);
     assert.equal(stat('datarhei.login'), logins);
     assert.equal(stat('datarhei.call'), calls + 200);
@@ -130,9 +130,22 @@ describe('auth gateway with curl and python3: visa chains and renewals', functio
     // The 200 URLs come in a config read from stdin; the header and --write-out apply to every transfer.
     const config = Array.from({ length: 200 }, () => `url = "${process.url}"\noutput = "/dev/null"\n`).join('');
     const args = ['--parallel', '--parallel-max', '20', '--parallel-immediate', '-H', `X-Api-Auth-Key: ${process.headers['X-Api-Auth-Key']}`];
-    const r = await curlRaw([...args, '-w', '%{http_code}\\n', '-K', '-'], config);
+    const r = await curlRaw([...args, '-w', '%{http_code} %{num_connects}\\n', '-K', '-'], config);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.stdout.trim().split('\n'), Array<string>(200).fill('200'));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
+    assert.deepEqual(
+      lines.map(([status]) => status),
+      Array<string>(200).fill('200'),
+    );
+    // Each of curl's 20 connections counts one connect, at its first transfer; the other 180 reuse one.
+    assert.equal(
+      lines.reduce((n, [, connects]) => n + Number(connects), 0),
+      20,
+      'curl opened 20 connections',
+    );
     assert.equal(stat('datarhei.refresh'), refreshes + 1);
     assert.equal(stat('datarhei.login'), logins);
     assert.equal(stat('datarhei.call'), calls + 200);
