@@ -83,7 +83,7 @@ export function requireClients(): Promise<Clients> {
     const missing = [curlVersion ? '' : 'curl', python ? '' : 'python3'].filter(Boolean);
     if (missing.length) {
       throw new Error(
-        `${missing.join(' and ')} not found on PATH: the gateway client tests need them (on Debian or Ubuntu: ` +
+        `${missing.join(' and ')} not found on PATH: the gateway client tests need ${missing.length > 1 ? 'them' : 'it'} (on Debian or Ubuntu: ` +
           `apt-get install -y --no-install-recommends ${missing.join(' ')}; .ci/run does this on a clean machine)`,
       );
     }

@@ -29,7 +29,9 @@ describe('auth gateway with curl and python3: visa chains and renewals', functio
     return { gw, m, conn, process: { method: 'GET', url: `${gw.baseUrl('dr')}api/v3/process`, headers: { 'X-Api-Auth-Key': gw.key } } };
   };
 
-  it('Cove: 50 sequential curl calls keep one unbroken visa chain, each call sent with the visa of the answer before', async () => {
+  it('Cove: 50 sequential curl calls keep one unbroken visa chain, each call sent with the visa of the answer before', async function () {
+    // 50 curl processes, one per call as a person in a terminal runs them: starting curl (~0.1 s) is the whole cost.
+    this.timeout(30_000);
     const conn = cove();
     const { gw, m } = await start([conn]);
     const before = (await coveReceived()).length;
