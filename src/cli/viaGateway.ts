@@ -133,7 +133,13 @@ export function gatewayFailure(v: ViaGateway, reply: GatewayReply): CliError | u
   } catch {
     // the generic sentence above
   }
-  if (kind === 'loginNeeded' || kind === 'twoFactorRequired') message = `${message.replace(/\s+$/, '')} (or pass --no-gateway to log in here)`;
+  // A session that needs a person: the gateway never asks, the window (or this terminal) can.
+  const name = `Connection "${v.conn.label || v.conn.id}"`;
+  if (kind === 'loginNeeded') {
+    message = `${name}: the window has no session for it and no stored secret to log in with; log in to it in VS Code, or pass --no-gateway to log in here.`;
+  } else if (kind === 'twoFactorRequired') {
+    message = `${name}: renewing the window's session needs a two-factor code; log in to it in VS Code, or pass --no-gateway --totp CODE to log in here.`;
+  }
   return new CliError(EXIT_OF_GATEWAY_KIND[kind] ?? EXIT.protocol, message);
 }
 
