@@ -6,7 +6,9 @@ import { truncate } from '../core/errors';
 import { oneLineText } from '../core/untrusted';
 import { CLIENT_HEADER, type ControlConnection, type ControlToken, GATEWAY_ENV, GATEWAY_KEY_ENV } from '../engine/gatewayControl';
 import { KEY_HEADER } from '../engine/gatewayGuard';
+import type { ConnectionConfig } from '../core/types';
 import type { Options } from './args';
+import { findConnection } from './config';
 import { CliError, EXIT } from './exit';
 
 /** The window's gateway and the connection of it the command uses. */
@@ -119,6 +121,15 @@ function staleKey(id: string): CliError {
     EXIT.credentials,
     `Connection "${id}": the terminal's gateway key is stale (the gateway was restarted); open a new terminal, or pass --no-gateway to log in here.`,
   );
+}
+
+/** Where a command's call goes: through the window's gateway, or (`via` undefined) to the configured connection. */
+export type CallTarget = { via: ViaGateway; conn: ControlConnection } | { via?: undefined; conn: ConnectionConfig };
+
+/** The window's gateway when it exposes `id` ({@link gatewayFor}), else the connection from the config file. */
+export async function callTarget(id: string | undefined, opts: Options): Promise<CallTarget> {
+  const via = id ? await gatewayFor(id, opts) : undefined;
+  return via ? { via, conn: via.conn } : { conn: findConnection(opts, id) };
 }
 
 /** The gateway's own error answer (`{"error":{"kind","message"}}`) as the CLI's failure, or undefined for a vendor answer. */

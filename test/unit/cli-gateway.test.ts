@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { ACCOUNTS } from '../mock-vendors/accounts';
-import { CLI, assertNoLeak, config, useCli } from './cli-fixtures';
+import { CLI, assertNoLeak, cli, config, useCli } from './cli-fixtures';
 
 interface Running {
   child: ChildProcess;
@@ -106,6 +106,22 @@ describe('api-auth CLI: gateway command', function () {
     assert.ok(Date.now() - t0 < 2000, `stopped after ${Date.now() - t0} ms`);
     assert.ok(await portIsClosed(port), 'nothing listens on the port any more');
     assertNoLeak({ stdout: running.stdout(), stderr: running.stderr() }, [ACCOUNTS.datarhei.password]);
+  });
+
+  it('gateway --env prints export lines whose variables let api-auth token in another process use its session without a login', async () => {
+    running = spawnCli(['gateway', 'dr', '--env', '--config', config, '--secret-stdin'], `${ACCOUNTS.datarhei.password}\n`);
+    await running.waitFor(/^export API_AUTH_URL_DR='(.*)'$/m);
+    const env: Record<string, string> = {};
+    for (const [, k, v] of running.stdout().matchAll(/^export (\w+)='([^']*)'$/gm)) env[k] = v;
+    assert.deepEqual(Object.keys(env), ['API_AUTH_GATEWAY', 'API_AUTH_GATEWAY_KEY', 'API_AUTH_URL_DR']);
+    assert.equal(env.API_AUTH_URL_DR, `${env.API_AUTH_GATEWAY}/~${env.API_AUTH_GATEWAY_KEY}/dr/`);
+    assert.equal((await get(`${env.API_AUTH_URL_DR}api/v3/process`)).status, 200);
+    const logins = mock().env.stats.get('datarhei.login');
+    const t = await cli(['token', 'dr'], { env: { API_AUTH_GATEWAY: env.API_AUTH_GATEWAY, API_AUTH_GATEWAY_KEY: env.API_AUTH_GATEWAY_KEY } });
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /^eyJ[\w-]+\.[\w-]+\.[\w-]*\n$/);
+    assert.equal(mock().env.stats.get('datarhei.login'), logins, 'the token came from the gateway session');
+    assert.match(running.stderr(), /gateway POST \.api-auth \/\.api-auth\/v1\/token\/dr → 200/);
   });
 
   it('SIGTERM stops it too, and --secret-stdin gives one line per connection in order', async () => {

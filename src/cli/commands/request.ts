@@ -3,11 +3,10 @@ import { isAuthError, truncate } from '../../core/errors';
 import { HTTP_METHODS, httpMethod } from '../../core/http';
 import { checkRequestTarget } from '../../engine/requests';
 import type { Options } from '../args';
-import { findConnection } from '../config';
 import { UsageError } from '../exit';
 import { parseJsonOption, sendAndPrint, sendViaGateway } from './send';
-import { gatewayFor } from '../viaGateway';
-import type { ConnectionConfig, ExploreRequest } from '../../core/types';
+import { callTarget } from '../viaGateway';
+import type { ExploreRequest } from '../../core/types';
 
 /**
  * Everything about a REST call that can be wrong without asking the server is checked before any secret is read:
@@ -16,8 +15,8 @@ import type { ConnectionConfig, ExploreRequest } from '../../core/types';
 export async function requestCommand(args: string[], opts: Options): Promise<number> {
   const [id, method, path, ...extra] = args;
   // In a terminal of a window whose gateway exposes the connection: the window's session, no config file needed.
-  const via = id ? await gatewayFor(id, opts) : undefined;
-  const conn = via ? via.conn : findConnection(opts, id);
+  const target = await callTarget(id, opts);
+  const { conn } = target;
   if (!method || !path) throw new UsageError('usage: api-auth request ID METHOD PATH [--data JSON]');
   if (conn.vendor === 'cove') throw new UsageError(`"${conn.id}" is a Cove connection: use api-auth rpc ${conn.id} METHOD [--params JSON]`);
   if (extra.length) throw new UsageError(`unexpected argument "${truncate(extra[0], 40)}" after PATH (quote a --data body: --data '{"a":1}')`);
@@ -25,10 +24,10 @@ export async function requestCommand(args: string[], opts: Options): Promise<num
   const m = checkMethod(method);
   // The engine's one-origin rule (a full URL, `//host`, `..` above the baseUrl path… are refused), before the secret
   // (the gateway applies the same rule on its side).
-  if (!via) checkRequestTarget(conn as ConnectionConfig, { kind: 'rest', method: m, path });
+  if (!target.via) checkRequestTarget(target.conn, { kind: 'rest', method: m, path });
   const body = opts.data === undefined ? undefined : parseJsonOption('--data', opts.data);
   const req: ExploreRequest = { kind: 'rest', method: m, path, ...(body === undefined ? {} : { body }) };
-  return via ? sendViaGateway(via, opts, req) : sendAndPrint(conn as ConnectionConfig, opts, req);
+  return target.via ? sendViaGateway(target.via, opts, req) : sendAndPrint(target.conn, opts, req);
 }
 
 /** The method in capitals; one the HTTP layer does not send is a usage error that lists those it does. */
