@@ -93,6 +93,9 @@ describe('api-auth CLI: gateway command', function () {
     assert.equal(keyed.status, 200);
     const refused = await get(`${base}api/v3/process`);
     assert.equal(refused.status, 403);
+    // A secret typed into a path is scrubbed from the log line (the scrubber every CLI line goes through).
+    await get(`${base}api/v3/process/${ACCOUNTS.datarhei.password}`, { 'x-api-auth-key': key });
+    await running.waitFor(/gateway GET dr \/dr\/api\/v3\/process\/\S+ → \d+/, 'stderr');
 
     await running.waitFor(/gateway GET - \/dr\/api\/v3\/process → 403 key/, 'stderr');
     assert.match(running.stderr(), /api-auth: gateway GET dr \/dr\/api\/v3\/process → 200 \(\d+ ms\)/);
