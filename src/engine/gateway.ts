@@ -12,6 +12,7 @@ import { outside, type Wording, wording } from '../core/wording';
 import { answerOf, errorAnswer, type GatewayAnswer, forwardedHeaders, forwardOf, gatewayError, sessionSecrets } from './gatewayAnswer';
 import { hostAllowed, KEY_HEADER, KEY_SEGMENT_PREFIX, keyMatches, headerValue, loggedTarget, newGatewayKey, originRefusal, parseTarget } from './gatewayGuard';
 import type { SessionManager } from './manager';
+import { CONTROL_SEGMENT, controlAnswer } from './gatewayControl';
 
 export interface GatewayLimits {
   /** Largest request body accepted (default 10 MiB); larger: 413. */
@@ -125,6 +126,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       );
     }
     if (!target) return finish('-', gatewayError(400, 'target', 'the request target must be a path /<connection id>/… (absolute URLs are refused)'));
+    // The gateway's own endpoints (connection list, token), for the CLI in a terminal of the window: gatewayControl.ts.
+    if (target.connectionId === CONTROL_SEGMENT) {
+      const ctl = { manager: opts.manager, connections: opts.connections, exposed: exposedIds, answerTimeoutMs: limits.answerTimeoutMs };
+      return finish(CONTROL_SEGMENT, await controlAnswer(req, target.path, ctl));
+    }
     const conn = exposedIds().includes(target.connectionId) ? opts.connections().find((c) => c.id === target.connectionId) : undefined;
     if (!conn) return finish('-', gatewayError(404, 'connection', 'no exposed connection has this id'));
     if (inFlight.size >= limits.maxInFlight) {
