@@ -115,7 +115,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       if (done) return; // one answer, one log line, one record
       done = true;
       const ms = Math.round(performance.now() - t0);
-      if (!res.headersSent && !res.destroyed) {
+      const answered = !res.headersSent && !res.destroyed; // else the client went away first
+      if (answered) {
         // A HEAD answer has no body but tells the vendor's length (answerOf keeps it), or none when the vendor did not.
         const headers: http.OutgoingHttpHeaders = { ...answer.headers };
         if (answer.headLength !== null) headers['content-length'] = answer.headLength ?? answer.body.length;
@@ -135,7 +136,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         source: sourceOf(req.headers),
         method: req.method ?? '-',
         path: loggedTarget(seen.path || '/'),
-        status: answer.status,
+        status: answered ? answer.status : 0,
         durationMs: ms,
       };
       opts.traffic?.add(seen.connectionId, { ...entry, ...(seen.renewal ? { renewal: seen.renewal } : {}), ...(kind ? { error: kind } : {}) });

@@ -279,7 +279,8 @@ export class SessionManager {
         // Another caller may already have renewed: use its token rather than renewing again.
         if (current && current.token !== session.token && !isExpired(current, this.clock())) {
           session = current;
-          renewal = renewalNote(current, 'rejected', true);
+          // Its renewal, when it was one (a newer Cove visa is just the next link of the chain).
+          renewal = renewalNote(current, 'rejected', true) ?? renewal;
           continue;
         }
         // First rejection: the vendor's refresh may do; after that only a full login.
@@ -295,7 +296,7 @@ export class SessionManager {
     conn: ConnectionConfig,
     why: RenewalNote['why'],
     opts: { forceLogin?: boolean; interactive?: boolean },
-  ): Promise<{ session: Session; renewal: RenewalNote }> {
+  ): Promise<{ session: Session; renewal: RenewalNote | undefined }> {
     const joined = this.renewals.has(conn.id);
     const session = await this.renew(conn, opts);
     return { session, renewal: renewalNote(session, why, joined) };

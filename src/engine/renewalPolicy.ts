@@ -34,10 +34,11 @@ export function mergeResult(current: Session | undefined, sent: Session, result:
 
 /**
  * The note for a renewal that produced `renewed`: its kind is the event of the session's newest history entry (a
- * refresh, a Commvault renew, a first login or a login again).
+ * refresh, a Commvault renew, a first login or a login again). Undefined when that entry is no renewal: a session that
+ * only moved on by a call (a Cove visa taken from another caller's answer) was not renewed.
  */
-export function renewalNote(renewed: Session, why: RenewalNote['why'], joined: boolean): RenewalNote {
+export function renewalNote(renewed: Session, why: RenewalNote['why'], joined: boolean): RenewalNote | undefined {
   const event = renewed.history.at(-1)?.event;
-  const how: RenewalNote['how'] = event === 'refresh' || event === 'renew' || event === 'relogin' ? event : 'login';
-  return { how, why, joined };
+  if (event !== 'refresh' && event !== 'renew' && event !== 'login' && event !== 'relogin') return undefined;
+  return { how: event, why, joined };
 }

@@ -1,6 +1,7 @@
 // What the auth gateway records of each request (the Traffic view's entries), what its log line says of a renewal,
 // and when it tells the extension that a connection needs a person to log in.
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
 import { TrafficLog } from '../../src/engine/traffic';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { datarheiReceived } from '../mock-vendors/datarhei';
@@ -91,6 +92,22 @@ describe('auth gateway: traffic records and log lines', () => {
     assert.ok(renewals.every((r) => r.how === 'refresh' && r.why === 'expired'));
     assert.equal(renewals.filter((r) => !r.joined).length, 1, 'one refresh of its own');
     assert.equal(lines.filter((l) => l.endsWith('refreshed: expired, joined)')).length, renewals.length - 1);
+  });
+
+  it('a request whose client went away before the answer is recorded with status 0 and why it ended', async () => {
+    const traffic = new TrafficLog();
+    const { gw } = await start([datarhei()], { traffic });
+    assert.equal((await call(gw, 'GET', '/dr/api/v3/process')).status, 200);
+    const recorded = new Promise<void>((resolve) => traffic.onDidAdd(() => resolve()));
+    mock().setFault('datarhei', { fault: { kind: 'delay', ms: 400 }, times: 1 });
+    const req = http.request({ host: '127.0.0.1', port: gw.port, path: '/dr/api/v3/process', headers: { 'x-api-auth-key': gw.key }, agent: false });
+    req.on('error', () => undefined);
+    req.end();
+    setTimeout(() => req.destroy(), 50);
+    await recorded;
+    const last = traffic.entries('dr').at(-1);
+    assert.equal(last?.status, 0);
+    assert.ok(last?.error, 'the kind that ended it');
   });
 
   it('an error answer is recorded with its status and kind', async () => {

@@ -3,10 +3,11 @@
 // server) and whether it joined a renewal another caller had started. The Traffic view and the gateway log show it.
 import * as assert from 'node:assert/strict';
 import type { ExploreRequest } from '../../src/core/types';
-import { PROCESS, useRenewal } from './manager-fixtures';
+import { renewalNote } from '../../src/engine/renewalPolicy';
+import { PARTNERS, PROCESS, useRenewal } from './manager-fixtures';
 
 describe('session manager: the renewal note of a request', () => {
-  const { clock, mock, manager, stat, datarhei, commvault } = useRenewal();
+  const { clock, mock, manager, stat, datarhei, commvault, cove } = useRenewal();
 
   it('a request on a fresh session carries no renewal note', async () => {
     const m = manager();
@@ -74,6 +75,16 @@ describe('session manager: the renewal note of a request', () => {
     assert.equal(result.response.status, 200);
     assert.equal(stat('commvault.renew'), renews + 1);
     assert.deepEqual(result.renewal, { how: 'renew', why: 'rejected', joined: false });
+  });
+
+  it('a session that only moved on by a call (a newer Cove visa) is no renewal', async () => {
+    const m = manager();
+    const conn = cove();
+    await m.login(conn);
+    await m.request(conn, PARTNERS);
+    const moved = m.get(conn.id);
+    assert.equal(moved?.history.at(-1)?.event, 'call');
+    assert.equal(moved && renewalNote(moved, 'rejected', true), undefined);
   });
 
   it('20 concurrent requests on an expired datarhei token: one refresh noted as its own, 19 as joined', async () => {
