@@ -15,6 +15,16 @@ export interface Options {
   params?: string;
   /** `--proxy URL` or `--proxy none` (src/core/proxy.ts resolveProxy). */
   proxy?: string;
+  /** `gateway --port N` (as typed; checked by the command). */
+  port?: string;
+  /** `gateway --allow-origin O` (repeatable): browser origins the gateway lets through. */
+  allowOrigin: string[];
+  /** `gateway --env`: also print `export API_AUTH_…=…` lines for `eval`. */
+  env: boolean;
+  /** `token --header`: print the ready header line instead of the bare token. */
+  header: boolean;
+  /** `--no-gateway`: never use the terminal's gateway (log in here, as outside VS Code). */
+  noGateway: boolean;
   /** Every form of the secret read so far (raw, base64, Basic), scrubbed from everything printed. */
   secrets: string[];
   /** The connection the command acts on, once found: its failure line names it and fits its credential kind. */
@@ -39,6 +49,11 @@ export function parseCommandLine(argv: string[], secrets: string[], found: { con
         data: { type: 'string' },
         params: { type: 'string' },
         proxy: { type: 'string' },
+        port: { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
+        env: { type: 'boolean', default: false },
+        header: { type: 'boolean', default: false },
+        'no-gateway': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -57,6 +72,11 @@ export function parseCommandLine(argv: string[], secrets: string[], found: { con
     data: values.data,
     params: values.params,
     proxy: values.proxy,
+    port: values.port,
+    allowOrigin: values['allow-origin'] ?? [],
+    env: values.env ?? false,
+    header: values.header ?? false,
+    noGateway: values['no-gateway'] ?? false,
     secrets,
     found,
   };

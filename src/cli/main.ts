@@ -3,10 +3,12 @@ import { isAuthError } from '../core/errors';
 import type { ConnectionConfig } from '../core/types';
 import { parseCommandLine } from './args';
 import { decodeCommand } from './commands/decode';
+import { gatewayCommand } from './commands/gateway';
 import { listCommand } from './commands/list';
 import { loginCommand } from './commands/login';
 import { requestCommand } from './commands/request';
 import { rpcCommand } from './commands/rpc';
+import { tokenCommand } from './commands/token';
 import { CliError, describeFailure, EXIT, EXIT_BY_KIND, UsageError } from './exit';
 import { printError } from './output';
 import { Interrupted } from './prompt';
@@ -36,6 +38,10 @@ async function main(argv: string[], secrets: string[], found: { conn?: Connectio
       return requestCommand(args, opts);
     case 'rpc':
       return rpcCommand(args, opts);
+    case 'token':
+      return tokenCommand(args, opts);
+    case 'gateway':
+      return gatewayCommand(args, opts);
     default:
       throw new UsageError(`unknown command "${command}" (try --help)`);
   }
@@ -43,7 +49,7 @@ async function main(argv: string[], secrets: string[], found: { conn?: Connectio
 
 /** The connection a failure line names before the config file was read: the id after the command, if any. */
 function connectionFromArgs(argv: string[]): { id: string } {
-  const idx = argv.findIndex((a) => ['login', 'request', 'rpc'].includes(a));
+  const idx = argv.findIndex((a) => ['login', 'request', 'rpc', 'token'].includes(a));
   return { id: idx >= 0 && argv[idx + 1] ? argv[idx + 1] : 'api-auth' };
 }
 

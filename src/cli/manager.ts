@@ -12,7 +12,8 @@ import { CliError, EXIT, twoFactorLine } from './exit';
 import { printWarning } from './output';
 import { canPrompt, promptHidden, readStdin } from './prompt';
 
-async function readSecret(conn: ConnectionConfig, opts: Options): Promise<string> {
+/** The connection's secret: standard input (--secret-stdin), else $API_AUTH_SECRET, else a hidden prompt at a terminal. */
+export async function readSecret(conn: ConnectionConfig, opts: Options): Promise<string> {
   const label = ADAPTERS[conn.vendor].secretLabel(conn.auth ?? ADAPTERS[conn.vendor].authKinds[0]);
   if (opts.secretStdin) {
     const s = (await readStdin()).replace(/\r?\n$/, '');
@@ -61,10 +62,25 @@ export function managerFor(conn: ConnectionConfig, opts: Options): { manager: Se
       opts.secrets.push(...secretForms(s, conn.username));
       return s;
     }));
+  const manager = cliManager(opts, secret);
+  const login = async (): Promise<Session> => {
+    // The TLS files (and the key's passphrase) first: a missing certificate file is reported before the secret is read.
+    await manager.prepare(conn);
+    return manager.login(conn, { secret: await secret(), ...(opts.totp ? { totp: opts.totp } : {}) });
+  };
+  return { manager, login };
+}
+
+/**
+ * The CLI's SessionManager: `getSecret` gives a connection's secret (undefined: none, the login is refused as
+ * needing one); the proxy, the client key's passphrase and, at a terminal, the two-factor code as the options and
+ * the user say. Every form of a proxy password or passphrase goes to `opts.secrets`.
+ */
+export function cliManager(opts: Options, getSecret: (c: ConnectionConfig) => Promise<string | undefined>): SessionManager {
   let asked = 0;
-  const manager = new SessionManager({
+  return new SessionManager({
     adapters: ADAPTERS,
-    getSecret: secret,
+    getSecret,
     // The proxy in effect (may throw a config error). Its password is never shown anyway (messages name the proxy
     // without credentials); it is scrubbed too, as the login secret is.
     httpClientOptions: (c) => {
@@ -82,18 +98,12 @@ export function managerFor(conn: ConnectionConfig, opts: Options): { manager: Se
     },
     askTotp:
       canPrompt() && !opts.secretStdin
-        ? async (_c, attempt) => {
-            const code = (await promptHidden(`${conn.label ?? conn.id} — two-factor code${attempt > 1 ? ' (try again)' : ''}: `))?.trim();
+        ? async (c, attempt) => {
+            const code = (await promptHidden(`${c.label ?? c.id} — two-factor code${attempt > 1 ? ' (try again)' : ''}: `))?.trim();
             // Cancelled (empty line or Ctrl+D): the login still needs a code, so this is exit 4, not a usage error.
-            if (!code) throw new CliError(EXIT.twoFactor, twoFactorLine(conn, 'no two-factor code entered'));
+            if (!code) throw new CliError(EXIT.twoFactor, twoFactorLine(c, 'no two-factor code entered'));
             return code;
           }
         : undefined,
   });
-  const login = async (): Promise<Session> => {
-    // The TLS files (and the key's passphrase) first: a missing certificate file is reported before the secret is read.
-    await manager.prepare(conn);
-    return manager.login(conn, { secret: await secret(), ...(opts.totp ? { totp: opts.totp } : {}) });
-  };
-  return { manager, login };
 }

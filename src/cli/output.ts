@@ -49,6 +49,14 @@ export function printTrace(secrets: readonly string[], line: string | Wording): 
   process.stderr.write(`api-auth: trace ${oneLineText(scrubbed(line, secrets))}\n`);
 }
 
+/**
+ * Writes one "api-auth: …" log line to standard error (the gateway's line per request), every known secret scrubbed
+ * from its outside parts, as one line.
+ */
+export function printLog(secrets: readonly string[], line: string | Wording): void {
+  process.stderr.write(`api-auth: ${oneLineText(scrubbed(line, secrets))}\n`);
+}
+
 /** ISO time, or "not a date (…)" for a number no Date can hold; null stays null. */
 export function iso(ms: number | null): string | null {
   return ms === null ? null : formatInstant(ms);

@@ -43,6 +43,13 @@ export interface VendorAdapter {
    */
   wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): WireRequest;
 
+  /**
+   * The vendor's own login, logout and renewal calls, which a client of the auth gateway may not make: they would end
+   * the session the gateway shares, or fork it. REST vendors: paths as the adapter joins them to `baseUrl` (any
+   * method); a JSON-RPC vendor (Cove): method names. Absent: none.
+   */
+  authPaths?(conn: ConnectionConfig): string[];
+
   /** A few useful read-only calls for exploration. */
   readonly sampleRequests: readonly ExploreRequest[];
 }

@@ -186,9 +186,30 @@ export interface ApiResponse {
   durationMs: number;
 }
 
+/** Why a request renewed the session before or while it was sent. */
+export type RenewalWhy = 'no-session' | 'expiring' | 'expired' | 'rejected';
+
+/**
+ * The renewal one request caused or waited for (src/engine/traffic.ts re-exports it for the Traffic view; it is
+ * defined here because a CallResult carries it and core imports nothing from the engine).
+ */
+export interface RenewalNote {
+  /** What renewed: the vendor's refresh (datarhei refresh token, Commvault renew) or a login (first or again). */
+  how: 'refresh' | 'renew' | 'login' | 'relogin';
+  /**
+   * `no-session`: there was none; `expiring`: renewed ahead of expiry; `expired`: past its expiry; `rejected`: the
+   * server refused the token (HTTP 401 or the vendor's "expired").
+   */
+  why: RenewalWhy;
+  /** True when the request joined a renewal another caller had started (N requests, one renewal). */
+  joined: boolean;
+}
+
 export interface CallResult {
   response: ApiResponse;
   session: Session;
+  /** Set by the session manager when this request renewed the session (or waited for a renewal); adapters leave it out. */
+  renewal?: RenewalNote;
 }
 
 export interface Credentials {

@@ -7,11 +7,25 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthError } from '../core/errors';
 import { isExpired } from '../core/session';
-import type { ConnectionConfig } from '../core/types';
+import type { ConnectionConfig, RenewalNote } from '../core/types';
 import { outside, type Wording, wording } from '../core/wording';
 import { answerOf, errorAnswer, type GatewayAnswer, forwardedHeaders, forwardOf, gatewayError, sessionSecrets } from './gatewayAnswer';
-import { hostAllowed, KEY_HEADER, KEY_SEGMENT_PREFIX, keyMatches, headerValue, loggedTarget, newGatewayKey, originRefusal, parseTarget } from './gatewayGuard';
+import {
+  authCallOf,
+  hostAllowed,
+  KEY_HEADER,
+  KEY_SEGMENT_PREFIX,
+  keyMatches,
+  headerValue,
+  loggedTarget,
+  newGatewayKey,
+  originRefusal,
+  parseTarget,
+} from './gatewayGuard';
+import { CLIENT_HEADER, loginNeededNotifier, renewalWords, sourceOf } from './gatewayTraffic';
 import type { SessionManager } from './manager';
+import { CONTROL_SEGMENT, controlAnswer } from './gatewayControl';
+import type { TrafficLog } from './traffic';
 
 export interface GatewayLimits {
   /** Largest request body accepted (default 10 MiB); larger: 413. */
@@ -51,8 +65,18 @@ export interface GatewayOptions {
   /** Browser origins allowed to call (exact `scheme://host[:port]`); none by default. */
   allowedOrigins?: readonly string[];
   limits?: GatewayLimits;
-  /** One line per request: method, connection, path without query values or key, status, duration. */
+  /** One line per request: method, connection, path without query values or key, status, duration, renewal. */
   log?: (line: Wording) => void;
+  /**
+   * Where each request on a configured connection is recorded (after the key check: a request without the key is
+   * logged, never recorded). Its source is `terminal` when it carries `X-Api-Auth-Client: terminal`, else `gateway`.
+   */
+  traffic?: TrafficLog;
+  /**
+   * An answer was 401 because the session needs a person (`loginNeeded`, `twoFactorRequired`, `credentials`): the
+   * extension offers Log In. At most once per connection per 30 s; never awaited, its failure ignored.
+   */
+  onLoginNeeded?(connectionId: string, kind: string): unknown;
 }
 
 export interface Gateway {
@@ -74,6 +98,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const allowedOrigins = opts.allowedOrigins ?? [];
   const exposedIds = () => (typeof opts.exposed === 'function' ? opts.exposed() : opts.exposed);
   const inFlight = new Set<AbortController>();
+  const loginNeeded = loginNeededNotifier(opts.onLoginNeeded?.bind(opts), () => opts.manager.clock());
   let port = 0;
 
   const server = http.createServer({ requestTimeout: limits.receiveTimeoutMs, headersTimeout: Math.min(limits.receiveTimeoutMs, 10_000) });
@@ -82,26 +107,52 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const t0 = performance.now();
+    const at = opts.manager.clock();
     const corsOrigin = headerValue(req.headers.origin);
+    // Filled in as the request gets through: the connection it is recorded under, its path there, its renewal.
+    const seen: Seen = {};
+    let done = false;
     const finish = (connectionId: string, answer: GatewayAnswer, close = false) => {
+      if (done) return; // one answer, one log line, one record
+      done = true;
       const ms = Math.round(performance.now() - t0);
-      if (!res.headersSent && !res.destroyed) {
-        const headers: http.OutgoingHttpHeaders = { ...answer.headers, 'content-length': answer.body.length };
+      const answered = !res.headersSent && !res.destroyed; // else the client went away first
+      if (answered) {
+        // A HEAD answer has no body but tells the vendor's length (answerOf keeps it), or none when the vendor did not.
+        const headers: http.OutgoingHttpHeaders = { ...answer.headers };
+        if (answer.headLength !== null) headers['content-length'] = answer.headLength ?? answer.body.length;
         if (corsOrigin && allowedOrigins.includes(corsOrigin)) Object.assign(headers, { 'access-control-allow-origin': corsOrigin, vary: 'Origin' });
         if (close) headers.connection = 'close';
         res.writeHead(answer.status, headers);
         res.end(answer.body);
       }
       const kind = headerValue(answer.headers['x-api-auth-error']);
+      const notes = [`${ms} ms`, ...(seen.renewal ? [renewalWords(seen.renewal)] : [])].join(', ');
       opts.log?.(
-        wording`gateway ${outside(req.method ?? '-')} ${outside(connectionId)} ${outside(loggedTarget(req.url))} → ${answer.status}${kind ? ` ${kind}` : ''} (${ms} ms)`,
+        wording`gateway ${outside(req.method ?? '-')} ${outside(connectionId)} ${outside(loggedTarget(req.url))} → ${answer.status}${kind ? ` ${kind}` : ''} (${notes})`,
       );
+      if (seen.connectionId === undefined) return;
+      const entry = {
+        at,
+        source: sourceOf(req.headers),
+        method: req.method ?? '-',
+        path: loggedTarget(seen.path || '/'),
+        status: answered ? answer.status : 0,
+        durationMs: ms,
+      };
+      opts.traffic?.add(seen.connectionId, { ...entry, ...(seen.renewal ? { renewal: seen.renewal } : {}), ...(kind ? { error: kind } : {}) });
+      loginNeeded(seen.connectionId, answer.status, kind);
     };
     // Whatever was thrown stays out of the answer and the log (it may quote a request); the client went away, mostly.
-    void handle(req, res, finish).catch(() => finish('-', gatewayError(500, 'internal', 'the gateway failed to handle the request')));
+    void handle(req, res, seen, finish).catch(() => finish('-', gatewayError(500, 'internal', 'the gateway failed to handle the request')));
   });
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, finish: (id: string, a: GatewayAnswer, close?: boolean) => void): Promise<void> {
+  async function handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    seen: Seen,
+    finish: (id: string, a: GatewayAnswer, close?: boolean) => void,
+  ): Promise<void> {
     if (!hostAllowed(req.headers.host, port)) {
       return finish('-', gatewayError(421, 'host', `the Host header must be 127.0.0.1:${port} or localhost:${port}`));
     }
@@ -125,7 +176,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       );
     }
     if (!target) return finish('-', gatewayError(400, 'target', 'the request target must be a path /<connection id>/… (absolute URLs are refused)'));
-    const conn = exposedIds().includes(target.connectionId) ? opts.connections().find((c) => c.id === target.connectionId) : undefined;
+    // The gateway's own endpoints (connection list, token), for the CLI in a terminal of the window: gatewayControl.ts.
+    if (target.connectionId === CONTROL_SEGMENT) {
+      const ctl = { manager: opts.manager, connections: opts.connections, exposed: exposedIds, answerTimeoutMs: limits.answerTimeoutMs };
+      return finish(CONTROL_SEGMENT, await controlAnswer(req, target.path, ctl));
+    }
+    const configured = opts.connections().find((c) => c.id === target.connectionId);
+    // Recorded under a configured connection, exposed or not (an attempt on a hidden one is worth seeing).
+    if (configured) Object.assign(seen, { connectionId: configured.id, path: target.path });
+    const conn = configured && exposedIds().includes(configured.id) ? configured : undefined;
     if (!conn) return finish('-', gatewayError(404, 'connection', 'no exposed connection has this id'));
     if (inFlight.size >= limits.maxInFlight) {
       const busy = gatewayError(503, 'busy', `${limits.maxInFlight} requests are already in flight; try again`);
@@ -136,7 +195,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // The client went away: the vendor call is cancelled (a shared renewal goes on for the others).
     res.once('close', () => ac.abort());
     try {
-      await forward(req, conn, target.path, ac, finish);
+      await forward(req, conn, target.path, ac, seen, finish);
     } finally {
       inFlight.delete(ac);
     }
@@ -147,6 +206,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     conn: ConnectionConfig,
     path: string,
     ac: AbortController,
+    seen: Seen,
     finish: (id: string, a: GatewayAnswer, close?: boolean) => void,
   ): Promise<void> {
     const body = await readBody(req, limits.maxBodyBytes);
@@ -154,13 +214,19 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const method = req.method ?? 'GET';
     let fwd;
     try {
-      fwd = forwardOf(conn, method, path, forwardedHeaders(req.headers, KEY_HEADER), body);
+      fwd = forwardOf(conn, method, path, forwardedHeaders(req.headers, KEY_HEADER, CLIENT_HEADER), body);
     } catch (e) {
       return finish(conn.id, errorAnswer(e, conn, [], true));
+    }
+    const own = authCallOf(conn, opts.manager.adapter(conn), fwd.req);
+    if (own) {
+      const why = `${conn.vendor === 'cove' ? 'the method' : 'the path'} ${own} is the vendor's own login, logout or renewal, which would end or replace the session the gateway shares`;
+      return finish(conn.id, gatewayError(403, 'authPath', `${why}; use Log In or Log Out in API Auth Explorer (or api-auth login / logout) instead`));
     }
     const sent = opts.manager.get(conn.id);
     try {
       const result = await withDeadline(opts.manager.request(conn, fwd.req, { signal: ac.signal, interactive: false }), limits.answerTimeoutMs, ac);
+      seen.renewal = result.renewal;
       finish(conn.id, answerOf(result, sent, fwd.rpcId, method === 'HEAD'));
     } catch (e) {
       const now = opts.manager.get(conn.id);
@@ -194,6 +260,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       return stopping;
     },
   };
+}
+
+/** What the gateway learned of a request while handling it, for its log line and its Traffic record. */
+interface Seen {
+  connectionId?: string;
+  /** The target's path under the connection (query values are dropped when it is recorded). */
+  path?: string;
+  renewal?: RenewalNote;
 }
 
 /** The whole body, or null when it is (or says it will be) larger than `max` (the rest is not read). */

@@ -42,14 +42,15 @@ export interface Forward {
 }
 
 /**
- * The client's headers that go on to the vendor: end-to-end ones only, without the gateway's key, and without a
- * `Red60urne` cookie of the client's (ours is the only one sent).
+ * The client's headers that go on to the vendor: end-to-end ones only, without the gateway's own (`ownHeaders`: the
+ * key, the client's name), and without a `Red60urne` cookie of the client's (ours is the only one sent).
  */
-export function forwardedHeaders(incoming: Record<string, string | string[] | undefined>, keyHeader: string): Record<string, string> {
+export function forwardedHeaders(incoming: Record<string, string | string[] | undefined>, ...ownHeaders: string[]): Record<string, string> {
+  const own = new Set(ownHeaders.map((h) => h.toLowerCase()));
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(incoming)) {
     const k = name.toLowerCase();
-    if (v === undefined || HOP_HEADERS.has(k) || k === keyHeader || k.startsWith('sec-')) continue;
+    if (v === undefined || HOP_HEADERS.has(k) || own.has(k) || k.startsWith('sec-')) continue;
     let value = Array.isArray(v) ? v.join(', ') : v;
     if (k === 'cookie') {
       value = value
@@ -84,11 +85,14 @@ export function forwardOf(conn: ConnectionConfig, method: string, path: string, 
     }
     return { req: { kind: 'rpc', method: call.method, ...(call.params === undefined ? {} : { params: call.params }) }, rpcId: call.id };
   }
+  const m = httpMethod(method);
   const req: ExploreRequest = {
     kind: 'rest',
-    method: httpMethod(method),
+    method: m,
     path: path || '/',
-    headers,
+    // A HEAD answer's Content-Length is passed on: it must be the length of the plain body, as a GET is answered
+    // (the HTTP client decompresses, and for HEAD it drops the Content-Encoding that would tell the length is not).
+    headers: m === 'HEAD' ? { ...headers, 'accept-encoding': 'identity' } : headers,
     ...(body.length ? { body: body.toString('utf8') } : {}),
   };
   checkRequestTarget(conn, req);
@@ -116,6 +120,8 @@ export interface GatewayAnswer {
   status: number;
   headers: Record<string, string | string[]>;
   body: Buffer;
+  /** A HEAD answer (no body): the vendor's Content-Length, or null when it sent none; absent: the body's length. */
+  headLength?: string | null;
 }
 
 /** Set-Cookie lines, split where the joined header starts a new cookie (an Expires date holds ", " too). */
@@ -152,8 +158,11 @@ export function answerOf(result: CallResult, sent: Session | undefined, rpcId: u
   } else {
     text = res.rawBody;
   }
-  const body = isHead ? Buffer.alloc(0) : Buffer.from(replaceAll(text, secrets, HELD_MARKER), 'utf8');
-  return { status: res.status, headers, body };
+  if (isHead) {
+    const length = res.headers['content-length'];
+    return { status: res.status, headers, body: Buffer.alloc(0), headLength: length && /^\d+$/.test(length) ? length : null };
+  }
+  return { status: res.status, headers, body: Buffer.from(replaceAll(text, secrets, HELD_MARKER), 'utf8') };
 }
 
 /**

@@ -2,7 +2,10 @@
 // request says (Host, Origin, the key, the request target), so that each refusal is a unit of its own and the server
 // in gateway.ts only applies them in order.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { VendorAdapter } from '../core/adapter';
+import { joinUrl } from '../core/http';
 import { shownPath } from '../core/origin';
+import type { ConnectionConfig, ExploreRequest } from '../core/types';
 
 /** The header that carries the gateway's key (dedicated, so that it never clashes with the vendor's Authorization). */
 export const KEY_HEADER = 'x-api-auth-key';
@@ -99,4 +102,40 @@ export function loggedTarget(url: string | undefined): string {
     t = `${t.slice(0, q)}?${names.join('&')}`;
   }
   return shownPath(t);
+}
+
+/**
+ * A path as a server may route it, for comparing with the vendor's own auth paths: resolved against the base (dot
+ * segments gone), each segment without `;parameters` (Tomcat, under Commvault's web console, routes `/Login;x=1` to
+ * `/Login`) and percent-decoded, empty segments (doubled and trailing slashes) dropped, in lower case (Commvault's
+ * routes ignore case; elsewhere a false match only refuses a path that the server would not route anyway).
+ */
+export function routedPath(url: string): string {
+  const segments = new URL(url).pathname.split('/').map((seg) => {
+    const bare = seg.split(';')[0];
+    try {
+      return decodeURIComponent(bare);
+    } catch {
+      return bare;
+    }
+  });
+  return `/${segments.filter(Boolean).join('/').toLowerCase()}`;
+}
+
+/**
+ * The vendor's own login, logout or renewal call that `req` would make (as its adapter names it), or null. Such a
+ * call through the gateway would end the session it shares (IPCortex logout) or fork it (datarhei login, a Cove
+ * Login), or hand the client a token minted with our password (Code42's token resource with Basic attached).
+ * REST: the path compared after {@link routedPath}, any method, query ignored; JSON-RPC: the method name, any case.
+ */
+export function authCallOf(conn: ConnectionConfig, adapter: Pick<VendorAdapter, 'authPaths'>, req: ExploreRequest): string | null {
+  const own = adapter.authPaths?.(conn) ?? [];
+  if (req.kind === 'rpc') return own.find((m) => m.toLowerCase() === req.method.trim().toLowerCase()) ?? null;
+  let target: string;
+  try {
+    target = routedPath(joinUrl(conn.baseUrl, req.path));
+  } catch {
+    return null; // a path that leaves the connection: the engine refuses it before anything is sent
+  }
+  return own.find((p) => routedPath(joinUrl(conn.baseUrl, p)) === target) ?? null;
 }

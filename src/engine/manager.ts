@@ -9,6 +9,7 @@ import { MAX_HISTORY, isExpired, isRefreshUsable } from '../core/session';
 import { outside, type Wording, wording } from '../core/wording';
 import { type ClientDeps, HttpClients } from './clients';
 import { checkRequestTarget, checkWireTarget } from './requests';
+import { mergeResult, refreshLeadMs, renewalNote } from './renewalPolicy';
 import { clockProbe, type ServerClockDeps, ServerClocks } from './serverClock';
 import {
   authOf,
@@ -18,8 +19,11 @@ import {
   type Credentials,
   type ExploreRequest,
   type HistoryEvent,
+  type RenewalNote,
   type Session,
 } from '../core/types';
+
+export { DEFAULT_REFRESH_LEAD_SECONDS, refreshLeadMs } from './renewalPolicy';
 
 /**
  * `ClientDeps`: the client key's passphrase and how HTTP clients are made (src/engine/clients.ts); `ServerClockDeps`:
@@ -48,8 +52,6 @@ export interface ManagerDeps extends ClientDeps, ServerClockDeps {
  */
 export type SessionListener = (connectionId: string, session: Session | undefined, madeFor?: ConnectionConfig) => void;
 
-/** Default lead for refreshing ahead of expiry (datarhei access tokens). */
-export const DEFAULT_REFRESH_LEAD_SECONDS = 30;
 const MAX_TOTP_ATTEMPTS = 3;
 /** What to do when the server refuses even a token it has just issued: logging in again cannot help. */
 const AFTER_FRESH_LOGIN = "check that this account may use this API and that the server's clock is right (its tokens may be expired on arrival)";
@@ -245,6 +247,7 @@ export class SessionManager {
    * more code prompt for nothing). A request whose URL would leave the connection's server or base path is refused
    * first (AuthError `config`), and what the adapter puts on the wire is checked again before each send.
    * `opts.interactive: false` (the gateway) makes a renewal that needs a two-factor code an error, never a prompt.
+   * The result's `renewal` says which renewal this request caused or waited for (the last one, when there were two).
    */
   async request(conn: ConnectionConfig, req: ExploreRequest, opts: { signal?: AbortSignal; interactive?: boolean } = {}): Promise<CallResult> {
     const adapter = this.adapter(conn);
@@ -252,14 +255,18 @@ export class SessionManager {
     checkRequestTarget(conn, req);
     let session = this.sessions.get(conn.id);
     const interactive = opts.interactive;
-    if (!session || this.needsRenewal(conn, session)) session = await this.renew(conn, { interactive });
+    let renewal: RenewalNote | undefined;
+    if (!session || this.needsRenewal(conn, session)) {
+      const why = !session ? 'no-session' : isExpired(session, this.clock()) ? 'expired' : 'expiring';
+      ({ session, renewal } = await this.renewFor(conn, why, { interactive }));
+    }
     let loggedInAgain = false;
     for (let attempt = 1; ; attempt++) {
       try {
         checkWireTarget(conn, adapter.wire(conn, session, req));
         const result = await adapter.request(conn, session, req, await this.prepare(conn, opts.signal));
         const merged = this.applyResult(conn, session, result.session);
-        return { ...result, session: merged };
+        return { ...result, session: merged, ...(renewal ? { renewal } : {}) };
       } catch (e) {
         if (!(isAuthError(e) && e.kind === 'expired')) throw e;
         if (attempt >= MAX_REQUEST_ATTEMPTS) {
@@ -272,37 +279,32 @@ export class SessionManager {
         // Another caller may already have renewed: use its token rather than renewing again.
         if (current && current.token !== session.token && !isExpired(current, this.clock())) {
           session = current;
+          // Its renewal, when it was one (a newer Cove visa is just the next link of the chain).
+          renewal = renewalNote(current, 'rejected', true) ?? renewal;
           continue;
         }
         // First rejection: the vendor's refresh may do; after that only a full login.
         const forceLogin = attempt >= 2;
-        session = await this.renew(conn, { forceLogin, interactive });
+        ({ session, renewal } = await this.renewFor(conn, 'rejected', { forceLogin, interactive }));
         loggedInAgain ||= forceLogin;
       }
     }
   }
 
-  /**
-   * Folds what one call did to the session it was sent with into the newest stored session: with concurrent
-   * calls each result only knows its own starting point, so the history entries it added are appended to the
-   * current chain and the newest token wins.
-   */
+  /** {@link renew}, and the note for the request that needed it: whether it joined a renewal already running. */
+  private async renewFor(
+    conn: ConnectionConfig,
+    why: RenewalNote['why'],
+    opts: { forceLogin?: boolean; interactive?: boolean },
+  ): Promise<{ session: Session; renewal: RenewalNote | undefined }> {
+    const joined = this.renewals.has(conn.id);
+    const session = await this.renew(conn, opts);
+    return { session, renewal: renewalNote(session, why, joined) };
+  }
+
+  /** Folds what one call did into the newest stored session ({@link mergeResult}) and stores the result. */
   private applyResult(conn: ConnectionConfig, sent: Session, result: Session): Session {
-    const current = this.sessions.get(sent.connectionId);
-    let merged: Session;
-    if (!current || current === sent) {
-      merged = result;
-    } else {
-      const known = new Set(sent.history);
-      const added = result.history.filter((e) => !known.has(e));
-      if (added.length) {
-        merged = { ...result, history: [...current.history, ...added].slice(-MAX_HISTORY) };
-      } else if (current.token === sent.token) {
-        merged = { ...current, lastUsedAt: result.lastUsedAt, expiresAt: result.expiresAt };
-      } else {
-        merged = current; // a renewal replaced the token meanwhile; it is newer than what this call used
-      }
-    }
+    const merged = mergeResult(this.sessions.get(sent.connectionId), sent, result);
     this.set(merged, conn);
     return merged;
   }
@@ -331,16 +333,4 @@ export class SessionManager {
       // the reporter itself failed: nothing is left to tell
     }
   }
-}
-
-/**
- * How long before expiry a refreshable token is renewed: the configured lead (default 30 s), capped at half the
- * token's lifetime. The lifetime runs from the start of the current window: the last use for a sliding idle
- * window, the issue for a token with a fixed end (`exp`), so that using a token does not shrink its lead.
- */
-export function refreshLeadMs(conn: Pick<ConnectionConfig, 'refreshLeadSeconds'>, session: Session): number {
-  const configured = (conn.refreshLeadSeconds ?? DEFAULT_REFRESH_LEAD_SECONDS) * 1000;
-  if (session.expiresAt === null) return configured;
-  const start = session.expiresBecause === 'sliding-idle' ? Math.max(session.lastUsedAt, session.issuedAt) : session.issuedAt;
-  return Math.min(configured, Math.max(0, session.expiresAt - start) / 2);
 }

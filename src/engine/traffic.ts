@@ -1,21 +1,14 @@
 // What went through: the last requests per connection made through the gateway, Send Request and the CLI in a
 // window's terminal. Bounded in memory (per connection and in connections), redacted by construction: an entry holds
 // a method, a path without query values, a status and timings — never a header, a body or a token.
+import type { RenewalNote } from '../core/types';
 
 /** Who sent the request. `terminal`: the CLI inside a window's terminal, through that window's gateway. */
 export type TrafficSource = 'gateway' | 'send' | 'terminal';
 
-/** Why a request renewed the session before or while it was sent. */
-export type RenewalWhy = 'no-session' | 'expiring' | 'expired' | 'rejected';
-
-/** The renewal one request caused or waited for. */
-export interface RenewalNote {
-  /** What renewed: the vendor's refresh (datarhei refresh token, Commvault renew) or a login (first or again). */
-  how: 'refresh' | 'renew' | 'login' | 'relogin';
-  why: RenewalWhy;
-  /** True when the request joined a renewal another caller had started (N requests, one renewal). */
-  joined: boolean;
-}
+// Defined in core (a CallResult carries the note; core imports nothing from the engine), re-exported under the
+// contract's names.
+export type { RenewalNote, RenewalWhy } from '../core/types';
 
 export interface TrafficEntry {
   /** ms since epoch, when the request arrived. */

@@ -260,6 +260,9 @@ export const code42Adapter: VendorAdapter = {
   login,
   request,
   wire,
+  // With Basic attached by the gateway, the token resource would mint a token for the client: both forms, and the
+  // configured one. (The credential check GET /api/User/my is a plain read.)
+  authPaths: (conn) => [...new Set([tokenPathOf(conn), CODE42_DEFAULT_TOKEN_PATH, CODE42_LEGACY_TOKEN_PATH])],
   sampleRequests: [
     { kind: 'rest', method: 'GET', path: USER_PATH },
     { kind: 'rest', method: 'GET', path: '/api/v1/Org/my' },

@@ -280,6 +280,7 @@ export const commvaultAdapter: VendorAdapter = {
   logout,
   request,
   wire,
+  authPaths: () => ['Login', 'Logout', 'RenewLoginToken'],
   sampleRequests: [
     { kind: 'rest', method: 'POST', path: '/WhoAmI' },
     { kind: 'rest', method: 'GET', path: '/Client' },

@@ -190,6 +190,9 @@ export const coveAdapter: VendorAdapter = {
     };
   },
 
+  // JSON-RPC: method names. Login would start a second visa chain; Logout is undocumented but refused all the same.
+  authPaths: () => ['Login', 'Logout'],
+
   sampleRequests: [
     // `{partnerId}` and `{partner}` are filled in from the login answer and the connection (fillSample).
     { kind: 'rpc', method: 'EnumeratePartners', params: { parentPartnerId: '{partnerId}', fetchRecursively: false, fields: [0, 1, 3, 4, 5, 8] } },

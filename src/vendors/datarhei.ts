@@ -142,6 +142,8 @@ export const datarheiAdapter: VendorAdapter = {
   refresh,
   request,
   wire,
+  // The Auth0 login goes to the same path; the refresh would fork the token the gateway holds.
+  authPaths: () => [LOGIN_PATH, REFRESH_PATH],
   sampleRequests: [
     { kind: 'rest', method: 'GET', path: '/api' },
     { kind: 'rest', method: 'GET', path: '/api/v3/process' },

@@ -252,6 +252,9 @@ export const ipcortexAdapter: VendorAdapter = {
     return { method, url: joinUrl(conn.baseUrl, req.path), ...prepare(session, req.body, req.headers) };
   },
 
+  // The login would replace the shared Red60urne session, the logout end it (the key check path is a plain read).
+  authPaths: () => [LOGIN_PATH, LOGOUT_PATH],
+
   sampleRequests: [
     { kind: 'rest', method: 'POST', path: '/rest/user/list', body: {} },
     { kind: 'rest', method: 'POST', path: '/rest/line/list', body: {} },

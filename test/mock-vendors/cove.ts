@@ -3,9 +3,9 @@
 // Every successful answer carries a brand-new visa at the TOP LEVEL (beside `result`); any issued visa stays
 // valid `env.lifetimes.coveVisaSec` from its own issue, so an older visa of the chain still works.
 //
-// Test-only hooks: `GET {prefix}/__mock/received` lists the requests (method, id, visa) the server was sent,
-// newest last; `POST {prefix}/__mock/options` with a partial {@link CoveMockOptions} changes the behaviour
-// (an empty body resets it).
+// Test-only hooks: `GET {prefix}/__mock/received` lists the requests the server was sent (method, id, the visa
+// sent and the one answered), newest last; `POST {prefix}/__mock/options` with a partial {@link CoveMockOptions}
+// changes the behaviour (an empty body resets it).
 import { randomBytes } from 'node:crypto';
 import { ACCOUNTS } from './accounts';
 import type { MockEnv, MockReply, MockRequest, VendorHandler } from './types';
@@ -43,6 +43,8 @@ export interface CoveReceived {
   method: string;
   id: RpcId;
   visa: string | null;
+  /** The visa the answer carried (absent when it carried none), so a test can follow the chain from the server's side. */
+  answered?: string;
 }
 
 export interface CoveMockOptions {
@@ -160,8 +162,11 @@ export function createHandler(env: MockEnv): VendorHandler {
     return info.user;
   };
 
-  const ok = (id: RpcId, result: unknown, user: KnownUser): MockReply =>
-    options.omitVisa ? json(200, { id, jsonrpc: '2.0', result }) : json(200, { id, jsonrpc: '2.0', result, visa: issue(user) });
+  const ok = (id: RpcId, result: unknown, user: KnownUser, rec: CoveReceived): MockReply => {
+    if (options.omitVisa) return json(200, { id, jsonrpc: '2.0', result });
+    rec.answered = issue(user);
+    return json(200, { id, jsonrpc: '2.0', result, visa: rec.answered });
+  };
 
   type Method = (params: Record<string, unknown>, user: KnownUser) => { result: unknown } | { error: { code: number; message: string; data?: number } };
 
@@ -213,25 +218,27 @@ export function createHandler(env: MockEnv): VendorHandler {
 
     if (method === 'Login') {
       env.stats.inc('cove.Login');
-      received.push({ at: env.clock(), method, id, visa: typeof m.visa === 'string' ? m.visa : null });
+      const rec: CoveReceived = { at: env.clock(), method, id, visa: typeof m.visa === 'string' ? m.visa : null };
+      received.push(rec);
       const user = USERS.find((u) => u.username === params.username && u.password === params.password);
       if (!user || params.partner !== ACCOUNTS.cove.partner) {
         const message = options.echoPassword ? `${BAD_LOGIN.message} ${String(params.password)}` : BAD_LOGIN.message;
         return rpcError(id, BAD_LOGIN.code, message, BAD_LOGIN.data);
       }
-      return ok(id, { result: { ...user.record } }, user);
+      return ok(id, { result: { ...user.record } }, user, rec);
     }
 
     env.stats.inc('cove.call');
     env.stats.inc(`cove.${method}`);
-    received.push({ at: env.clock(), method, id, visa: typeof m.visa === 'string' ? m.visa : null });
+    const rec: CoveReceived = { at: env.clock(), method, id, visa: typeof m.visa === 'string' ? m.visa : null };
+    received.push(rec);
     const impl = Object.hasOwn(methods, method) ? methods[method] : undefined;
     if (!impl) return rpcError(id, -32601, 'Method not found');
     const user = userOf(m.visa);
     if (!user) return rpcError(id, BAD_VISA.code, BAD_VISA.message, BAD_VISA.data);
     const out = impl(params, user);
     if ('error' in out) return rpcError(id, out.error.code, out.error.message, out.error.data);
-    return ok(id, out.result, user);
+    return ok(id, out.result, user, rec);
   };
 
   return handle;

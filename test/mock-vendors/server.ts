@@ -227,6 +227,11 @@ function write(res: http.ServerResponse, reply: MockReply): void {
   const headers = { ...reply.headers };
   const env = ENVS.get(res);
   if (env && !Object.keys(headers).some((h) => h.toLowerCase() === 'date')) headers.Date = new Date(env.clock()).toUTCString();
+  // A HEAD answer tells the length the GET body would have, as Go's net/http and Tomcat's HttpServlet.doHead do (Node
+  // sends none when the body is dropped).
+  if (res.req?.method === 'HEAD' && reply.body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) {
+    headers['Content-Length'] = String(Buffer.byteLength(reply.body));
+  }
   res.writeHead(reply.status, headers);
   // Node has no switch for its automatic `Connection: keep-alive` + `Keep-Alive: timeout=N` lines (removeHeader does
   // not reach them; a Connection header of our own would be sent instead): writeHead has built the head, so drop them

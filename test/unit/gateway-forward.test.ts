@@ -113,12 +113,13 @@ describe('auth gateway: forwarding with the session attached', () => {
     }
   });
 
-  it('one redacted log line per request: method, connection, path without query values, status, duration', async () => {
+  it('one redacted log line per request: method, connection, path without query values, status, duration, renewal', async () => {
     const conn = datarhei();
     const { gw } = await start([conn]);
     await call(gw, 'GET', '/dr/api/v3/process?token=s3cr3t-value&x=1');
     assert.equal(lines.length, 1);
-    assert.match(lines[0], /^gateway GET dr \/dr\/api\/v3\/process\?token=…&x=… → 200 \(\d+ ms\)$/);
+    // The first request found no session: the log line says that it logged in, and why.
+    assert.match(lines[0], /^gateway GET dr \/dr\/api\/v3\/process\?token=…&x=… → 200 \(\d+ ms, logged in: no-session\)$/);
     assert.ok(!lines[0].includes('s3cr3t-value'));
     void clock;
   });

@@ -1,13 +1,15 @@
 // `api-auth rpc ID METHOD`: one JSON-RPC call to a Cove connection, checked before any secret is read.
 import { truncate } from '../../core/errors';
 import type { Options } from '../args';
-import { findConnection } from '../config';
 import { UsageError } from '../exit';
-import { parseJsonOption, sendAndPrint } from './send';
+import { parseJsonOption, sendAndPrint, sendViaGateway } from './send';
+import { callTarget } from '../viaGateway';
 
 export async function rpcCommand(args: string[], opts: Options): Promise<number> {
   const [id, method, ...extra] = args;
-  const conn = findConnection(opts, id);
+  // In a terminal of a window whose gateway exposes the connection: the window's session, no config file needed.
+  const target = await callTarget(id, opts);
+  const { conn } = target;
   if (!method) throw new UsageError('usage: api-auth rpc ID METHOD [--params JSON]');
   if (conn.vendor !== 'cove') throw new UsageError(`"${conn.id}" is not a JSON-RPC (Cove) connection: use api-auth request`);
   if (extra.length) throw new UsageError(`unexpected argument "${truncate(extra[0], 40)}" after METHOD (pass the parameters as --params JSON)`);
@@ -17,5 +19,6 @@ export async function rpcCommand(args: string[], opts: Options): Promise<number>
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     throw new UsageError('--params must be a JSON object of named parameters, e.g. --params \'{"parentPartnerId":0}\'');
   }
-  return sendAndPrint(conn, opts, { kind: 'rpc', method, params });
+  const req = { kind: 'rpc', method, params } as const;
+  return target.via ? sendViaGateway(target.via, opts, req) : sendAndPrint(target.conn, opts, req);
 }

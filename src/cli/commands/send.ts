@@ -2,12 +2,14 @@
 import { errorMessage, serverSaidWording } from '../../core/errors';
 import { MASKED, maskBody, maskedNote } from '../../core/mask';
 import { redactHeaders } from '../../core/redact';
-import type { ConnectionConfig, ExploreRequest } from '../../core/types';
+import type { ApiResponse, ConnectionConfig, ExploreRequest } from '../../core/types';
 import type { Options } from '../args';
 import { EXIT, UsageError } from '../exit';
 import { managerFor } from '../manager';
 import { credentialSecrets, print, printBlock, printError, scrubJson, sessionJson } from '../output';
 import { stringifyForTerminal } from '../../core/untrusted';
+import { toApiResponse } from '../../core/http';
+import { callOrFail, gatewayFailure, type ViaGateway } from '../viaGateway';
 import { ours, outside, wording } from '../../core/wording';
 
 /** The value of --data or --params (`name`), parsed as JSON. */
@@ -38,6 +40,21 @@ export async function sendAndPrint(conn: ConnectionConfig, opts: Options, req: E
   // The answer is scrubbed of the secret too (and, for Basic / API key sessions, of the credential), in case a
   // server echoes it.
   opts.secrets.push(...credentialSecrets(session));
+  return printAnswer(conn, opts, req, response, sessionJson(conn, session, opts.secrets));
+}
+
+/**
+ * Prints one answer as `request` / `rpc` do (status line and body, or --json), the same whether the CLI logged in
+ * itself or the window's gateway sent the call (`session` is then null: the gateway keeps the session). Exit 6 for
+ * an HTTP error status or a JSON-RPC error.
+ */
+export function printAnswer(
+  conn: Pick<ConnectionConfig, 'id' | 'label'>,
+  opts: Options,
+  req: ExploreRequest,
+  response: ApiResponse,
+  session: Record<string, unknown> | null,
+): number {
   const rpcError = req.kind === 'rpc' ? jsonRpcError(response.body) : null;
   // Secret-named fields (a server's own config: passwords, signing secrets) are masked unless --raw asks otherwise.
   const masked = opts.raw ? { value: response.body, count: 0 } : maskBody(response.body);
@@ -51,7 +68,7 @@ export async function sendAndPrint(conn: ConnectionConfig, opts: Options, req: E
       headers: scrubJson(redactHeaders(response.headers), opts.secrets),
       body: scrubJson(masked.value, opts.secrets),
       maskedFields: masked.count,
-      session: sessionJson(conn, session, opts.secrets),
+      session,
     };
     print(opts.secrets, ours(stringifyForTerminal(out)));
   } else if (!rpcError) {
@@ -82,4 +99,25 @@ function jsonRpcError(body: unknown): { code?: unknown; data?: unknown; message?
   if (typeof e !== 'object' || Array.isArray(e)) return { message: typeof e === 'string' ? e : JSON.stringify(e) };
   const o = e as Record<string, unknown>;
   return { code: o.code, ...(o.data === undefined ? {} : { data: o.data }), ...(typeof o.message === 'string' ? { message: o.message } : {}) };
+}
+
+/**
+ * Sends one call through the window's gateway (its session, renewed there; no login here) and prints the answer as
+ * {@link sendAndPrint} does. The gateway's own refusals and the engine's errors become the CLI's failure line.
+ */
+export async function sendViaGateway(via: ViaGateway, opts: Options, req: ExploreRequest): Promise<number> {
+  const base = `/${encodeURIComponent(via.conn.id)}`;
+  let reply;
+  if (req.kind === 'rpc') {
+    reply = await callOrFail(via, 'POST', `${base}/`, JSON.stringify({ jsonrpc: '2.0', id: 1, method: req.method, params: req.params ?? {} }));
+  } else {
+    const path = req.path.startsWith('/') ? req.path : `/${req.path}`;
+    const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    reply = await callOrFail(via, req.method, `${base}${path}`, body);
+  }
+  const failure = gatewayFailure(via, reply);
+  if (failure) throw failure;
+  const { status, statusText, headers, text, durationMs } = reply;
+  const response = toApiResponse({ status, statusText, headers, setCookie: [], text, contentType: headers['content-type'] ?? '', durationMs });
+  return printAnswer(via.conn, opts, req, response, null);
 }
