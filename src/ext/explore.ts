@@ -161,9 +161,7 @@ export class Explorer extends Disposable {
       this.traffic?.add(connectionId, { at, source: 'send', method, path, status, durationMs: Date.now() - at, ...extra });
     try {
       const result = await call();
-      // Set by the engine when this call renewed the session (or waited for a renewal).
-      const renewal = (result as CallResult & { renewal?: RenewalNote }).renewal;
-      add(result.response.status, renewal ? { renewal } : {});
+      add(result.response.status, result.renewal ? { renewal: result.renewal } : {});
       return result;
     } catch (e) {
       if (!isAuthError(e) || e.kind !== 'cancelled') add(isAuthError(e) ? (e.details.status ?? 0) : 0, { error: isAuthError(e) ? e.kind : 'unexpected' });

@@ -10,7 +10,8 @@ import { AuthError, errorMessage } from '../core/errors';
 import { escapeMarkdown } from '../core/markdown';
 import { oneLineText } from '../core/untrusted';
 import { ours, outside, wording } from '../core/wording';
-import { type GatewayOptions, startGateway } from '../engine/gateway';
+import { startGateway } from '../engine/gateway';
+import { envNameOf, GATEWAY_ENV, GATEWAY_KEY_ENV } from '../engine/gatewayControl';
 import type { SessionManager } from '../engine/manager';
 import type { TrafficLog } from '../engine/traffic';
 import type { ConnectionStore } from './connections';
@@ -49,19 +50,8 @@ export interface GatewayControl {
   stop(): Promise<unknown>;
 }
 
-/**
- * The options the engine reads besides those of this branch's GatewayOptions: `traffic` (one entry per request) and
- * `onLoginNeeded` (a renewal needed a person). Passed as they are; the engine reads them.
- */
-type EngineOptions = GatewayOptions & { traffic?: TrafficLog; onLoginNeeded?(connectionId: string, kind: string): void };
-
 /** A Log In offer per connection at most this often (the engine throttles too). */
 const LOGIN_OFFER_MS = 30_000;
-
-/** `API_AUTH_URL_<ID>`: the id upper-cased, anything but A–Z and 0–9 as `_` (the CLI's envNameOf, the same rule). */
-export function envNameOf(id: string): string {
-  return `API_AUTH_URL_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-}
 
 export async function runGateway(d: GatewayDeps): Promise<RunningGateway> {
   const subs: vscode.Disposable[] = [];
@@ -88,7 +78,7 @@ export async function runGateway(d: GatewayDeps): Promise<RunningGateway> {
       log: (line) => d.log.info('gateway', line),
       traffic: d.traffic,
       onLoginNeeded: (id, kind) => offerLogin(d, offered, id, kind),
-    } satisfies EngineOptions as GatewayOptions);
+    });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? errorMessage(e);
     throw new AuthError('config', wording`the gateway cannot listen on 127.0.0.1:${wanted}: ${outside(code)}`, {
@@ -114,8 +104,8 @@ export async function runGateway(d: GatewayDeps): Promise<RunningGateway> {
     env.persistent = false;
     env.description = 'API Auth gateway: its address, key and the base URLs of the exposed connections (no tokens or passwords)';
     env.clear();
-    env.replace('API_AUTH_GATEWAY', `http://127.0.0.1:${g.port}`);
-    env.replace('API_AUTH_GATEWAY_KEY', g.key);
+    env.replace(GATEWAY_ENV, `http://127.0.0.1:${g.port}`);
+    env.replace(GATEWAY_KEY_ENV, g.key);
     for (const id of exposed()) env.replace(envNameOf(id), g.keyedBaseUrl(id));
     env.replace('API_AUTH_NODE', process.execPath);
     env.prepend('PATH', binDir(d.context.extensionPath) + path.delimiter);

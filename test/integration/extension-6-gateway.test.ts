@@ -168,7 +168,7 @@ describe('API Auth Explorer in VS Code: the auth gateway', function () {
     assert.match(String(api.tree.getTreeItem(newest).description), /^\d+ ms · send$/);
   });
 
-  // Recorded by the engine (GatewayOptions.traffic, the gw-engine branch): fails on a branch without it.
+  // Recorded by the engine (GatewayOptions.traffic), counted by the extension.
   it('the gateway’s requests are listed under the connection’s Traffic node and counted on the Gateway row', async () => {
     const gw = api.gateway.running;
     assert.ok(gw);
@@ -183,7 +183,7 @@ describe('API Auth Explorer in VS Code: the auth gateway', function () {
     assert.match(String(api.tree.getTreeItem(children()[0]).description), / · [2-9] requests$/);
   });
 
-  // Offered by the engine's onLoginNeeded (the gw-engine branch): the notification part fails on a branch without it.
+  // Told by the engine (GatewayOptions.onLoginNeeded), offered by the extension.
   it('a gateway request on a connection without a stored secret answers 401 at once and offers Log In once', async function () {
     const gw = api.gateway.running;
     assert.ok(gw);
