@@ -11,8 +11,8 @@ import type { ConnectionConfig } from '../../src/core/types';
 import type { Node } from '../../src/ext/tree';
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { CALL, type NetServers, startNetServers } from './network';
-import { addConnections, api, cfg, connOf, nodeOf, notificationsMentioning, SECRETS, setup, until } from './setup';
-import { uiBridgeAvailable } from './ui';
+import { addConnections, api, cfg, connOf, EXTENSION_ID, nodeOf, notificationsMentioning, SECRETS, setup, until } from './setup';
+import { uiBridgeAvailable, uiStep } from './ui';
 
 interface Answer {
   status: number;
@@ -64,6 +64,7 @@ function terminalEnv(): Map<string, string> {
   return out;
 }
 
+const GATEWAY_ITEM = `.statusbar-item[id="${EXTENSION_ID}.authExplorer.gateway"]`;
 const children = (n?: Node) => api.tree.getChildren(n);
 const label = (n: Node) => String(api.tree.getTreeItem(n).label);
 
@@ -155,6 +156,20 @@ describe('API Auth Explorer in VS Code: the auth gateway', function () {
     for (const secret of [session.token, session.refreshToken ?? session.token, ACCOUNTS.datarhei.password]) assert.ok(!all.includes(secret));
   });
 
+  it('the status bar shows the gateway’s port while it runs, and the Gateway… menu copies its key', async function () {
+    const gw = api.gateway.running;
+    assert.ok(gw);
+    if (!uiBridgeAvailable()) this.skip();
+    await uiStep({ action: 'waitFor', selector: GATEWAY_ITEM, state: 'visible' });
+    assert.match(String((await uiStep({ action: 'text', selector: GATEWAY_ITEM })).value), new RegExp(`Gateway :${gw.port}$`));
+    await vscode.env.clipboard.writeText('');
+    const done = vscode.commands.executeCommand('authExplorer.gatewayMenu');
+    await uiStep({ action: 'type', text: 'Copy Gateway Key' });
+    await done;
+    assert.strictEqual(await vscode.env.clipboard.readText(), gw.key);
+    await vscode.env.clipboard.writeText('');
+  });
+
   it('the tree shows the running Gateway first, and Send Request’s call under the connection’s Traffic node', async () => {
     const gw = api.gateway.running;
     assert.ok(gw);
@@ -208,6 +223,7 @@ describe('API Auth Explorer in VS Code: the auth gateway', function () {
     assert.strictEqual(await connectCode(gw.port), 'ECONNREFUSED');
     assert.strictEqual(terminalEnv().size, 0);
     assert.ok(!children().some((n) => n.type === 'gateway'));
+    if (uiBridgeAvailable()) await uiStep({ action: 'waitFor', selector: GATEWAY_ITEM, state: 'detached' });
   });
 
   it('authExplorer.gateway.enabled starts it on the configured port and turning it off closes that port', async () => {
