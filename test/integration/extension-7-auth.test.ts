@@ -15,6 +15,7 @@ import { accountLabel, AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from '../../src/e
 import { ACCOUNTS } from '../mock-vendors/accounts';
 import { type MockVendors, startMockVendors } from '../mock-vendors/server';
 import { addConnections, api, connOf, descriptionOf, EXTENSION_ID, pkg, SECRETS, setup, until } from './setup';
+import { uiBridgeAvailable, uiStep } from './ui';
 
 const ID = 'dr-ext';
 const ACCOUNT = { id: ID, label: `${ACCOUNTS.datarhei.username}@${ID}` };
@@ -135,6 +136,18 @@ describe('API Auth Explorer in VS Code', function () {
       const again = await vscode.authentication.getSession(AUTH_PROVIDER_ID, [ID], { silent: true });
       assert.strictEqual(again?.accessToken, renewed.token, 'a fresh token is handed out as it is');
       assert.strictEqual(shortMock.env.stats.get('datarhei.refresh'), refreshes + 1, 'no second renewal');
+    });
+
+    it('shows the session in the Accounts menu', async function () {
+      if (!uiBridgeAvailable()) this.skip();
+      const entry = `.monaco-menu .action-label:has-text(${JSON.stringify(`${ACCOUNT.label} (${AUTH_PROVIDER_LABEL})`)})`;
+      await uiStep({ action: 'click', selector: '.activitybar a[aria-label^="Accounts"]' });
+      try {
+        await uiStep({ action: 'waitFor', selector: entry, state: 'visible' });
+        await uiStep({ action: 'screenshot', path: 'test-results/accounts-menu.png' });
+      } finally {
+        await uiStep({ action: 'press', key: 'Escape' });
+      }
     });
 
     it('refuses scopes that name more than one connection', async () => {
