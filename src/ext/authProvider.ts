@@ -34,8 +34,8 @@ function toAuthSession(conn: ConnectionConfig, session: Session): vscode.Authent
 }
 
 /**
- * The connection id that scopes name: undefined for none (all sessions). More than one scope is refused rather than
- * ignored: a caller asking for permissions we cannot grant learns it at once.
+ * The connection id that scopes name: undefined for none or [] (every connection). More than one scope is refused
+ * rather than ignored: a caller asking for permissions we cannot grant learns it at once.
  */
 function scopeId(scopes: readonly string[] | undefined): string | undefined {
   if (!scopes || scopes.length === 0) return undefined;
@@ -64,8 +64,17 @@ export class ConnectionsAuthProvider extends Disposable implements vscode.Authen
     const conns = (id === undefined ? this.store.all() : [this.store.get(id)]).filter(
       (c): c is ConnectionConfig => !!c && !!this.sessions.get(c.id) && (!options.account || options.account.id === c.id),
     );
+    // No scopes at all: VS Code itself lists the accounts (Accounts menu, its Sign Out). Every held session, as it is:
+    // opening a menu renews nothing, and Sign Out finds even a session whose token has run out. Scopes (even []): an
+    // extension asks for a token, so it gets only tokens that work.
+    if (scopes === undefined) return conns.flatMap((c) => this.listed(c));
     const found = await Promise.all(conns.map((c) => this.current(c)));
     return found.filter((s): s is vscode.AuthenticationSession => s !== undefined);
+  }
+
+  private listed(conn: ConnectionConfig): vscode.AuthenticationSession[] {
+    const session = this.sessions.get(conn.id);
+    return session ? [toAuthSession(conn, session)] : [];
   }
 
   /**

@@ -43,7 +43,7 @@ describe('API Auth Explorer in VS Code', function () {
     let events = 0;
     let listener: vscode.Disposable | undefined;
     before(async () => {
-      shortMock = await startMockVendors({ lifetimes: { datarheiAccessSec: 4, datarheiBadLoginDelayMs: 50 } });
+      shortMock = await startMockVendors({ lifetimes: { datarheiAccessSec: 4, datarheiRefreshSec: 7, datarheiBadLoginDelayMs: 50 } });
       await addConnections([
         {
           id: ID,
@@ -147,6 +147,29 @@ describe('API Auth Explorer in VS Code', function () {
         await uiStep({ action: 'screenshot', path: 'test-results/accounts-menu.png' });
       } finally {
         await uiStep({ action: 'press', key: 'Escape' });
+      }
+    });
+
+    it('hands out no session when renewing it would need a person, and asks nobody; the account stays listed', async () => {
+      const conn = connOf(ID);
+      const held = api.sessions.get(ID);
+      assert.ok(held?.expiresAt && held.refreshExpiresAt);
+      await vscode.commands.executeCommand('authExplorer.clearSecret', ID);
+      try {
+        const end = Math.max(held.expiresAt, held.refreshExpiresAt) + 100;
+        await until('the token and the refresh token to expire', () => (Date.now() > end ? true : undefined), 10_000);
+        const logins = shortMock.env.stats.get('datarhei.login');
+        assert.strictEqual(await vscode.authentication.getSession(AUTH_PROVIDER_ID, [ID], { silent: true }), undefined, 'no expired token');
+        assert.strictEqual(shortMock.env.stats.get('datarhei.login'), logins, 'no login without a stored password');
+        assert.strictEqual(api.sessions.get(ID)?.token, held.token, 'the session stays for Log In and Sign Out');
+        if (uiBridgeAvailable()) assert.strictEqual((await uiStep({ action: 'count', selector: '.quick-input-widget:visible' })).value, 0, 'no input box');
+        const accounts = await vscode.authentication.getAccounts(AUTH_PROVIDER_ID);
+        assert.ok(
+          accounts.some((a) => a.id === ID),
+          'VS Code still lists it (its Sign Out needs it)',
+        );
+      } finally {
+        await api.vault.setSecret(conn, ACCOUNTS.datarhei.password);
       }
     });
 
