@@ -104,11 +104,12 @@ export class ConnectionsAuthProvider extends Disposable implements vscode.Authen
     const conn = this.store.get(id);
     if (!conn) throw new Error(describeError(new AuthError('config', 'no connection has this id', { nextStep: ONE_SCOPE }), { id }));
     this.log.info(LOG, ours(`logging in to "${conn.id}" for VS Code's authentication API`));
+    const before = this.sessions.get(conn.id); // there is one when an extension asked for a new session (forceNewSession)
     // The Log In command itself: progress, prompts for the secret or a two-factor code, the error message with its
-    // actions. It reports a failure to the user and resolves; the caller learns of it from the missing session.
+    // actions. It reports a failure to the user and resolves; the caller learns of it from the missing new session.
     await vscode.commands.executeCommand(Commands.login, conn.id);
     const session = this.sessions.get(conn.id);
-    if (session) return toAuthSession(conn, session);
+    if (session && session !== before) return toAuthSession(conn, session);
     const ui = this.sessions.uiState(conn.id);
     throw new Error(ui?.kind === 'error' ? ui.message : describeError(new AuthError('cancelled', 'the login was cancelled'), conn));
   }
