@@ -43,7 +43,8 @@ export interface Forward {
 
 /**
  * The client's headers that go on to the vendor: end-to-end ones only, without the gateway's own (`ownHeaders`: the
- * key, the client's name), and without a `Red60urne` cookie of the client's (ours is the only one sent).
+ * key, the client's name), without a `Red60urne` cookie of the client's (ours is the only one sent), and without an
+ * `Accept: *\/*` that says nothing but would override the format the connection asks for.
  */
 export function forwardedHeaders(incoming: Record<string, string | string[] | undefined>, ...ownHeaders: string[]): Record<string, string> {
   const own = new Set(ownHeaders.map((h) => h.toLowerCase()));
@@ -52,6 +53,8 @@ export function forwardedHeaders(incoming: Record<string, string | string[] | un
     const k = name.toLowerCase();
     if (v === undefined || HOP_HEADERS.has(k) || own.has(k) || k.startsWith('sec-')) continue;
     let value = Array.isArray(v) ? v.join(', ') : v;
+    // "Anything" (curl's and most clients' default) leaves the connection's own format in force (Commvault XML).
+    if (k === 'accept' && value.trim() === '*/*') continue;
     if (k === 'cookie') {
       value = value
         .split(';')

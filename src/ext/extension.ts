@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { buildTokenView } from '../engine/view';
 import { ADAPTERS } from '../vendors';
+import { registerAuthProvider } from './authProvider';
 import { registerCommands } from './commands';
 import { ConnectionStore } from './connections';
 import { Commands } from './constants';
@@ -100,6 +101,8 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   context.subscriptions.push(explorer);
   const keepAlive = new KeepAlive(store, sessions, log);
   context.subscriptions.push(keepAlive);
+  // The sessions for other extensions (authentication.getSession); registering is one message, no network.
+  context.subscriptions.push(registerAuthProvider(store, sessions, log));
 
   const ui = {
     confirm: async (message: string, action: string) => (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action,
