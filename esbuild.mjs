@@ -57,7 +57,8 @@ const extensionAlias = { ...common.alias, 'https-proxy-agent': './src/shims/http
 /**
  * Parts of axios that never run here, replaced by stand-ins that report themselves unused (src/shims/): its browser
  * adapters (xhr.js, fetch.js ≈ 16 KB; in Node axios picks its http adapter, the one whose transport carries our TLS
- * options, src/core/tlsTransport.ts) and its multipart helpers (we send string bodies only). `extension: true` also
+ * options, src/core/tlsTransport.ts), its multipart and form helpers (we send string bodies only), data: URLs, progress
+ * and rate-limit streams, HTTP/2 sessions, CancelToken and the status-name enum (≈ 9 KB that no request reaches). `extension: true` also
  * replaces the environment-proxy lookup: the extension's clients all set `proxy: false`.
  */
 function axiosUnused({ extension }) {
@@ -66,6 +67,14 @@ function axiosUnused({ extension }) {
     'adapters/fetch.js': 'axios-browser-adapters.ts',
     'helpers/toFormData.js': 'axios-multipart.ts',
     'helpers/formDataToStream.js': 'axios-multipart.ts',
+    'helpers/formDataToJSON.js': 'axios-unused.ts',
+    'helpers/fromDataURI.js': 'axios-unused.ts',
+    'helpers/estimateDataURLDecodedBytes.js': 'axios-unused.ts',
+    'helpers/AxiosTransformStream.js': 'axios-unused.ts',
+    'helpers/progressEventReducer.js': 'axios-unused.ts',
+    'cancel/CancelToken.js': 'axios-unused.ts',
+    'helpers/Http2Sessions.js': 'axios-http2.ts',
+    'helpers/HttpStatusCode.js': 'axios-status-codes.ts',
     ...(extension ? { 'helpers/shouldBypassProxy.js': 'axios-env-proxy.ts' } : {}),
   };
   // esbuild reports importers by their real path: with node_modules a symlink (a git worktree sharing one install),
