@@ -179,6 +179,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // The gateway's own endpoints (connection list, token), for the CLI in a terminal of the window: gatewayControl.ts.
     if (target.connectionId === CONTROL_SEGMENT) {
       const ctl = { manager: opts.manager, connections: opts.connections, exposed: exposedIds, answerTimeoutMs: limits.answerTimeoutMs };
+      // A token handed out is recorded under its connection: the Traffic view shows who took the session's token.
+      const tokenOf = /^\/v1\/token\/([^/?]+)/.exec(target.path)?.[1];
+      const tokenConn = tokenOf && opts.connections().find((c) => c.id === safeDecode(tokenOf));
+      if (tokenConn) Object.assign(seen, { connectionId: tokenConn.id, path: `/${CONTROL_SEGMENT}/v1/token` });
       return finish(CONTROL_SEGMENT, await controlAnswer(req, target.path, ctl));
     }
     const configured = opts.connections().find((c) => c.id === target.connectionId);
@@ -305,5 +309,13 @@ async function withDeadline<T>(p: Promise<T>, ms: number, ac: AbortController): 
     return await Promise.race([p, deadline]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
   }
 }

@@ -26,6 +26,14 @@ export function envNameOf(id: string): string {
   return `API_AUTH_URL_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
+/**
+ * The value of a connection's variable: its keyed base URL without the final `/`, so that `"$API_AUTH_URL_CORE/api/v3/x"`
+ * (how a base-URL variable is written in a shell) gives one slash, not `…/core//api/…`.
+ */
+export function envUrlOf(gw: { keyedBaseUrl(id: string): string }, id: string): string {
+  return gw.keyedBaseUrl(id).replace(/\/$/, '');
+}
+
 /** One exposed connection as `GET /.api-auth/v1/connections` lists it. */
 export interface ControlConnection {
   id: string;

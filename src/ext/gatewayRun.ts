@@ -11,7 +11,7 @@ import { escapeMarkdown } from '../core/markdown';
 import { oneLineText } from '../core/untrusted';
 import { ours, outside, wording } from '../core/wording';
 import { startGateway } from '../engine/gateway';
-import { envNameOf, GATEWAY_ENV, GATEWAY_KEY_ENV } from '../engine/gatewayControl';
+import { envNameOf, envUrlOf, GATEWAY_ENV, GATEWAY_KEY_ENV } from '../engine/gatewayControl';
 import type { SessionManager } from '../engine/manager';
 import type { TrafficLog } from '../engine/traffic';
 import type { ConnectionStore } from './connections';
@@ -94,7 +94,7 @@ export async function runGateway(d: GatewayDeps): Promise<RunningGateway> {
   item.command = Commands.gatewayMenu;
   item.text = `$(radio-tower) Gateway :${g.port}`;
   const render = () => {
-    const md = new vscode.MarkdownString(`**API Auth gateway** on 127.0.0.1:${g.port} · ${requests} requests\n\n`, true);
+    const md = new vscode.MarkdownString(`**API Auth gateway** on 127.0.0.1:${g.port} · ${requests} ${requests === 1 ? 'request' : 'requests'}\n\n`, true);
     for (const id of exposed()) md.appendMarkdown(`- ${escapeMarkdown(d.store.get(id)?.label || id)}: \`${g.baseUrl(id)}\`\n`);
     md.appendMarkdown('\nClick for the gateway menu.');
     item.tooltip = md;
@@ -106,7 +106,7 @@ export async function runGateway(d: GatewayDeps): Promise<RunningGateway> {
     env.clear();
     env.replace(GATEWAY_ENV, `http://127.0.0.1:${g.port}`);
     env.replace(GATEWAY_KEY_ENV, g.key);
-    for (const id of exposed()) env.replace(envNameOf(id), g.keyedBaseUrl(id));
+    for (const id of exposed()) env.replace(envNameOf(id), envUrlOf(g, id));
     env.replace('API_AUTH_NODE', process.execPath);
     env.prepend('PATH', binDir(d.context.extensionPath) + path.delimiter);
   };

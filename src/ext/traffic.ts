@@ -40,7 +40,7 @@ export function trafficItem(gw: GatewayService, node: TrafficNode): vscode.TreeI
   if (node.type === 'gateway') {
     const r = gw.running;
     item.id = 'gateway';
-    if (r) item.description = `127.0.0.1:${r.port} · ${r.exposed().length} exposed · ${r.requests} requests`;
+    if (r) item.description = `127.0.0.1:${r.port} · ${r.exposed().length} exposed · ${r.requests} ${r.requests === 1 ? 'request' : 'requests'}`;
     item.iconPath = new vscode.ThemeIcon('radio-tower');
     item.command = { command: Commands.gatewayMenu, title: 'Gateway…' };
   } else if (node.type === 'traffic') {

@@ -141,7 +141,7 @@ describe('API Auth Explorer in VS Code: the auth gateway', function () {
     const env = terminalEnv();
     assert.strictEqual(env.get('API_AUTH_GATEWAY'), `http://127.0.0.1:${gw.port}`);
     assert.strictEqual(env.get('API_AUTH_GATEWAY_KEY'), gw.key);
-    assert.strictEqual(env.get('API_AUTH_URL_GW_DR'), gw.keyedBaseUrl('gw-dr'));
+    assert.strictEqual(env.get('API_AUTH_URL_GW_DR'), gw.keyedBaseUrl('gw-dr').replace(/\/$/, ''), 'the keyed base URL, for "$VAR/path"');
     assert.deepStrictEqual(
       [...env.keys()].filter((k) => k.startsWith('API_AUTH_URL_')),
       ['API_AUTH_URL_GW_DR', 'API_AUTH_URL_GW_NOSECRET'],

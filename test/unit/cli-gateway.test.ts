@@ -117,8 +117,8 @@ describe('api-auth CLI: gateway command', function () {
     const env: Record<string, string> = {};
     for (const [, k, v] of running.stdout().matchAll(/^export (\w+)='([^']*)'$/gm)) env[k] = v;
     assert.deepEqual(Object.keys(env), ['API_AUTH_GATEWAY', 'API_AUTH_GATEWAY_KEY', 'API_AUTH_URL_DR']);
-    assert.equal(env.API_AUTH_URL_DR, `${env.API_AUTH_GATEWAY}/~${env.API_AUTH_GATEWAY_KEY}/dr/`);
-    assert.equal((await get(`${env.API_AUTH_URL_DR}api/v3/process`)).status, 200);
+    assert.equal(env.API_AUTH_URL_DR, `${env.API_AUTH_GATEWAY}/~${env.API_AUTH_GATEWAY_KEY}/dr`);
+    assert.equal((await get(`${env.API_AUTH_URL_DR}/api/v3/process`)).status, 200);
     const logins = mock().env.stats.get('datarhei.login');
     const t = await cli(['token', 'dr'], { env: { API_AUTH_GATEWAY: env.API_AUTH_GATEWAY, API_AUTH_GATEWAY_KEY: env.API_AUTH_GATEWAY_KEY } });
     assert.equal(t.code, 0, t.stderr);

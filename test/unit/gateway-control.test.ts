@@ -2,6 +2,7 @@
 // a holder of the key and never to a request with an Origin; the terminal variable names.
 import * as assert from 'node:assert/strict';
 import { authHeaderOf, envNameOf } from '../../src/engine/gatewayControl';
+import { TrafficLog } from '../../src/engine/traffic';
 import { call, useGateway } from './gateway-fixtures';
 
 describe('auth gateway: control endpoints', () => {
@@ -32,6 +33,20 @@ describe('auth gateway: control endpoints', () => {
     assert.equal(stat('datarhei.login'), logins + 1);
     assert.deepEqual(JSON.parse(a.text), { id: 'dr', token: s.token, expiresAt: s.expiresAt, header: { name: 'Authorization', value: `Bearer ${s.token}` } });
     assert.equal(a.headers['cache-control'], 'no-store');
+  });
+
+  it("a token handed out is recorded in Traffic under its connection, as the terminal's when the CLI says so", async () => {
+    const traffic = new TrafficLog();
+    const { gw } = await start([datarhei()], { traffic });
+    assert.equal((await call(gw, 'POST', '/.api-auth/v1/token/dr', { headers: { 'X-Api-Auth-Client': 'terminal' } })).status, 200);
+    assert.equal((await call(gw, 'GET', '/.api-auth/v1/connections')).status, 200);
+    const entries = traffic.entries('dr');
+    assert.equal(entries.length, 1, 'the token, not the connection list');
+    assert.deepEqual(
+      { method: entries[0].method, path: entries[0].path, status: entries[0].status, source: entries[0].source },
+      { method: 'POST', path: '/.api-auth/v1/token', status: 200, source: 'terminal' },
+    );
+    assert.deepEqual(traffic.connectionIds(), ['dr']);
   });
 
   it('the token endpoint refreshes an expired datarhei session first, and reuses a live one without a call', async () => {
