@@ -91,7 +91,7 @@ export async function benchGateway(results, mock) {
     }
     return a;
   };
-  const r = await interleave(ROUNDS, { direct: () => lat(direct.send), gateway: () => lat(via.send) });
+  const r = await interleave(ROUNDS, { direct: () => lat(direct.send), engine: () => lat(() => m.request(conn, req)), gateway: () => lat(via.send) });
   const p50d = r.direct.map(median);
   const p50g = r.gateway.map(median);
   const ratio = p50g.map((g, i) => g / p50d[i]);
@@ -104,6 +104,16 @@ export async function benchGateway(results, mock) {
     '≤ 1.5×',
     median(ratio) <= 1.5,
     `added p50 ${us(median(p50g) - median(p50d))}, p99 ${us(p99g)} vs ${us(p99d)} (added ${us(p99g - p99d)}); ${ROUNDS} runs × ${PER_ROUND}, noise ${noise(ratio)}`,
+  );
+  const p50e = r.engine.map(median);
+  const own = p50g.map((g, i) => g / p50e[i]);
+  results.row(
+    s,
+    'gateway / the engine called in-process (its own share)',
+    `${us(median(p50g))} / ${us(median(p50e))} = ${spread(own)}×`,
+    '',
+    undefined,
+    `the gateway's own HTTP hop adds ${us(median(p50g) - median(p50e))} at p50; the rest is the engine's overhead (section 1)`,
   );
   const t = await interleave(3, { direct: () => throughput(1000, WIDTH, direct.send), gateway: () => throughput(1000, WIDTH, via.send) });
   results.row(
