@@ -47,7 +47,8 @@ function short(url, line) {
   if (!url) return '(native)';
   const file = url.startsWith('file://') ? new URL(url).pathname : url;
   const rel = file.startsWith(root) ? path.relative(root, file) : file;
-  return `${rel.replace(/^node_modules\//, '').replace(/^out\//, '')}:${line + 1}`;
+  const at = rel.lastIndexOf('node_modules/'); // node_modules may be a link to another checkout
+  return `${(at >= 0 ? rel.slice(at + 'node_modules/'.length) : rel).replace(/^out\//, '')}:${line + 1}`;
 }
 
 function areaOf(f) {

@@ -39,7 +39,7 @@ export async function writeResults(results, info) {
     `Written by \`npm run bench\` (scripts/bench.mjs, bench/*.mjs) on ${info.date}. Do not edit by hand.`,
     '',
     `- Machine: ${m.cpu}, ${m.memory} RAM, ${m.os}; load average ${info.loadBefore} at the start, ${info.loadAfter} at the end (a shared machine: absolute times move between runs, the ratios are paired within one run)`,
-    `- Node ${m.node}; VS Code ${info.vscodeVersion ?? 'not measured in this run'} (code-server, from the last integration run); commit ${info.commit}`,
+    `- Node ${m.node}; VS Code ${info.vscodeVersion ?? 'not measured in this run'} (code-server: section 7c); commit ${info.commit}`,
     `- Run time ${info.runSeconds.toFixed(0)} s. Figures are median (min–max) over interleaved runs; "noise" is half the min–max range over the median.`,
     '',
     info.failed.length ? `**Targets missed (${info.failed.length}):**` : 'All targets met.',
