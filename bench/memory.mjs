@@ -44,7 +44,7 @@ async function calls(total, width, until, one) {
 const counted = (g) => `${g.first.toLocaleString('en')} → ${g.done.toLocaleString('en')}`;
 const stopped = (g) => (g.done < g.total ? `; stopped at ${g.done.toLocaleString('en')} of ${g.total.toLocaleString('en')} (time budget)` : '');
 
-export async function benchMemory(results, mock, { scale = 1, budgetS = { cove: 120, datarhei: 60, gateway: 120 } } = {}) {
+export async function benchMemory(results, mock, { scale = 1, budgetS = { cove: 200, datarhei: 60, gateway: 150 } } = {}) {
   const s = results.section(`5. Memory: heap growth (after gc) between the first operations and many (limit ${LIMIT_MB} MB)`);
   const row = (what, g, extra = '') =>
     results.row(s, what, `${g.a.toFixed(1)} → ${g.b.toFixed(1)} MB (${g.d >= 0 ? '+' : ''}${g.d.toFixed(2)} MB)`, `≤ +${LIMIT_MB} MB`, g.d <= LIMIT_MB, extra);
