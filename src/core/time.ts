@@ -34,12 +34,14 @@ export function formatInstant(ms: number, style: 'iso' | 'local' = 'iso'): strin
 /** "2026-11-23 18:10:28 (local) · 2026-11-23T18:10:28.000Z · in 9 min 58 s"; "not a date (…)" outside the Date range. */
 export function describeTime(ms: number, now: number): string {
   if (!isDateMs(ms)) return formatInstant(ms);
-  return `${formatInstant(ms, 'local')} · ${formatInstant(ms)} · ${relative(ms, now)}`;
+  const d = new Date(ms); // one Date for both forms: the claims of every token are described on each tree render
+  return `${formatLocal(d)} · ${d.toISOString()} · ${relative(ms, now)}`;
 }
 
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
 export function formatLocal(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
 export function relative(ms: number, now: number): string {

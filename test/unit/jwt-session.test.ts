@@ -27,6 +27,21 @@ describe('JWT decoding', () => {
     assert.equal(decodeJwt('a.b.c'), null);
   });
 
+  it('reads parts as jwt-decode did: UTF-8, else Latin-1; a BOM, a 4n+1 length or a non-object part is not a JWT', () => {
+    const part = (bytes: Buffer) => bytes.toString('base64url');
+    const header = part(Buffer.from('{"alg":"none"}'));
+    const tokenOf = (payload: Buffer) => `${header}.${part(payload)}.`;
+    assert.equal(decodeJwt(tokenOf(Buffer.from('{"sub":"Zoë 名"}')))?.claims.sub, 'Zoë 名');
+    // 0xE9 alone is not UTF-8: read as Latin-1 "é", as jwt-decode's atob fallback did.
+    assert.equal(decodeJwt(tokenOf(Buffer.from([...Buffer.from('{"sub":"'), 0xe9, ...Buffer.from('"}')])))?.claims.sub, 'é');
+    assert.equal(decodeJwt(tokenOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"sub":"x"}')]))), null);
+    // 12 bytes are 16 characters; a 17th is no base64 (Buffer alone would drop it and read the JSON).
+    assert.ok(decodeJwt(tokenOf(Buffer.from('{"sub":"xy"}'))));
+    assert.equal(decodeJwt(`${header}.${part(Buffer.from('{"sub":"xy"}'))}A.`), null);
+    assert.equal(decodeJwt(tokenOf(Buffer.from('"just a string"'))), null);
+    assert.equal(decodeJwt(tokenOf(Buffer.from('{"sub":'))), null);
+  });
+
   it('formats durations in words', () => {
     assert.equal(formatDuration(600_000), '10 min');
     assert.equal(formatDuration(86_400_000), '1 d');

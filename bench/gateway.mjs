@@ -1,0 +1,167 @@
+// 2. Gateway overhead: the same client (node:http keep-alive, and curl for a cold per-request view) calling the mock
+// directly (with the session's auth header, as the engine sends it) and through the gateway (startGateway,
+// in-process, from out/): added p50/p99, throughput with 20 in flight, and the renewals 200 requests cause on a
+// session about to expire.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as http from 'node:http';
+import { ADAPTERS, newManager } from './engine.mjs';
+import { bareClient, captureExchange } from './requests.mjs';
+import { interleave, median, noise, out, quantile, spread, throughput, us } from './util.mjs';
+
+const { startGateway } = out('src/engine/gateway.js');
+const ROUNDS = 5;
+const PER_ROUND = 400;
+const WIDTH = 20;
+
+/** datarhei with its refresh counted (the adapter's own refresh, called through). */
+export function countingAdapters() {
+  const counts = { refresh: 0, login: 0 };
+  const dr = ADAPTERS.datarhei;
+  const adapters = {
+    ...ADAPTERS,
+    datarhei: {
+      ...dr,
+      login: (...a) => (counts.login++, dr.login(...a)),
+      refresh: (...a) => (counts.refresh++, dr.refresh(...a)),
+    },
+  };
+  return { adapters, counts };
+}
+
+/** Starts the gateway over `m` for `conn` (and a TrafficLog as `traffic` when given: passed on only if supported). */
+export async function gatewayFor(m, conn, extra = {}) {
+  return startGateway({ manager: m, connections: () => [conn], exposed: [conn.id], ...extra });
+}
+
+/** A keep-alive client of the gateway sending `method path` (path under the connection's base) with the key. */
+export function gatewayClient(gw, id, method, path) {
+  const agent = new http.Agent({ keepAlive: true });
+  const headers = { 'X-Api-Auth-Key': gw.key, Accept: 'application/json' };
+  return {
+    send: () =>
+      new Promise((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: gw.port, method, path: `/${id}${path}`, headers, agent }, (res) => {
+          const parts = [];
+          res.on('data', (c) => parts.push(c));
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve(parts.length) : reject(new Error(`gateway answered ${res.statusCode}: ${Buffer.concat(parts)}`)),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      }),
+    close: () => agent.destroy(),
+  };
+}
+
+/** curl's own time_total per request (asynchronously: the gateway answers from this process's event loop). */
+async function curlTimes(n, args) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    let stdout;
+    try {
+      ({ stdout } = await promisify(execFile)('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', ...args], { encoding: 'utf8' }));
+    } catch {
+      return null;
+    }
+    const [code, t] = stdout.split(' ');
+    if (code !== '200') throw new Error(`curl got HTTP ${code}`);
+    times.push(Number(t) * 1000);
+  }
+  return times;
+}
+
+export async function benchGateway(results, mock) {
+  const s = results.section('2. Gateway overhead: datarhei GET /api/v3/process, direct vs through the gateway');
+  const { conn, secret, req } = mock.conns.find((c) => c.conn.vendor === 'datarhei');
+  const m = newManager(secret);
+  await m.login(conn, { secret });
+  const ex = await captureExchange(m, conn, req);
+  const direct = bareClient(conn.baseUrl, ex);
+  const gw = await gatewayFor(m, conn);
+  const via = gatewayClient(gw, conn.id, 'GET', req.path);
+  for (let i = 0; i < 200; i++) for (const f of [direct.send, via.send]) await f();
+  const lat = async (one) => {
+    const a = [];
+    for (let i = 0; i < PER_ROUND; i++) {
+      const t0 = performance.now();
+      await one();
+      a.push(performance.now() - t0);
+    }
+    return a;
+  };
+  const r = await interleave(ROUNDS, { direct: () => lat(direct.send), engine: () => lat(() => m.request(conn, req)), gateway: () => lat(via.send) });
+  const p50d = r.direct.map(median);
+  const p50g = r.gateway.map(median);
+  const ratio = p50g.map((g, i) => g / p50d[i]);
+  const p99d = quantile(r.direct.flat(), 0.99);
+  const p99g = quantile(r.gateway.flat(), 0.99);
+  results.row(
+    s,
+    'node:http keep-alive p50 gateway / direct',
+    `${us(median(p50g))} / ${us(median(p50d))} = ${spread(ratio)}×`,
+    '≤ 1.5×',
+    median(ratio) <= 1.5,
+    `added p50 ${us(median(p50g) - median(p50d))}, p99 ${us(p99g)} vs ${us(p99d)} (added ${us(p99g - p99d)}); ${ROUNDS} runs × ${PER_ROUND}, noise ${noise(ratio)}`,
+  );
+  const p50e = r.engine.map(median);
+  const own = p50g.map((g, i) => g / p50e[i]);
+  results.row(
+    s,
+    'gateway / the engine called in-process (its own share)',
+    `${us(median(p50g))} / ${us(median(p50e))} = ${spread(own)}×`,
+    '',
+    undefined,
+    `the gateway's own HTTP hop adds ${us(median(p50g) - median(p50e))} at p50; the rest is the engine's overhead (section 1)`,
+  );
+  const t = await interleave(3, { direct: () => throughput(1000, WIDTH, direct.send), gateway: () => throughput(1000, WIDTH, via.send) });
+  results.row(
+    s,
+    `req/s with ${WIDTH} in flight through the gateway`,
+    `${spread(t.gateway, 0)} (direct ${median(t.direct).toFixed(0)})`,
+    '≥ 3,000 req/s',
+    median(t.gateway) >= 3000,
+    `3 interleaved runs of 1000, noise ${noise(t.gateway)}; ratio to direct ${spread(t.gateway.map((g, i) => g / t.direct[i]))}×`,
+  );
+
+  // curl: a cold process, a new connection per request (its own time_total, without process start-up).
+  const cd = await curlTimes(15, ['-H', `Authorization: ${ex.headers.authorization}`, `${conn.baseUrl}${req.path}`]);
+  const cg = cd && (await curlTimes(15, ['-H', `X-Api-Auth-Key: ${gw.key}`, `${gw.baseUrl(conn.id)}${req.path.slice(1)}`]));
+  if (cd && cg)
+    results.row(
+      s,
+      'curl (new connection each) p50 gateway / direct',
+      `${us(median(cg))} / ${us(median(cd))} = ${(median(cg) / median(cd)).toFixed(2)}×`,
+      '',
+      undefined,
+      '15 each',
+    );
+  else results.row(s, 'curl', 'not measured (curl failed or is missing)');
+  direct.close();
+  via.close();
+  await gw.stop();
+  m.dispose();
+
+  // One renewal for 200 requests on a session about to expire (20 in flight).
+  const { adapters, counts } = countingAdapters();
+  const m2 = newManager(secret, adapters);
+  await m2.login(conn, { secret });
+  const gw2 = await gatewayFor(m2, conn);
+  const c2 = gatewayClient(gw2, conn.id, 'GET', req.path);
+  const cur = m2.get(conn.id);
+  // 1 s left of a 10-minute token: inside the refresh lead (30 s, at most half the lifetime), so the next request
+  // renews first, and the 19 others in flight wait for that renewal.
+  m2.set({ ...cur, issuedAt: Date.now() - 600_000, expiresAt: Date.now() + 1000 });
+  await throughput(200, WIDTH, c2.send);
+  results.row(
+    s,
+    'renewals for 200 requests (20 in flight) on an expiring session',
+    `${counts.refresh} refresh, ${counts.login - 1} login`,
+    '1 renewal',
+    counts.refresh + counts.login - 1 === 1,
+  );
+  c2.close();
+  await gw2.stop();
+  m2.dispose();
+}

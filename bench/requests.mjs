@@ -1,0 +1,114 @@
+// 1. Request overhead: the engine (SessionManager.request, the path of the CLI and the gateway) against a bare
+//    node:http client with keep-alive sending the very same exchange (method, path, headers, body, as captured from
+//    the engine's own request), interleaved. 3. Where the time goes: a CPU profile of the engine path.
+import diagnostics from 'node:diagnostics_channel';
+import * as http from 'node:http';
+import { newManager } from './engine.mjs';
+import { interleave, median, noise, quantile, spread, throughput, us } from './util.mjs';
+
+const SEQ_TOTAL = 2000;
+const ROUNDS = 5;
+const WIDTH = 20;
+const PAR_PER_ROUND = 500;
+const PAR_ROUNDS = 3;
+
+/**
+ * What the engine put on the wire for one request: method, path and headers as they left Node's http client (its
+ * diagnostics channel publishes once the request is written), the body as the adapter's `wire()` says it sends it.
+ */
+export async function captureExchange(m, conn, req) {
+  let captured;
+  const onStart = ({ request }) => {
+    captured = { method: request.method, path: request.path, headers: { ...request.getHeaders() } };
+  };
+  diagnostics.subscribe('http.client.request.start', onStart);
+  try {
+    await m.request(conn, req);
+  } finally {
+    diagnostics.unsubscribe('http.client.request.start', onStart);
+  }
+  if (!captured) throw new Error('no request was captured');
+  const data = m.adapter(conn).wire(conn, m.get(conn.id), req).data;
+  captured.body = Buffer.from(data ?? '');
+  if (captured.body.length) captured.headers['content-length'] = String(captured.body.length);
+  return captured;
+}
+
+/** A bare keep-alive client replaying one exchange; resolves when the whole answer is read. */
+export function bareClient(baseUrl, ex) {
+  const agent = new http.Agent({ keepAlive: true });
+  const { hostname, port } = new URL(baseUrl);
+  const headers = { ...ex.headers };
+  return {
+    send: () =>
+      new Promise((resolve, reject) => {
+        const req = http.request({ host: hostname, port, method: ex.method, path: ex.path, headers, agent }, (res) => {
+          const parts = [];
+          res.on('data', (c) => parts.push(c));
+          res.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(ex.body.length ? ex.body : undefined);
+      }),
+    close: () => agent.destroy(),
+  };
+}
+
+async function latencies(n, one) {
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await one();
+    a[i] = performance.now() - t0;
+  }
+  return a;
+}
+
+export async function benchRequests(results, mock) {
+  const seq = results.section('1. Request overhead: engine vs bare node:http keep-alive (same exchange, mock in its own process)');
+  const par = results.section(`1b. Throughput with ${WIDTH} in flight: engine vs bare`);
+  const perVendor = [];
+  for (const { conn, secret, req } of mock.conns) {
+    const m = newManager(secret);
+    await m.login(conn, { secret });
+    const ex = await captureExchange(m, conn, req);
+    const bare = bareClient(conn.baseUrl, ex);
+    const engine = () => m.request(conn, req);
+    for (let i = 0; i < 200; i++) for (const f of [engine, bare.send]) await f(); // warm-up (JIT, sockets)
+    const per = SEQ_TOTAL / ROUNDS;
+    const r = await interleave(ROUNDS, { engine: () => latencies(per, engine), bare: () => latencies(per, bare.send) });
+    const p50e = r.engine.map((a) => median(a));
+    const p50b = r.bare.map((a) => median(a));
+    const ratios = p50e.map((e, i) => e / p50b[i]);
+    const all = (runs) => runs.flatMap((a) => [...a]);
+    const p99e = quantile(all(r.engine), 0.99);
+    const p99b = quantile(all(r.bare), 0.99);
+    const ok = median(ratios) <= 1.3;
+    results.row(
+      seq,
+      `${conn.id} (${conn.vendor}${conn.format === 'xml' ? ', XML' : ''}) p50 engine / bare`,
+      `${us(median(p50e))} / ${us(median(p50b))} = ${spread(ratios)}×`,
+      '≤ 1.3×',
+      ok,
+      `p99 ${us(p99e)} / ${us(p99b)}; ${SEQ_TOTAL} each in ${ROUNDS} interleaved runs, ratio noise ${noise(ratios)}`,
+    );
+    const t = await interleave(PAR_ROUNDS, {
+      engine: () => throughput(PAR_PER_ROUND, WIDTH, engine),
+      bare: () => throughput(PAR_PER_ROUND, WIDTH, bare.send),
+    });
+    const tr = t.engine.map((e, i) => e / t.bare[i]);
+    results.row(
+      par,
+      `${conn.id} req/s engine / bare`,
+      `${median(t.engine).toFixed(0)} / ${median(t.bare).toFixed(0)} = ${spread(tr)}×`,
+      '≥ 0.8×',
+      median(tr) >= 0.8,
+      `${PAR_ROUNDS} interleaved runs of ${PAR_PER_ROUND}, noise ${noise(tr)}`,
+    );
+    perVendor.push({ id: conn.id, overheadUs: (median(p50e) - median(p50b)) * 1000 });
+    bare.close();
+    m.dispose();
+  }
+  return perVendor;
+}
