@@ -107,8 +107,7 @@ export function createHttpClient(conn: Pick<ConnectionConfig, 'timeoutMs' | 'tls
     maxRedirects: 0,
     // Counted by axios after decompression; past it the stream is destroyed (a gzip bomb stops there).
     maxContentLength: maxResponseBytes,
-    // Bytes, decoded in send(): the same text as axios's 'text' gives, and the bytes for a binary answer too.
-    responseType: 'arraybuffer',
+    responseType: 'text',
     transformResponse: [(d: unknown) => d],
     validateStatus: () => true,
     transport: tlsTransport(tlsOptions),
@@ -166,6 +165,8 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
     // As it is: axios's default would trim a JSON-typed string, or JSON-encode one that does not parse (a body with a
     // byte-order mark, a client's own text through the gateway) into a quoted string.
     transformRequest: [(d: unknown) => d],
+    // Bytes, decoded below: the same text as the client's 'text' gives, and the bytes for a binary answer too.
+    responseType: 'arraybuffer',
     signal: ctx.signal ? AbortSignal.any([ctx.signal, deadline.signal]) : deadline.signal,
   };
   const proxy = proxyOfClient(ctx.http);
