@@ -1,5 +1,6 @@
 // The HTTP layer every adapter uses: one axios instance per connection, errors mapped to AuthError kinds,
-// bodies read as text so that HTML pages and non-JSON answers are reported as such.
+// bodies read as bytes and decoded as UTF-8 text (as axios's 'text' does) so that HTML pages and non-JSON answers are
+// reported as such, while the auth gateway can pass a binary answer on byte for byte.
 import axios, { type AxiosInstance, type AxiosRequestConfig, type RawAxiosRequestHeaders } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -41,7 +42,10 @@ export interface RawResponse {
   headers: Record<string, string>;
   /** Set-Cookie lines, kept apart because they are a list. */
   setCookie: string[];
+  /** The body decoded as UTF-8 (a leading byte-order mark dropped), as every adapter reads it. */
   text: string;
+  /** The body's bytes as they came (after decompression): what the auth gateway passes on for a binary answer. */
+  bytes?: Buffer;
   contentType: string;
   durationMs: number;
   /** The URL asked (a relative Location is resolved against it). */
@@ -55,8 +59,8 @@ export interface HttpRequest {
   method: (typeof HTTP_METHODS)[number];
   url: string;
   headers?: RawAxiosRequestHeaders;
-  /** A string is sent as is; anything else is JSON-encoded by the caller before. */
-  data?: string;
+  /** A string or bytes are sent as they are (bytes: a binary body the auth gateway passes on); anything else is JSON-encoded by the caller before. */
+  data?: string | Buffer;
 }
 
 /**
@@ -158,12 +162,17 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
     url: req.url,
     headers: sent,
     data: req.data,
+    // As it is: axios's default would trim a JSON-typed string, or JSON-encode one that does not parse (a body with a
+    // byte-order mark, a client's own text through the gateway) into a quoted string.
+    transformRequest: [(d: unknown) => d],
+    // Bytes, decoded below: the same text as the client's 'text' gives, and the bytes for a binary answer too.
+    responseType: 'arraybuffer',
     signal: ctx.signal ? AbortSignal.any([ctx.signal, deadline.signal]) : deadline.signal,
   };
   const proxy = proxyOfClient(ctx.http);
   let res;
   try {
-    res = await ctx.http.request<string>(cfg);
+    res = await ctx.http.request<unknown>(cfg);
   } catch (e) {
     // The deadline's abort is a timeout; the caller's own abort stays a cancel.
     const usual = deadline.signal.aborted && !ctx.signal?.aborted ? timeoutError(req.url, limits.timeoutMs) : mapTransportError(e, req.url, limits);
@@ -186,7 +195,8 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
   }
   const serverMs = ctx.onServerDate ? parseHttpDate(headers.date) : null;
   if (serverMs !== null) ctx.onServerDate?.({ serverMs, localMs: (sentAt + ctx.clock()) / 2 });
-  const text = typeof res.data === 'string' ? res.data : res.data == null ? '' : String(res.data);
+  const bytes = Buffer.isBuffer(res.data) ? res.data : Buffer.from(typeof res.data === 'string' ? res.data : res.data == null ? '' : String(res.data));
+  const text = utf8Text(bytes);
   const durationMs = Math.round(performance.now() - t0);
   const answer = { status: res.status, statusText: res.statusText ?? '', contentType: headers['content-type'] ?? '', fromProxy: answeredByProxy(res.request) };
   const refusal = proxy && proxyRefusal(answer, proxy, req.url);
@@ -201,10 +211,17 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
     headers,
     setCookie,
     text,
+    bytes,
     contentType: headers['content-type'] ?? '',
     durationMs,
     url: req.url,
   };
+}
+
+/** The body as text, as axios's responseType 'text' made it: UTF-8 (invalid bytes as U+FFFD), a leading BOM dropped. */
+function utf8Text(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 export function looksLikeHtml(res: Pick<RawResponse, 'contentType' | 'text'>): boolean {
@@ -291,6 +308,7 @@ export function toApiResponse(res: RawResponse, body: unknown = bodyOf(res)): Ap
     headers: res.headers,
     body,
     rawBody: res.text,
+    ...(res.bytes ? { bytes: res.bytes } : {}),
     contentType: res.contentType,
     durationMs: res.durationMs,
   };
@@ -313,10 +331,12 @@ export function jsonRestRequest(
   auth: { name: string; value: string },
 ): WireRequest {
   const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
-  let data: string | undefined;
+  let data: string | Buffer | undefined;
   if (req.body !== undefined) {
-    data = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+    // Bytes: a binary body the auth gateway passes on as it came.
+    data = typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);
+    const type = Buffer.isBuffer(data) ? 'application/octet-stream' : 'application/json';
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = type;
   }
   for (const h of Object.keys(headers)) if (h.toLowerCase() === auth.name.toLowerCase()) delete headers[h];
   headers[auth.name] = auth.value;

@@ -11,7 +11,7 @@ export interface TracedRequest {
   method: string;
   url: string;
   headers?: RawAxiosRequestHeaders;
-  data?: string;
+  data?: string | Buffer;
 }
 
 /** Longest body kept in a trace line (after redaction). */
@@ -29,7 +29,7 @@ export function traceLine(req: TracedRequest, status: number, durationMs: number
 
 /** {@link traceLine} with the exchange's parts (URL, headers, bodies) marked as outside text. */
 export function traceWording(req: TracedRequest, status: number, durationMs: number, responseText: string): Wording {
-  const sent = `${req.method} ${req.url} ${JSON.stringify(redactHeaders(flatHeaders(req.headers)))} ${traceBody(req.data ?? '')}`;
+  const sent = `${req.method} ${req.url} ${JSON.stringify(redactHeaders(flatHeaders(req.headers)))} ${typeof req.data === 'string' || req.data === undefined ? traceBody(req.data ?? '') : `‹${req.data.length} bytes›`}`;
   return wording`${outside(sent)} → ${status} in ${durationMs} ms ${outside(truncate(traceBody(responseText), TRACE_BODY_MAX))}`;
 }
 

@@ -182,6 +182,8 @@ export interface ApiResponse {
   /** Parsed JSON (or the XML text / plain text when not JSON). */
   body: unknown;
   rawBody: string;
+  /** The body's bytes as they came (after decompression), when the transport read them: the gateway's binary answers (a Buffer; typed so for the webview, which has no Node types). */
+  bytes?: Uint8Array;
   contentType: string;
   durationMs: number;
 }

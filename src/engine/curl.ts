@@ -54,7 +54,8 @@ export function curlCommand(conn: Pick<ConnectionConfig, 'tls' | 'baseUrl'>, w: 
   const auth = w.authHeader && names.includes(w.authHeader) ? w.authHeader : undefined;
   if (auth) parts.push(header(auth, w.headers[auth]));
   for (const k of names) if (k !== auth) parts.push(header(k, w.headers[k]));
-  if (w.data !== undefined) parts.push(`--data-raw ${shellQuote(w.data)}`);
+  // Bytes come from the auth gateway only, which copies no curl line; shown as their UTF-8 reading all the same.
+  if (w.data !== undefined) parts.push(`--data-raw ${shellQuote(typeof w.data === 'string' ? w.data : w.data.toString('utf8'))}`);
   parts.push(shellQuote(w.url));
   return parts.join(' ');
 }

@@ -9,7 +9,7 @@ import { AuthError } from '../core/errors';
 import { isExpired } from '../core/session';
 import type { ConnectionConfig, RenewalNote } from '../core/types';
 import { outside, type Wording, wording } from '../core/wording';
-import { answerOf, errorAnswer, type GatewayAnswer, forwardedHeaders, forwardOf, gatewayError, sessionSecrets } from './gatewayAnswer';
+import { answerOf, errorAnswer, type GatewayAnswer, forwardedHeaders, forwardOf, gatewayError, sessionSecrets, storedSecretForms } from './gatewayAnswer';
 import {
   authCallOf,
   hostAllowed,
@@ -77,6 +77,11 @@ export interface GatewayOptions {
    * extension offers Log In. At most once per connection per 30 s; never awaited, its failure ignored.
    */
   onLoginNeeded?(connectionId: string, kind: string): unknown;
+  /**
+   * The connection's stored secret (password, API key), read for each answer so that a vendor echoing it in a text
+   * answer has it replaced by the marker. Absent: the manager's own `getSecret`. It must not ask anyone.
+   */
+  secretOf?(conn: ConnectionConfig): Promise<string | undefined>;
 }
 
 export interface Gateway {
@@ -231,11 +236,20 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     try {
       const result = await withDeadline(opts.manager.request(conn, fwd.req, { signal: ac.signal, interactive: false }), limits.answerTimeoutMs, ac);
       seen.renewal = result.renewal;
-      finish(conn.id, answerOf(result, sent, fwd.rpcId, method === 'HEAD'));
+      finish(conn.id, answerOf(result, sent, fwd.rpcId, method === 'HEAD', await storedForms(conn)));
     } catch (e) {
       const now = opts.manager.get(conn.id);
       const usable = !!now && !isExpired(now, opts.manager.clock());
-      finish(conn.id, errorAnswer(e, conn, sessionSecrets(sent, now), usable));
+      finish(conn.id, errorAnswer(e, conn, [...sessionSecrets(sent, now), ...(await storedForms(conn))], usable));
+    }
+  }
+
+  /** Every form of the connection's stored secret; none when it cannot be read (the answer is not held back for it). */
+  async function storedForms(conn: ConnectionConfig): Promise<string[]> {
+    try {
+      return storedSecretForms(await (opts.secretOf ? opts.secretOf(conn) : opts.manager.storedSecret(conn)), conn.username);
+    } catch {
+      return [];
     }
   }
 

@@ -1,7 +1,9 @@
 // The auth gateway's translation: an incoming HTTP request into the ExploreRequest that Send Request would make, and
 // the vendor's answer (or the engine's error) back into an HTTP answer that carries none of our credentials.
-import { AuthError, type AuthErrorKind, describeError, isAuthError } from '../core/errors';
+import { isTextType, textOfBody } from '../core/bodyText';
+import { AuthError, type AuthErrorKind, describeError, isAuthError, secretForms } from '../core/errors';
 import { httpMethod } from '../core/http';
+import { MIN_SECRET_LENGTH } from '../core/redact';
 import { isRecord } from '../core/util';
 import type { CallResult, ConnectionConfig, ExploreRequest, Session } from '../core/types';
 import { checkRequestTarget } from './requests';
@@ -71,7 +73,9 @@ export function forwardedHeaders(incoming: Record<string, string | string[] | un
 /**
  * The ExploreRequest for an incoming request on `conn`, checked before any login: the method is one the engine
  * sends, the path stays on the connection's origin (src/core/origin.ts). Cove: the body is one JSON-RPC call (any
- * `visa` in it is dropped: the session's newest is put in) and the path must be the endpoint itself.
+ * `visa` in it is dropped: the session's newest is put in) and the path must be the endpoint itself. A REST body goes
+ * on as text when it is text (src/core/bodyText.ts), else as the bytes that came (an image, a gzip file): read as
+ * UTF-8, those would be mangled.
  */
 export function forwardOf(conn: ConnectionConfig, method: string, path: string, headers: Record<string, string>, body: Buffer): Forward {
   if (conn.vendor === 'cove') {
@@ -96,10 +100,18 @@ export function forwardOf(conn: ConnectionConfig, method: string, path: string, 
     // A HEAD answer's Content-Length is passed on: it must be the length of the plain body, as a GET is answered
     // (the HTTP client decompresses, and for HEAD it drops the Content-Encoding that would tell the length is not).
     headers: m === 'HEAD' ? { ...headers, 'accept-encoding': 'identity' } : headers,
-    ...(body.length ? { body: body.toString('utf8') } : {}),
+    ...(body.length ? { body: textOfBody(headers['content-type'], body) ?? body } : {}),
   };
   checkRequestTarget(conn, req);
   return { req };
+}
+
+/**
+ * Every form of a connection's stored secret (password, API key) a vendor may echo: as stored, trimmed, JSON-escaped,
+ * base64, base64 of `username:secret` (src/core/errors.ts secretForms); none shorter than MIN_SECRET_LENGTH.
+ */
+export function storedSecretForms(secret: string | undefined, username: string | undefined): string[] {
+  return secret ? secretForms(secret, username).filter((f) => f.length >= MIN_SECRET_LENGTH) : [];
 }
 
 /** Every credential value a session holds: its token, what it attaches, its refresh token and its earlier tokens. */
@@ -133,13 +145,28 @@ function cookieLines(joined: string): string[] {
 }
 
 /**
- * The vendor's answer for the client: status and end-to-end headers as sent, the body as the engine read it, with
- * every credential of ours replaced by the marker: the `Red60urne` Set-Cookie, a Cove `visa` (and the client's own
- * JSON-RPC id put back), any token of the session (old or renewed) in a header or the body.
+ * The body for the client. Text (src/core/bodyText.ts): every credential replaced by the marker. Binary: the bytes as
+ * they came, not scanned. Text of a declared text type in another charset (not UTF-8): the credentials replaced byte
+ * for byte (Latin-1 maps each byte to one character) by the ASCII header marker, the rest unchanged.
  */
-export function answerOf(result: CallResult, sent: Session | undefined, rpcId: unknown, isHead: boolean): GatewayAnswer {
+function scrubbedBody(res: CallResult['response'], secrets: readonly string[]): Buffer {
+  const bytes = res.bytes ? Buffer.from(res.bytes.buffer, res.bytes.byteOffset, res.bytes.byteLength) : Buffer.from(res.rawBody, 'utf8');
+  const text = textOfBody(res.contentType, bytes);
+  if (text !== null) return Buffer.from(replaceAll(text, secrets, HELD_MARKER), 'utf8');
+  if (!isTextType(res.contentType)) return bytes;
+  const latin1 = secrets.map((x) => Buffer.from(x, 'utf8').toString('latin1'));
+  return Buffer.from(replaceAll(bytes.toString('latin1'), latin1, HELD_MARKER_HEADER), 'latin1');
+}
+
+/**
+ * The vendor's answer for the client: status and end-to-end headers as sent, the body as it came (the bytes of a
+ * binary one), with every credential of ours replaced by the marker: the `Red60urne` Set-Cookie, a Cove `visa` (and
+ * the client's own JSON-RPC id put back), any token of the session (old or renewed) and any form of the stored secret
+ * (`stored`: {@link storedSecretForms}) in a header or a text body.
+ */
+export function answerOf(result: CallResult, sent: Session | undefined, rpcId: unknown, isHead: boolean, stored: readonly string[] = []): GatewayAnswer {
   const res = result.response;
-  const secrets = sessionSecrets(sent, result.session);
+  const secrets = [...new Set([...sessionSecrets(sent, result.session), ...stored])].sort((a, b) => b.length - a.length);
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(res.headers)) {
     const k = name.toLowerCase();
@@ -152,20 +179,17 @@ export function answerOf(result: CallResult, sent: Session | undefined, rpcId: u
     }
     headers[k] = replaceAll(value, secrets, HELD_MARKER_HEADER);
   }
-  let text: string;
-  if (rpcId !== undefined || (result.session.vendor === 'cove' && isRecord(res.body))) {
-    const body = isRecord(res.body) ? { ...res.body } : {};
-    if ('visa' in body) body.visa = HELD_MARKER;
-    if (rpcId !== undefined) body.id = rpcId;
-    text = JSON.stringify(body);
-  } else {
-    text = res.rawBody;
-  }
   if (isHead) {
     const length = res.headers['content-length'];
     return { status: res.status, headers, body: Buffer.alloc(0), headLength: length && /^\d+$/.test(length) ? length : null };
   }
-  return { status: res.status, headers, body: Buffer.from(replaceAll(text, secrets, HELD_MARKER), 'utf8') };
+  if (rpcId !== undefined || (result.session.vendor === 'cove' && isRecord(res.body))) {
+    const body = isRecord(res.body) ? { ...res.body } : {};
+    if ('visa' in body) body.visa = HELD_MARKER;
+    if (rpcId !== undefined) body.id = rpcId;
+    return { status: res.status, headers, body: Buffer.from(replaceAll(JSON.stringify(body), secrets, HELD_MARKER), 'utf8') };
+  }
+  return { status: res.status, headers, body: scrubbedBody(res, secrets) };
 }
 
 /**

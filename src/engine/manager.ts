@@ -101,6 +101,11 @@ export class SessionManager {
     if (this.sessions.delete(connectionId)) this.emit(connectionId, undefined);
   }
 
+  /** The connection's stored secret ({@link ManagerDeps.getSecret}); the gateway scrubs it from what vendors echo. */
+  storedSecret(conn: ConnectionConfig): Promise<string | undefined> {
+    return this.deps.getSecret(conn);
+  }
+
   isRenewing(connectionId: string): boolean {
     return this.renewals.has(connectionId);
   }

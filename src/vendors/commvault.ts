@@ -234,8 +234,9 @@ function wire(conn: ConnectionConfig, session: Session, req: ExploreRequest): Wi
   if (req.kind !== 'rest') throw new AuthError('config', 'Commvault calls are REST calls (method and path), not JSON-RPC');
   const method = httpMethod(req.method);
   const format = formatOf(conn);
-  let data: string | undefined;
-  if (typeof req.body === 'string') {
+  let data: string | Buffer | undefined;
+  // Bytes: a binary body the auth gateway passes on as it came.
+  if (typeof req.body === 'string' || Buffer.isBuffer(req.body)) {
     data = req.body;
   } else if (req.body !== undefined && req.body !== null) {
     if (format === 'json') data = JSON.stringify(req.body);

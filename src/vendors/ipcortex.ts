@@ -72,7 +72,8 @@ function keyAttach(conn: ConnectionConfig, key: string): Attach {
 /** The body as a JSON object to merge the key into; `config` error when the body is not one. */
 function bodyObject(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null || body === '') return {};
-  if (isRecord(body)) return { ...body };
+  // Bytes (a binary body from the auth gateway) are no JSON object, though a Buffer is an object.
+  if (isRecord(body) && !Buffer.isBuffer(body)) return { ...body };
   if (typeof body === 'string') {
     try {
       const v = JSON.parse(body) as unknown;
@@ -89,7 +90,7 @@ type Prepared = Pick<WireRequest, 'headers' | 'data' | 'authHeader'>;
 /** Puts the session's credential on a request: a header, the `Red60urne` cookie, or the API key merged into the JSON body. */
 function prepare(session: Pick<Session, 'attach'>, body: unknown, extraHeaders: Record<string, string> = {}): Prepared {
   const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
-  let data: string | undefined;
+  let data: string | Buffer | undefined;
   const attach = session.attach;
   if (attach.kind === 'body') {
     const obj = bodyObject(body);
@@ -97,9 +98,11 @@ function prepare(session: Pick<Session, 'attach'>, body: unknown, extraHeaders: 
     obj.auth = { ...auth, type: 'auth', key: attach.value };
     data = JSON.stringify(obj);
   } else if (body !== undefined) {
-    data = typeof body === 'string' ? body : JSON.stringify(body);
+    data = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   }
-  if (data !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+  if (data !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+    headers['Content-Type'] = Buffer.isBuffer(data) ? 'application/octet-stream' : 'application/json';
+  }
   if (attach.kind === 'header') {
     for (const h of Object.keys(headers)) if (h.toLowerCase() === attach.name.toLowerCase()) delete headers[h];
     headers[attach.name] = attach.value;

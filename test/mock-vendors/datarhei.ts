@@ -22,11 +22,13 @@
 // Login reads a body only when it is sent as `application/json` (else 400 after the delay, as the real server).
 // Framing (CORS, gzip, no Connection header) and the token-free swagger page: datarhei-wire.ts.
 //
+// The in-memory filesystem (`/api/v3/fs/mem/…`: files up and down as bytes): datarhei-memfs.ts.
 // Test-only inspection: `datarheiReceived(env)` lists the last requests (method, path, headers, body) as received.
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ACCOUNTS } from './accounts';
 import { type Auth0Tenant, demoTenant, parseUnverified, verifyTenantToken } from './auth0-tenant';
+import { memfsRoute } from './datarhei-memfs';
 import { ABOUT, BAD_CREDENTIALS, INVALID_JWT, MISSING_CREDENTIALS, SKILL_FILTERS } from './datarhei-bodies';
 import { frame, goJsonText, goTime, preflight, swagger } from './datarhei-wire';
 import { signHs256, verifyHs256 } from './jwt';
@@ -64,6 +66,8 @@ interface DatarheiState {
   startedAt: number;
   /** Newest last, at most {@link MAX_RECEIVED}. */
   received: DatarheiReceived[];
+  /** The in-memory filesystem (`/api/v3/fs/mem/…`, datarhei-memfs.ts): path → bytes. */
+  files: Map<string, Buffer>;
 }
 
 const MAX_RECEIVED = 50;
@@ -129,6 +133,7 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
     auth0Tenants: [...(opts.auth0Tenants ?? [demoTenant()])],
     startedAt: env.clock(),
     received: [],
+    files: new Map(),
   };
   states.set(env, state);
 
@@ -312,6 +317,11 @@ export function createHandler(env: MockEnv, opts: DatarheiMockOptions = {}): Ven
     // Everything else under /api sits behind the JWT middleware (GET /api/login included).
     const noBody = (status: number): MockReply => ({ status, headers: { Vary: 'Origin', Date: new Date(env.clock()).toUTCString() } });
     if (!validToken(req, 'access')) return method === 'HEAD' ? noBody(401) : json(401, INVALID_JWT);
+    const file = memfsRoute(state.files, req, new Date(env.clock()).toUTCString());
+    if (file) {
+      env.stats.inc('datarhei.call');
+      return file;
+    }
     const handler = method === 'GET' && path.startsWith('/api/v3/') ? v3[path] : undefined;
     if (!handler) return method === 'HEAD' ? noBody(404) : json(404, { code: 404, message: 'Not Found', details: ['Not Found'] });
     env.stats.inc('datarhei.call');

@@ -125,11 +125,12 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void dispatch(req, res, Buffer.concat(chunks).toString('utf8'));
+      void dispatch(req, res, Buffer.concat(chunks));
     });
   };
 
-  const dispatch = async (req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> => {
+  const dispatch = async (req: http.IncomingMessage, res: http.ServerResponse, bytes: Buffer): Promise<void> => {
+    const body = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/__mock/fault' && req.method === 'POST') {
       try {
@@ -177,7 +178,7 @@ export async function startMockVendors(opts: MockVendorsOptions = {}): Promise<M
           return write(res, { status: fault.status, headers: { 'content-type': fault.contentType }, body: fault.body });
       }
     }
-    const mreq: MockRequest = { method: req.method ?? 'GET', path: m[2] ?? '/', query: url.searchParams, headers: req.headers, body };
+    const mreq: MockRequest = { method: req.method ?? 'GET', path: m[2] ?? '/', query: url.searchParams, headers: req.headers, body, bytes };
     let reply: MockReply;
     try {
       reply = await handlers[vendor](mreq);

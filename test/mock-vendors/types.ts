@@ -8,6 +8,8 @@ export interface MockRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body's bytes as received (`body` is their UTF-8 reading): for routes that take files. */
+  bytes?: Buffer;
 }
 
 export interface MockReply {

@@ -10,6 +10,8 @@ export interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
+  /** The body's bytes as received (`text` is their UTF-8 reading). */
+  bytes: Buffer;
 }
 
 /** One request to the gateway. `key: null` sends no key; `host` replaces the Host header; `path` is sent as is. */
@@ -26,7 +28,10 @@ export function call(
     const req = http.request({ host: '127.0.0.1', port: gw.port, method, path, headers, agent: opts.agent ?? false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: bytes.toString('utf8'), bytes });
+      });
       res.on('error', reject);
     });
     req.on('error', reject);
