@@ -9,7 +9,8 @@ import { AuthError } from '../core/errors';
 import { isExpired } from '../core/session';
 import type { ConnectionConfig, RenewalNote } from '../core/types';
 import { outside, type Wording, wording } from '../core/wording';
-import { answerOf, errorAnswer, type GatewayAnswer, forwardedHeaders, forwardOf, gatewayError, sessionSecrets, storedSecretForms } from './gatewayAnswer';
+import { answerOf, errorAnswer, type GatewayAnswer, forwardedHeaders, forwardOf, gatewayError, sessionSecrets } from './gatewayAnswer';
+import { StoredSecretForms } from './gatewaySecrets';
 import {
   authCallOf,
   hostAllowed,
@@ -103,6 +104,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const allowedOrigins = opts.allowedOrigins ?? [];
   const exposedIds = () => (typeof opts.exposed === 'function' ? opts.exposed() : opts.exposed);
   const inFlight = new Set<AbortController>();
+  const secretForms = new StoredSecretForms(opts.manager, (conn) => (opts.secretOf ? opts.secretOf(conn) : opts.manager.storedSecret(conn)));
   const loginNeeded = loginNeededNotifier(opts.onLoginNeeded?.bind(opts), () => opts.manager.clock());
   let port = 0;
 
@@ -236,27 +238,22 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     try {
       const result = await withDeadline(opts.manager.request(conn, fwd.req, { signal: ac.signal, interactive: false }), limits.answerTimeoutMs, ac);
       seen.renewal = result.renewal;
-      finish(conn.id, answerOf(result, sent, fwd.rpcId, method === 'HEAD', await storedForms(conn)));
+      finish(conn.id, answerOf(result, sent, fwd.rpcId, method === 'HEAD', await secretForms.of(conn)));
     } catch (e) {
       const now = opts.manager.get(conn.id);
       const usable = !!now && !isExpired(now, opts.manager.clock());
-      finish(conn.id, errorAnswer(e, conn, [...sessionSecrets(sent, now), ...(await storedForms(conn))], usable));
-    }
-  }
-
-  /** Every form of the connection's stored secret; none when it cannot be read (the answer is not held back for it). */
-  async function storedForms(conn: ConnectionConfig): Promise<string[]> {
-    try {
-      return storedSecretForms(await (opts.secretOf ? opts.secretOf(conn) : opts.manager.storedSecret(conn)), conn.username);
-    } catch {
-      return [];
+      finish(conn.id, errorAnswer(e, conn, [...sessionSecrets(sent, now), ...(await secretForms.of(conn))], usable));
     }
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (e: Error) => {
+      secretForms.dispose();
+      reject(e);
+    };
+    server.once('error', failed);
     server.listen({ host: '127.0.0.1', port: opts.port ?? 0 }, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
@@ -271,6 +268,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     keyedBaseUrl: (id) => `${root}/${KEY_SEGMENT_PREFIX}${key}/${encodeURIComponent(id)}/`,
     stop() {
       stopping ??= new Promise<void>((resolve) => {
+        secretForms.dispose();
         server.close(() => resolve());
         for (const ac of inFlight) ac.abort();
         server.closeAllConnections();

@@ -101,6 +101,27 @@ describe('auth gateway: binary bodies and the stored secret', () => {
     assert.equal((await call(gw, 'GET', '/dr/api/v3/fs/mem/s.txt')).text, `${ACCOUNTS.datarhei.password} ${HELD_MARKER}`);
   });
 
+  it('the stored secret is read once for many requests, and again after a new login (it may have changed)', async () => {
+    let reads = 0;
+    let secret = 'first-secret-value';
+    const { gw, m } = await start([datarhei()], {
+      secretOf: async () => {
+        reads++;
+        return secret;
+      },
+    });
+    const put = (body: string) => call(gw, 'PUT', '/dr/api/v3/fs/mem/c.txt', { headers: { 'content-type': 'text/plain' }, body });
+    const get = async () => (await call(gw, 'GET', '/dr/api/v3/fs/mem/c.txt')).text;
+    await put('first-secret-value second-secret-value');
+    for (let i = 0; i < 5; i++) assert.equal(await get(), `${HELD_MARKER} second-secret-value`);
+    const afterFirst = reads;
+    assert.ok(afterFirst <= 2, `${afterFirst} reads for 6 requests`);
+    secret = 'second-secret-value';
+    await m.login(datarhei(), { secret: ACCOUNTS.datarhei.password });
+    assert.equal(await get(), `first-secret-value ${HELD_MARKER}`, 'the new secret is scrubbed at once after the login');
+    assert.equal(reads, afterFirst + 1);
+  });
+
   it('IPCortex with the API key in the body refuses a binary body with 400 before anything is sent', async () => {
     const conn = { ...ipcortex(), id: 'ipck', auth: 'apiKey' as const, apiKeyIn: 'body' as const };
     secrets.set('ipck', ACCOUNTS.ipcortex.apiKey);
