@@ -203,8 +203,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     const ac = new AbortController();
     inFlight.add(ac);
-    // The client went away: the vendor call is cancelled (a shared renewal goes on for the others).
-    res.once('close', () => ac.abort());
+    // The client went away before its answer: the vendor call is cancelled (a shared renewal goes on for the others).
+    // After a complete answer there is nothing to cancel (an abort would only make an error nobody reads).
+    res.once('close', () => {
+      if (!res.writableFinished) ac.abort();
+    });
     try {
       await forward(req, conn, target.path, ac, seen, finish);
     } finally {
