@@ -38,10 +38,10 @@ function metafiles() {
     swap(/import \* as esbuild from 'esbuild';/, `import * as esbuild from ${JSON.stringify(esbuildUrl)};`);
     swap(
       /import \{ NOTICES_FILE, writeNotices \} from '\.\/scripts\/notices\.mjs';/,
-      `import * as fs from 'node:fs';
+      `import * as benchFs from 'node:fs';
 const NOTICES_FILE = '';
 const writeNotices = (_root, list) => {
-  fs.writeFileSync(${JSON.stringify(path.join(dir, 'metas.json'))}, JSON.stringify(Object.fromEntries(list.map((t) => [t.outfile.slice(${JSON.stringify(dir.length + 1)}), t.metafile]))));
+  benchFs.writeFileSync(${JSON.stringify(path.join(dir, 'metas.json'))}, JSON.stringify(Object.fromEntries(list.map((t) => [t.outfile.slice(${JSON.stringify(dir.length + 1)}), t.metafile]))));
   return { packages: [], changed: false };
 };`,
     );

@@ -120,6 +120,7 @@ function makeVscodeStub({ connections = [], treeVisible = false } = {}) {
       workspaceFolders: undefined,
     },
     commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
+    authentication: { registerAuthenticationProvider: () => disposable, onDidChangeSessions: event },
     env: { clipboard: { writeText: async () => undefined } },
   };
 }
@@ -134,6 +135,8 @@ export function fakeContext(mode = 1) {
     globalState: memento,
     extensionUri: { path: root },
     extensionMode: mode,
+    extensionPath: root,
+    environmentVariableCollection: { persistent: true, description: '', replace() {}, append() {}, prepend() {}, get() {}, delete() {}, clear() {} },
     logUri: { fsPath: path.join(root, '.bench-logs') },
   };
 }
