@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as http from 'node:http';
 import { ADAPTERS, newManager } from './engine.mjs';
-import { bareClient, captureExchange } from './requests.mjs';
+import { bareAxios, bareClient, captureExchange } from './requests.mjs';
 import { interleave, median, noise, out, quantile, spread, throughput, us } from './util.mjs';
 
 const { startGateway } = out('src/engine/gateway.js');
@@ -55,6 +55,33 @@ export function gatewayClient(gw, id, method, path) {
   };
 }
 
+/**
+ * The floor of "one more HTTP hop": a minimal pass-through reverse proxy on 127.0.0.1 (node:http, a keep-alive agent
+ * to the mock, headers and body streamed as they are, no checks, no auth).
+ */
+export async function bareProxy(baseUrl) {
+  const { hostname, port } = new URL(baseUrl);
+  const agent = new http.Agent({ keepAlive: true });
+  const server = http.createServer((req, res) => {
+    const up = http.request({ host: hostname, port, method: req.method, path: req.url, headers: req.headers, agent }, (ures) => {
+      res.writeHead(ures.statusCode ?? 502, ures.headers);
+      ures.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    close: () => {
+      agent.destroy();
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
 /** curl's own time_total per request (asynchronously: the gateway answers from this process's event loop). */
 async function curlTimes(n, args) {
   const times = [];
@@ -81,7 +108,10 @@ export async function benchGateway(results, mock) {
   const direct = bareClient(conn.baseUrl, ex);
   const gw = await gatewayFor(m, conn);
   const via = gatewayClient(gw, conn.id, 'GET', req.path);
-  for (let i = 0; i < 200; i++) for (const f of [direct.send, via.send]) await f();
+  const proxy = await bareProxy(conn.baseUrl);
+  const proxied = bareClient(proxy.url, ex);
+  const ax = bareAxios(conn.baseUrl, ex);
+  for (let i = 0; i < 200; i++) for (const f of [direct.send, via.send, proxied.send, ax.send]) await f();
   const lat = async (one) => {
     const a = [];
     for (let i = 0; i < PER_ROUND; i++) {
@@ -91,10 +121,21 @@ export async function benchGateway(results, mock) {
     }
     return a;
   };
-  const r = await interleave(ROUNDS, { direct: () => lat(direct.send), engine: () => lat(() => m.request(conn, req)), gateway: () => lat(via.send) });
+  const r = await interleave(ROUNDS, {
+    direct: () => lat(direct.send),
+    engine: () => lat(() => m.request(conn, req)),
+    gateway: () => lat(via.send),
+    proxy: () => lat(proxied.send),
+    axios: () => lat(ax.send),
+  });
   const p50d = r.direct.map(median);
   const p50g = r.gateway.map(median);
+  const p50p = r.proxy.map(median);
   const ratio = p50g.map((g, i) => g / p50d[i]);
+  const hop = p50p.map((p, i) => p / p50d[i]);
+  // A gateway must call upstream with axios (DEVELOPERS.md): its floor is the bare hop plus what bare axios costs over
+  // bare node:http for the same exchange.
+  const axFloor = p50p.map((p, i) => (p + median(r.axios[i]) - p50d[i]) / p50d[i]);
   const p99d = quantile(r.direct.flat(), 0.99);
   const p99g = quantile(r.gateway.flat(), 0.99);
   results.row(
@@ -103,7 +144,25 @@ export async function benchGateway(results, mock) {
     `${us(median(p50g))} / ${us(median(p50d))} = ${spread(ratio)}×`,
     '≤ 1.5×',
     median(ratio) <= 1.5,
-    `added p50 ${us(median(p50g) - median(p50d))}, p99 ${us(p99g)} vs ${us(p99d)} (added ${us(p99g - p99d)}); ${ROUNDS} runs × ${PER_ROUND}, noise ${noise(ratio)}`,
+    `floor: a bare node:http proxy / direct = ${spread(hop)}× (one more hop alone), an axios-based hop ${spread(axFloor)}×; added p50 ${us(median(p50g) - median(p50d))}, p99 ${us(p99g)} vs ${us(p99d)} (added ${us(p99g - p99d)}); ${ROUNDS} runs × ${PER_ROUND}, noise ${noise(ratio)}`,
+    { goal: true },
+  );
+  const overProxy = p50g.map((g, i) => g / p50p[i]);
+  results.row(
+    s,
+    'p50 gateway / bare node:http proxy (floor of one more hop)',
+    `${us(median(p50g))} / ${us(median(p50p))} = ${spread(overProxy)}×`,
+    '',
+    undefined,
+    `the bare proxy adds ${us(median(p50p) - median(p50d))} to direct at p50 (p99 ${us(quantile(r.proxy.flat(), 0.99))}); the gateway adds ${us(median(p50g) - median(p50p))} more`,
+  );
+  results.row(
+    s,
+    'floor of an axios-based gateway / direct (bare proxy hop + bare axios upstream)',
+    `${spread(axFloor)}×`,
+    '',
+    undefined,
+    `bare axios p50 ${us(median(r.axios.map(median)))} vs bare node ${us(median(p50d))}: the mandated library alone puts a gateway above 1.5× direct when this is > 1.5`,
   );
   const p50e = r.engine.map(median);
   const own = p50g.map((g, i) => g / p50e[i]);
@@ -115,14 +174,19 @@ export async function benchGateway(results, mock) {
     undefined,
     `the gateway's own HTTP hop adds ${us(median(p50g) - median(p50e))} at p50; the rest is the engine's overhead (section 1)`,
   );
-  const t = await interleave(3, { direct: () => throughput(1000, WIDTH, direct.send), gateway: () => throughput(1000, WIDTH, via.send) });
+  const t = await interleave(3, {
+    direct: () => throughput(1000, WIDTH, direct.send),
+    gateway: () => throughput(1000, WIDTH, via.send),
+    proxy: () => throughput(1000, WIDTH, proxied.send),
+  });
   results.row(
     s,
     `req/s with ${WIDTH} in flight through the gateway`,
-    `${spread(t.gateway, 0)} (direct ${median(t.direct).toFixed(0)})`,
+    `${spread(t.gateway, 0)} (direct ${median(t.direct).toFixed(0)}, bare proxy ${median(t.proxy).toFixed(0)})`,
     '≥ 3,000 req/s',
     median(t.gateway) >= 3000,
-    `3 interleaved runs of 1000, noise ${noise(t.gateway)}; ratio to direct ${spread(t.gateway.map((g, i) => g / t.direct[i]))}×`,
+    `3 interleaved runs of 1000, noise ${noise(t.gateway)}; ratio to direct ${spread(t.gateway.map((g, i) => g / t.direct[i]))}×, to the bare proxy ${spread(t.gateway.map((g, i) => g / t.proxy[i]))}×`,
+    { goal: true },
   );
 
   // curl: a cold process, a new connection per request (its own time_total, without process start-up).
@@ -140,6 +204,9 @@ export async function benchGateway(results, mock) {
   else results.row(s, 'curl', 'not measured (curl failed or is missing)');
   direct.close();
   via.close();
+  proxied.close();
+  ax.close();
+  await proxy.close();
   await gw.stop();
   m.dispose();
 

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { requireFromRoot, root } from './util.mjs';
 
-const mark = (ok) => (ok === undefined ? '' : ok ? 'met' : '**missed**');
+const mark = (r) => (r.ok === undefined ? '' : r.ok ? 'met' : r.goal ? '**missed** (goal)' : '**missed** (budget)');
 const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function machine() {
@@ -24,7 +24,9 @@ export function printResults(results) {
     console.log(`\n${s.title}`);
     const w = Math.max(...s.rows.map((r) => r.what.length), 10);
     for (const r of s.rows) {
-      console.log(`  ${r.what.padEnd(w)}  ${String(r.value).padEnd(34)} ${String(r.target).padEnd(14)} ${r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'}`);
+      console.log(
+        `  ${r.what.padEnd(w)}  ${String(r.value).padEnd(34)} ${String(r.target).padEnd(14)} ${r.ok === undefined ? '' : r.ok ? 'ok' : r.goal ? 'missed (goal)' : 'MISSED (budget)'}`,
+      );
       if (r.note) console.log(`  ${''.padEnd(w)}  ${r.note}`);
     }
   }
@@ -42,14 +44,18 @@ export async function writeResults(results, info) {
     `- Node ${m.node}; VS Code ${info.vscodeVersion ?? 'not measured in this run'} (code-server: section 7c); commit ${info.commit}`,
     `- Run time ${info.runSeconds.toFixed(0)} s. Figures are median (min–max) over interleaved runs; "noise" is half the min–max range over the median.`,
     '',
-    info.failed.length ? `**Targets missed (${info.failed.length}):**` : 'All targets met.',
+    info.failed.length ? `**Budgets exceeded (${info.failed.length}): the run failed.**` : '**Every budget met** (DEVELOPERS.md; the run passes).',
     '',
-    ...info.failed.map((f) => `- ${f}`),
+    info.missed.length
+      ? `**Targets missed (${info.missed.length})** — a "goal" is an issue 13 ratio target that the floor beside it shows to be out of reach of the mandated libraries; it is reported, not failed:`
+      : 'All targets met.',
+    '',
+    ...info.missed.map((f) => `- ${f}`),
     '',
   ];
   for (const s of results.sections) {
     lines.push(`## ${s.title}`, '', '| What | Measured | Target | | Notes |', '| --- | --- | --- | --- | --- |');
-    for (const r of s.rows) lines.push(`| ${cell(r.what)} | ${cell(r.value)} | ${cell(r.target)} | ${mark(r.ok)} | ${cell(r.note)} |`);
+    for (const r of s.rows) lines.push(`| ${cell(r.what)} | ${cell(r.value)} | ${cell(r.target)} | ${mark(r)} | ${cell(r.note)} |`);
     lines.push('');
   }
   for (const n of results.notes) lines.push(n, '');

@@ -9,6 +9,9 @@ export type Scope = 'user' | 'workspace';
 
 export class ConnectionStore implements vscode.Disposable {
   private list: ConnectionConfig[] = [];
+  private byId = new Map<string, ConnectionConfig>();
+  /** False until the settings are parsed: activation does not pay for validating 2,000 entries (first use does). */
+  private loaded = false;
   private scopes = new Map<string, Scope>();
   private problems: ConfigProblem[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
@@ -17,8 +20,11 @@ export class ConnectionStore implements vscode.Disposable {
   private reportedProblems = new Set<string>();
 
   constructor(private readonly warn: (msg: string) => void) {
-    this.reload();
+    // Parsed on first use, or right after activation at the latest, so that problems in the settings are still
+    // logged without anyone asking.
+    const early = setTimeout(() => this.ensure(), 0);
     this.sub = vscode.Disposable.from(
+      { dispose: () => clearTimeout(early) },
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SETTING_SECTION}.${SETTING_CONNECTIONS}`)) {
           this.reload();
@@ -32,12 +38,17 @@ export class ConnectionStore implements vscode.Disposable {
     );
   }
 
+  private ensure(): void {
+    if (!this.loaded) this.reload();
+  }
+
   /**
    * VS Code does not merge arrays across scopes (a workspace list would hide every user connection), so both lists
    * are read and combined here: the workspace's entries first, then the user's; a workspace entry overrides a user
    * entry with the same id.
    */
   private reload(): void {
+    this.loaded = true;
     const info = this.inspect();
     // An untrusted workspace's settings could send the user's secrets to a server of its choosing: ignored
     // until the workspace is trusted (package.json: restrictedConfigurations).
@@ -47,6 +58,8 @@ export class ConnectionStore implements vscode.Disposable {
     const wsIds = new Set([...workspace.connections.map((c) => c.id), ...workspace.invalid.map((p) => p.id).filter((id) => id !== null)]);
     const shadowed = user.connections.filter((c) => wsIds.has(c.id));
     this.list = [...workspace.connections, ...user.connections.filter((c) => !wsIds.has(c.id))];
+    this.byId = new Map();
+    for (const c of this.list) if (!this.byId.has(c.id)) this.byId.set(c.id, c); // the first wins, as find() did
     this.scopes = new Map([...user.connections.map((c) => [c.id, 'user'] as const), ...workspace.connections.map((c) => [c.id, 'workspace'] as const)]);
     this.problems = [...workspace.invalid.map((p) => ({ ...p, where: 'workspace settings' })), ...user.invalid.map((p) => ({ ...p, where: 'user settings' }))];
     // Report each distinct problem once in the log, never as a crash.
@@ -64,19 +77,23 @@ export class ConnectionStore implements vscode.Disposable {
   }
 
   all(): readonly ConnectionConfig[] {
+    this.ensure();
     return this.list;
   }
 
   invalid(): readonly ConfigProblem[] {
+    this.ensure();
     return this.problems;
   }
 
   get(id: string): ConnectionConfig | undefined {
-    return this.list.find((c) => c.id === id);
+    this.ensure();
+    return this.byId.get(id);
   }
 
   /** Every id in any scope, valid or not (so a new id never collides). */
   allIds(): Set<string> {
+    this.ensure();
     const ids = new Set(this.list.map((c) => c.id));
     for (const p of this.problems) if (p.id) ids.add(p.id);
     return ids;
@@ -84,6 +101,7 @@ export class ConnectionStore implements vscode.Disposable {
 
   /** Which scope defines a connection (workspace wins, as in the combined list). */
   scopeOf(id: string): Scope | undefined {
+    this.ensure();
     return this.scopes.get(id);
   }
 

@@ -41,6 +41,8 @@ export class StatusBar extends Disposable {
 
   /** Which session to show: the active connection's if it is logged in, else the one expiring soonest. */
   pick(): Session | undefined {
+    // Nothing logged in (always so at activation): no need to walk, or even parse, the configured connections.
+    if (this.sessions.manager.all().length === 0) return undefined;
     const live = this.store
       .all()
       .map((c) => this.sessions.get(c.id))
