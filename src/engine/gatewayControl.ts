@@ -34,6 +34,23 @@ export function envUrlOf(gw: { keyedBaseUrl(id: string): string }, id: string): 
   return gw.keyedBaseUrl(id).replace(/\/$/, '');
 }
 
+/**
+ * The terminal variables of the exposed connections: name → keyed URL. Two ids that map to one name (`a-b` and `a.b`
+ * both give `API_AUTH_URL_A_B`) get no variable at all, never one that silently points at the other connection; they
+ * are returned in `ambiguous` so that the caller can say so.
+ */
+export function connectionVariables(gw: { keyedBaseUrl(id: string): string }, ids: readonly string[]): { vars: Map<string, string>; ambiguous: string[] } {
+  const byName = new Map<string, string[]>();
+  for (const id of ids) byName.set(envNameOf(id), [...(byName.get(envNameOf(id)) ?? []), id]);
+  const vars = new Map<string, string>();
+  const ambiguous: string[] = [];
+  for (const [name, owners] of byName) {
+    if (owners.length === 1) vars.set(name, envUrlOf(gw, owners[0]));
+    else ambiguous.push(...owners);
+  }
+  return { vars, ambiguous };
+}
+
 /** One exposed connection as `GET /.api-auth/v1/connections` lists it. */
 export interface ControlConnection {
   id: string;

@@ -11,7 +11,7 @@ import { escapeMarkdown } from '../core/markdown';
 import { oneLineText } from '../core/untrusted';
 import { ours, outside, wording } from '../core/wording';
 import { startGateway } from '../engine/gateway';
-import { envNameOf, envUrlOf, GATEWAY_ENV, GATEWAY_KEY_ENV } from '../engine/gatewayControl';
+import { connectionVariables, envNameOf, GATEWAY_ENV, GATEWAY_KEY_ENV } from '../engine/gatewayControl';
 import type { SessionManager } from '../engine/manager';
 import type { TrafficLog } from '../engine/traffic';
 import type { ConnectionStore } from './connections';
@@ -106,7 +106,11 @@ export async function runGateway(d: GatewayDeps): Promise<RunningGateway> {
     env.clear();
     env.replace(GATEWAY_ENV, `http://127.0.0.1:${g.port}`);
     env.replace(GATEWAY_KEY_ENV, g.key);
-    for (const id of exposed()) env.replace(envNameOf(id), envUrlOf(g, id));
+    const { vars, ambiguous } = connectionVariables(g, exposed());
+    for (const [name, url] of vars) env.replace(name, url);
+    if (ambiguous.length) {
+      d.log.warn('gateway', `no terminal variable for ${ambiguous.join(', ')}: their ids give the same name (${envNameOf(ambiguous[0])}); rename one`);
+    }
     env.replace('API_AUTH_NODE', process.execPath);
     env.prepend('PATH', binDir(d.context.extensionPath) + path.delimiter);
   };

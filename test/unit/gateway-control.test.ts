@@ -1,7 +1,7 @@
 // The gateway's own endpoints (/.api-auth/v1/…): the list of exposed connections and a fresh token, handed only to
 // a holder of the key and never to a request with an Origin; the terminal variable names.
 import * as assert from 'node:assert/strict';
-import { authHeaderOf, envNameOf } from '../../src/engine/gatewayControl';
+import { authHeaderOf, connectionVariables, envNameOf } from '../../src/engine/gatewayControl';
 import { TrafficLog } from '../../src/engine/traffic';
 import { call, useGateway } from './gateway-fixtures';
 
@@ -125,5 +125,15 @@ describe('auth gateway: control endpoints', () => {
     assert.equal(envNameOf('core'), 'API_AUTH_URL_CORE');
     assert.equal(envNameOf('dr-tls.2_b'), 'API_AUTH_URL_DR_TLS_2_B');
     assert.deepEqual(authHeaderOf({ attach: { kind: 'body', name: 'auth.key', value: 'k' } }), { name: 'auth.key', value: 'k' });
+  });
+
+  it('terminal variables: one per id, without the final slash; ids that give the same name get none', () => {
+    const gw = { keyedBaseUrl: (id: string) => `http://127.0.0.1:1/~K/${id}/` };
+    const { vars, ambiguous } = connectionVariables(gw, ['core', 'a-b', 'a.b', 'cove']);
+    assert.deepEqual(Object.fromEntries(vars), {
+      API_AUTH_URL_CORE: 'http://127.0.0.1:1/~K/core',
+      API_AUTH_URL_COVE: 'http://127.0.0.1:1/~K/cove',
+    });
+    assert.deepEqual(ambiguous, ['a-b', 'a.b']);
   });
 });

@@ -5,7 +5,7 @@ import { isAuthError, secretForms, truncate } from '../../core/errors';
 import type { ConnectionConfig } from '../../core/types';
 import { ours } from '../../core/wording';
 import { startGateway } from '../../engine/gateway';
-import { envNameOf, envUrlOf, GATEWAY_ENV, GATEWAY_KEY_ENV } from '../../engine/gatewayControl';
+import { connectionVariables, GATEWAY_ENV, GATEWAY_KEY_ENV } from '../../engine/gatewayControl';
 import { ADAPTERS } from '../../vendors';
 import type { Options } from '../args';
 import { loadConnections } from '../config';
@@ -65,7 +65,12 @@ export async function gatewayCommand(args: string[], opts: Options): Promise<num
   if (opts.env) {
     // For a script: `export` lines only (the key and the keyed URLs are secrets: keep them out of files and history).
     const lines = [`export ${GATEWAY_ENV}=${shellQuote(root)}`, `export ${GATEWAY_KEY_ENV}=${shellQuote(gw.key)}`];
-    for (const c of conns) lines.push(`export ${envNameOf(c.id)}=${shellQuote(envUrlOf(gw, c.id))}`);
+    const { vars, ambiguous } = connectionVariables(
+      gw,
+      conns.map((c) => c.id),
+    );
+    for (const [name, url] of vars) lines.push(`export ${name}=${shellQuote(url)}`);
+    if (ambiguous.length) process.stderr.write(`api-auth: note: no variable for ${ambiguous.join(', ')}: their ids give the same name; rename one\n`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } else {
     const width = Math.max(...conns.map((c) => c.id.length));
