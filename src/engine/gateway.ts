@@ -25,7 +25,7 @@ import {
 } from './gatewayGuard';
 import { CLIENT_HEADER, loginNeededNotifier, renewalWords, sourceOf } from './gatewayTraffic';
 import type { SessionManager } from './manager';
-import { CONTROL_SEGMENT, controlAnswer } from './gatewayControl';
+import { CONTROL_SEGMENT, controlAnswer, tokenRouteId } from './gatewayControl';
 import type { TrafficLog } from './traffic';
 
 export interface GatewayLimits {
@@ -187,8 +187,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (target.connectionId === CONTROL_SEGMENT) {
       const ctl = { manager: opts.manager, connections: opts.connections, exposed: exposedIds, answerTimeoutMs: limits.answerTimeoutMs };
       // A token handed out is recorded under its connection: the Traffic view shows who took the session's token.
-      const tokenOf = /^\/v1\/token\/([^/?]+)/.exec(target.path)?.[1];
-      const tokenConn = tokenOf && opts.connections().find((c) => c.id === safeDecode(tokenOf));
+      const tokenOf = tokenRouteId(target.path);
+      const tokenConn = tokenOf && opts.connections().find((c) => c.id === tokenOf);
       if (tokenConn) Object.assign(seen, { connectionId: tokenConn.id, path: `/${CONTROL_SEGMENT}/v1/token` });
       return finish(CONTROL_SEGMENT, await controlAnswer(req, target.path, ctl));
     }
@@ -324,13 +324,5 @@ async function withDeadline<T>(p: Promise<T>, ms: number, ac: AbortController): 
     return await Promise.race([p, deadline]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
   }
 }

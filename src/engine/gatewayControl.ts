@@ -102,6 +102,21 @@ function json(value: unknown): GatewayAnswer {
 }
 
 /**
+ * The connection id of a token request (`path` as after `/.api-auth`: `/v1/token/<id>[?…]`): undefined when the path
+ * is not the token endpoint, null when its id is not valid percent-encoding. The one parser of that route, for the
+ * answer and for the Traffic record.
+ */
+export function tokenRouteId(path: string): string | null | undefined {
+  const m = /^\/v1\/token\/([^/]+)$/.exec(path.replace(/\?.*$/, ''));
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The answer to a control request; `path` is what follows `/.api-auth` (`/v1/connections`, `/v1/token/dr`).
  * The token endpoint hands out a raw token: never to a request that carries an `Origin` at all (a browser, even one
  * whose origin the user allowed for forwarding), and only as POST (a plain link or image cannot trigger it).
@@ -117,16 +132,11 @@ export async function controlAnswer(req: Pick<IncomingMessage, 'method' | 'heade
       .map((c) => ({ id: c.id, vendor: c.vendor, label: c.label ?? c.id, exposed: true }));
     return json({ connections });
   }
-  const m = /^\/v1\/token\/([^/]+)$/.exec(route);
-  if (m) {
+  const id = tokenRouteId(path);
+  if (id !== undefined) {
     if (req.headers.origin !== undefined) return gatewayError(403, 'origin', 'a token is never handed to a web page: requests with an Origin are refused');
     if (req.method !== 'POST') return gatewayError(405, 'method', 'a token is asked for with POST');
-    let id: string;
-    try {
-      id = decodeURIComponent(m[1]);
-    } catch {
-      return gatewayError(400, 'target', 'the connection id in the path is not valid percent-encoding');
-    }
+    if (id === null) return gatewayError(400, 'target', 'the connection id in the path is not valid percent-encoding');
     const conn = ctx.exposed().includes(id) ? ctx.connections().find((c) => c.id === id) : undefined;
     if (!conn) return gatewayError(404, 'connection', 'no exposed connection has this id');
     return tokenAnswer(conn, ctx);
