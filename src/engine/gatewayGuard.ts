@@ -24,8 +24,14 @@ export function newGatewayKey(): string {
 export function keyMatches(presented: string | undefined, key: string): boolean {
   if (!presented) return false;
   const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(key).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(a, keyDigest(key));
+}
+
+/** The key's own digest, made once per key (a gateway keeps one key for its life). */
+let lastKey: { key: string; digest: Buffer } | undefined;
+function keyDigest(key: string): Buffer {
+  if (lastKey?.key !== key) lastKey = { key, digest: createHash('sha256').update(key).digest() };
+  return lastKey.digest;
 }
 
 /** One header's value as a single string (Node gives repeated headers as arrays). */
