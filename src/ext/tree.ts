@@ -108,9 +108,15 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     return created;
   }
 
+  /** Called once, when VS Code first asks for the root rows (the view shown for the first time): a log line. */
+  onFirstRows: ((rows: number) => void) | undefined;
+
   getChildren(node?: Node): Node[] {
     if (!node) {
       const all = this.store.all();
+      const first = this.onFirstRows;
+      this.onFirstRows = undefined;
+      first?.(all.length);
       for (const id of this.rows.keys()) if (!all.some((c) => c.id === id)) this.rows.delete(id);
       const conns: Node[] = all.map((conn) => this.rowOf(conn));
       const invalid: Node[] = this.store.invalid().map((p) => ({

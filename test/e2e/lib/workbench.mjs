@@ -1,16 +1,62 @@
 // The workbench around the journeys (re-exported by ../lib.mjs): layout, the API Auth view, screenshots,
 // and answering notifications.
+/* global document, window, MutationObserver */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ACTIVITY_ENTRY, CONNECTIONS_LIST, ctx, exactly, ROOT, SCREENSHOTS_DIR } from './base.mjs';
 
 /** Waits until the workbench is up with its activity bar, then makes the layout screenshot-ready. */
-export async function prepareWorkbench(page, { sidebarWidth = 470 } = {}) {
+export async function prepareWorkbench(page, { sidebarWidth = 470, settleMs = 0 } = {}) {
   await page.locator('.monaco-workbench').first().waitFor({ timeout: 60_000 });
   await page.locator(ACTIVITY_ENTRY).waitFor({ timeout: 60_000 });
   await closeSecondarySideBar(page);
+  // Time for VS Code to finish starting its own extensions, when the first click is to be timed.
+  if (settleMs) await page.waitForTimeout(settleMs);
+  const firstView = await timeViewFill(page, ACTIVITY_ENTRY, CONNECTIONS_LIST);
   await openApiAuthView(page);
   await setSidebarWidth(page, sidebarWidth);
+  return { firstView };
+}
+
+/**
+ * Clicks an activity-bar entry and returns `{ ms, downAt, shownAt }`: the milliseconds from the click (pointerdown,
+ * the browser's own clock) to the first change after which the view's list shows a top-level row, and both moments
+ * as epoch milliseconds; null when that list was showing already.
+ * With the extension not yet active, this is what a person waits on the first command: VS Code starts the
+ * extension, it activates, the tree answers, the workbench draws the rows.
+ */
+export async function timeViewFill(page, entrySelector, listSelector) {
+  if (
+    await page
+      .locator(listSelector)
+      .isVisible()
+      .catch(() => false)
+  )
+    return null;
+  const row = `${listSelector} .monaco-list-row[aria-level="1"]`;
+  await page.locator(entrySelector).waitFor();
+  await page.evaluate((rowSelector) => {
+    const t = {};
+    window.__viewFill = t;
+    const shown = () => [...document.querySelectorAll(rowSelector)].some((r) => r.checkVisibility());
+    const down = () => {
+      t.down ??= performance.now();
+      t.downAt ??= Date.now();
+    };
+    document.addEventListener('pointerdown', down, { capture: true, once: true });
+    // Rows are added (first time) or their pane is unhidden (later): both are mutations under the workbench.
+    const watch = new MutationObserver(() => {
+      if (t.down === undefined || !shown()) return;
+      t.filled = performance.now();
+      t.shownAt = Date.now();
+      watch.disconnect();
+    });
+    watch.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['class', 'style'] });
+  }, row);
+  await page.locator(entrySelector).click();
+  await page.locator(row).first().waitFor();
+  const t = await page.evaluate(() => window.__viewFill);
+  return typeof t?.filled === 'number' && typeof t.down === 'number' ? { ms: t.filled - t.down, downAt: t.downAt, shownAt: t.shownAt } : null;
 }
 
 /** VS Code 1.139 may open the Chat panel in the secondary side bar: close it with its title-bar toggle. */
