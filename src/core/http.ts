@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { parseHttpDate, type ServerDateReading } from './clockSkew';
 import { AuthError, truncate } from './errors';
+import { type CancelSignal, Deadline } from './deadline';
 import { resolveOnOrigin } from './origin';
 import { answeredByProxy, type ProxySetting, proxyOfClient, proxyRefusal, proxyTransportError } from './proxy';
 import { throughProxy } from './proxyTunnel';
@@ -26,7 +27,7 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 export interface AdapterContext {
   http: AxiosInstance;
   clock: Clock;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Receives redacted one-line traces of each exchange (the sink scrubs the known secrets from the outside parts). */
   trace?: (line: Wording) => void;
   /**
@@ -109,7 +110,8 @@ export function createHttpClient(conn: Pick<ConnectionConfig, 'timeoutMs' | 'tls
   // fields); otherwise own keep-alive agents, or none inside VS Code.
   const httpsAgent = opts.proxy ? throughProxy(opts.proxy) : ownAgents ? new https.Agent(KEEP_ALIVE) : undefined;
   const client = axios.create({
-    timeout: timeoutMs,
+    // No axios timeout: send()'s one deadline covers connect, headers and the whole body (axios's would only re-arm
+    // a socket timer on every request).
     proxy: opts.proxy || false,
     maxRedirects: 0,
     // Counted by axios after decompression; past it the stream is destroyed (a gzip bomb stops there).
@@ -146,6 +148,8 @@ export function destroyHttpClient(client: AxiosInstance): void {
   for (const agent of agentsOf(client)) agent.destroy();
 }
 
+const AS_IT_IS = [(d: unknown) => d];
+
 /**
  * Sends one request; never throws for an HTTP status, only for transport failures. One deadline (the connection's
  * timeout) covers connect, headers and the whole body: axios's own timeout does not bound a body that drips.
@@ -154,7 +158,7 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
   const t0 = performance.now();
   const sentAt = ctx.onServerDate ? ctx.clock() : 0;
   const limits = LIMITS.get(ctx.http) ?? {
-    timeoutMs: ctx.http.defaults.timeout || DEFAULT_TIMEOUT_MS,
+    timeoutMs: DEFAULT_TIMEOUT_MS,
     maxResponseBytes: ctx.http.defaults.maxContentLength ?? DEFAULT_MAX_RESPONSE_BYTES,
   };
   // Without a body there is no Content-Type: axios would otherwise add application/x-www-form-urlencoded to every
@@ -163,11 +167,9 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
   const sent: RawAxiosRequestHeaders = { ...req.headers };
   if (req.data === undefined && !Object.keys(sent).some((h) => h.toLowerCase() === 'content-type')) sent['Content-Type'] = false;
   // The caller's signal is linked by hand: AbortSignal.any costs more per request than the whole of our own code.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), limits.timeoutMs);
-  const cancel = () => deadline.abort();
-  if (ctx.signal?.aborted) cancel();
-  else ctx.signal?.addEventListener('abort', cancel, { once: true });
+  const deadline = new Deadline(limits.timeoutMs);
+  if (ctx.signal?.aborted) deadline.cancel();
+  else ctx.signal?.addEventListener('abort', deadline.cancel, { once: true });
   const cfg: AxiosRequestConfig = {
     method: req.method,
     url: req.url,
@@ -175,10 +177,10 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
     data: req.data,
     // As it is: axios's default would trim a JSON-typed string, or JSON-encode one that does not parse (a body with a
     // byte-order mark, a client's own text through the gateway) into a quoted string.
-    transformRequest: [(d: unknown) => d],
+    transformRequest: AS_IT_IS,
     // Bytes, decoded below: the same text as the client's 'text' gives, and the bytes for a binary answer too.
     responseType: 'arraybuffer',
-    signal: deadline.signal,
+    signal: deadline,
   };
   const proxy = proxyOfClient(ctx.http);
   let res;
@@ -186,13 +188,13 @@ export async function send(ctx: AdapterContext, req: HttpRequest): Promise<RawRe
     res = await ctx.http.request<unknown>(cfg);
   } catch (e) {
     // The deadline's abort is a timeout; the caller's own abort stays a cancel.
-    const usual = deadline.signal.aborted && !ctx.signal?.aborted ? timeoutError(req.url, limits.timeoutMs) : mapTransportError(e, req.url, limits);
+    const usual = deadline.expired && !ctx.signal?.aborted ? timeoutError(req.url, limits.timeoutMs) : mapTransportError(e, req.url, limits);
     const mapped = proxy ? proxyTransportError(e, proxy, usual) : usual;
     ctx.trace?.(wording`${outside(`${req.method} ${req.url}`)} → ${mapped.kind}: ${mapped.wording}`);
     throw mapped;
   } finally {
-    clearTimeout(timer);
-    ctx.signal?.removeEventListener('abort', cancel);
+    deadline.clear();
+    ctx.signal?.removeEventListener('abort', deadline.cancel);
   }
   const headers: Record<string, string> = {};
   let setCookie: string[] = [];
@@ -313,12 +315,18 @@ export function bodyOf(res: Pick<RawResponse, 'contentType' | 'text'>, opts: { a
 }
 
 /** The explored answer as callers see it; `body` defaults to {@link bodyOf}. */
-export function toApiResponse(res: RawResponse, body: unknown = bodyOf(res)): ApiResponse {
+export function toApiResponse(res: RawResponse, ...given: [body: unknown] | []): ApiResponse {
+  // Parsed when first read: the gateway passes answers on as bytes and never reads it (a large JSON answer was parsed
+  // for nothing on every request). An own enumerable getter: spread, JSON and structured clone all read it.
+  let parsed: [unknown] | undefined = given.length ? [given[0]] : undefined;
   return {
     status: res.status,
     statusText: res.statusText,
     headers: res.headers,
-    body,
+    get body() {
+      parsed ??= [bodyOf(res)];
+      return parsed[0];
+    },
     rawBody: res.text,
     ...(res.bytes ? { bytes: res.bytes } : {}),
     contentType: res.contentType,

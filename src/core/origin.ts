@@ -113,6 +113,28 @@ function isAbsoluteForm(path: string): boolean {
  * Returns the WHATWG serialisation, which is what axios and Node send (curl is given the same text).
  */
 export function resolveOnOrigin(base: string, path: string): string {
+  // Both free of NUL when they resolve (a NUL in the base fails to parse, in the path is refused): a safe separator.
+  const key = `${base}\0${path}`;
+  const known = resolvedPaths.get(key);
+  if (known !== undefined) return known;
+  const href = resolveFresh(base, path);
+  if (key.length <= RESOLVED_KEY_MAX) {
+    if (resolvedPaths.size >= RESOLVED_MAX) resolvedPaths.clear();
+    resolvedPaths.set(key, href);
+  }
+  return href;
+}
+
+/**
+ * What {@link resolveOnOrigin} gave for a base and path: the gateway and Send Request repeat the same few paths, and
+ * two WHATWG parses with their checks cost more than the rest of our request path. Only results are kept (a refusal
+ * is worked out again each time); at most 512 entries of at most 2 KB each.
+ */
+const resolvedPaths = new Map<string, string>();
+const RESOLVED_MAX = 512;
+const RESOLVED_KEY_MAX = 2048;
+
+function resolveFresh(base: string, path: string): string {
   const b = parseBase(base);
   // The same test as isControl() per character, without an array of the path's characters on every request.
   // eslint-disable-next-line no-control-regex

@@ -1,6 +1,7 @@
 // The HTTP clients of the session manager: one axios instance per connection, rebuilt when its transport settings
 // change, and the passphrase of a connection's client key (asked through the manager's deps, kept in memory only).
 import type { AxiosInstance } from 'axios';
+import type { CancelSignal } from '../core/deadline';
 import { AuthError, isAuthError } from '../core/errors';
 import { type AdapterContext, createHttpClient, destroyHttpClient, type HttpClientOptions, retireHttpClient } from '../core/http';
 import { PASSPHRASE_NEEDED, PASSPHRASE_WRONG } from '../core/tlsMaterial';
@@ -46,7 +47,7 @@ export class HttpClients {
    * still in use when its exchange ends). Throws when the TLS files are missing or unusable, or the client key needs
    * a passphrase not known yet ({@link prepare} asks for it).
    */
-  context(conn: ConnectionConfig, signal?: AbortSignal): AdapterContext {
+  context(conn: ConnectionConfig, signal?: CancelSignal): AdapterContext {
     const options = this.deps.httpClientOptions?.(conn) ?? {};
     const passphrase = this.passphrases.get(conn.id);
     // The passphrase itself stays out of the key: its generation says when it changed.
@@ -66,7 +67,7 @@ export class HttpClients {
    * is a `cancelled` error). Reads the connection's TLS files: a login calls this before it reads any secret, so a
    * missing certificate file is reported first.
    */
-  async prepare(conn: ConnectionConfig, signal?: AbortSignal): Promise<AdapterContext> {
+  async prepare(conn: ConnectionConfig, signal?: CancelSignal): Promise<AdapterContext> {
     const running = this.preparing.get(conn.id);
     if (running) return { ...(await running), signal };
     try {

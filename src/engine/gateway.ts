@@ -5,6 +5,7 @@
 // concurrency and idle time are bounded (gatewayGuard.ts). Started and stopped by its caller (CLI or extension).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Cancel } from '../core/deadline';
 import { AuthError } from '../core/errors';
 import { isExpired } from '../core/session';
 import type { ConnectionConfig, RenewalNote } from '../core/types';
@@ -103,7 +104,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const key = opts.key ?? newGatewayKey();
   const allowedOrigins = opts.allowedOrigins ?? [];
   const exposedIds = () => (typeof opts.exposed === 'function' ? opts.exposed() : opts.exposed);
-  const inFlight = new Set<AbortController>();
+  const inFlight = new Set<Cancel>();
   const secretForms = new StoredSecretForms(opts.manager, (conn) => (opts.secretOf ? opts.secretOf(conn) : opts.manager.storedSecret(conn)));
   const loginNeeded = loginNeededNotifier(opts.onLoginNeeded?.bind(opts), () => opts.manager.clock());
   let port = 0;
@@ -139,6 +140,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         wording`gateway ${outside(req.method ?? '-')} ${outside(connectionId)} ${outside(loggedTarget(req.url))} → ${answer.status}${kind ? ` ${kind}` : ''} (${notes})`,
       );
       if (seen.connectionId === undefined) return;
+      loginNeeded(seen.connectionId, answer.status, kind);
+      if (!opts.traffic) return;
       const entry = {
         at,
         source: sourceOf(req.headers),
@@ -147,8 +150,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         status: answered ? answer.status : 0,
         durationMs: ms,
       };
-      opts.traffic?.add(seen.connectionId, { ...entry, ...(seen.renewal ? { renewal: seen.renewal } : {}), ...(kind ? { error: kind } : {}) });
-      loginNeeded(seen.connectionId, answer.status, kind);
+      opts.traffic.add(seen.connectionId, { ...entry, ...(seen.renewal ? { renewal: seen.renewal } : {}), ...(kind ? { error: kind } : {}) });
     };
     // Whatever was thrown stays out of the answer and the log (it may quote a request); the client went away, mostly.
     void handle(req, res, seen, finish).catch(() => finish('-', gatewayError(500, 'internal', 'the gateway failed to handle the request')));
@@ -201,12 +203,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       const busy = gatewayError(503, 'busy', `${limits.maxInFlight} requests are already in flight; try again`);
       return finish(conn.id, { ...busy, headers: { ...busy.headers, 'retry-after': '1' } });
     }
-    const ac = new AbortController();
+    const ac = new Cancel();
     inFlight.add(ac);
     // The client went away before its answer: the vendor call is cancelled (a shared renewal goes on for the others).
     // After a complete answer there is nothing to cancel (an abort would only make an error nobody reads).
     res.once('close', () => {
-      if (!res.writableFinished) ac.abort();
+      if (!res.writableFinished) ac.cancel();
     });
     try {
       await forward(req, conn, target.path, ac, seen, finish);
@@ -219,7 +221,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     req: http.IncomingMessage,
     conn: ConnectionConfig,
     path: string,
-    ac: AbortController,
+    ac: Cancel,
     seen: Seen,
     finish: (id: string, a: GatewayAnswer, close?: boolean) => void,
   ): Promise<void> {
@@ -239,7 +241,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     const sent = opts.manager.get(conn.id);
     try {
-      const result = await withDeadline(opts.manager.request(conn, fwd.req, { signal: ac.signal, interactive: false }), limits.answerTimeoutMs, ac);
+      const result = await withDeadline(opts.manager.request(conn, fwd.req, { signal: ac, interactive: false }), limits.answerTimeoutMs, ac);
       seen.renewal = result.renewal;
       finish(conn.id, answerOf(result, sent, fwd.rpcId, method === 'HEAD', await secretForms.of(conn)));
     } catch (e) {
@@ -273,7 +275,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       stopping ??= new Promise<void>((resolve) => {
         secretForms.dispose();
         server.close(() => resolve());
-        for (const ac of inFlight) ac.abort();
+        for (const ac of inFlight) ac.cancel();
         server.closeAllConnections();
       });
       return stopping;
@@ -289,8 +291,12 @@ interface Seen {
   renewal?: RenewalNote;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** The whole body, or null when it is (or says it will be) larger than `max` (the rest is not read). */
 function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null> {
+  // Neither header: the request has no body (RFC 9112 §6.3); Node discards the (empty) stream itself.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(EMPTY);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
@@ -312,11 +318,11 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null
 }
 
 /** The engine's answer, or a `timeout` error after `ms` (the call is aborted; a shared renewal goes on). */
-async function withDeadline<T>(p: Promise<T>, ms: number, ac: AbortController): Promise<T> {
+async function withDeadline<T>(p: Promise<T>, ms: number, ac: Cancel): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      ac.abort();
+      ac.cancel();
       reject(new AuthError('timeout', `the gateway gave up waiting for the session after ${Math.round(ms / 1000)} s`));
     }, ms);
   });

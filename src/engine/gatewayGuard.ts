@@ -1,7 +1,7 @@
 // The auth gateway's gate: which requests may reach a connection's session at all. Pure functions over what a
 // request says (Host, Origin, the key, the request target), so that each refusal is a unit of its own and the server
 // in gateway.ts only applies them in order.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { VendorAdapter } from '../core/adapter';
 import { joinUrl } from '../core/http';
 import { shownPath } from '../core/origin';
@@ -20,18 +20,15 @@ export function newGatewayKey(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** Compares a presented key with the gateway's in constant time (hashes first, so lengths do not tell either). */
+/** Compares a presented key with the gateway's in constant time. */
 export function keyMatches(presented: string | undefined, key: string): boolean {
   if (!presented) return false;
-  const a = createHash('sha256').update(presented).digest();
-  return timingSafeEqual(a, keyDigest(key));
-}
-
-/** The key's own digest, made once per key (a gateway keeps one key for its life). */
-let lastKey: { key: string; digest: Buffer } | undefined;
-function keyDigest(key: string): Buffer {
-  if (lastKey?.key !== key) lastKey = { key, digest: createHash('sha256').update(key).digest() };
-  return lastKey.digest;
+  // The presented bytes, cut or zero-padded to the key's length, compared in constant time; the lengths are compared
+  // last. The time depends on the shorter length only, so at most the key's length (always 43 for ours) can show.
+  const k = Buffer.from(key);
+  const p = Buffer.alloc(k.length);
+  const written = p.write(presented);
+  return timingSafeEqual(p, k) && written === k.length && Buffer.byteLength(presented) === k.length;
 }
 
 /** One header's value as a single string (Node gives repeated headers as arrays). */
@@ -139,9 +136,42 @@ export function authCallOf(conn: ConnectionConfig, adapter: Pick<VendorAdapter, 
   if (req.kind === 'rpc') return own.find((m) => m.toLowerCase() === req.method.trim().toLowerCase()) ?? null;
   let target: string;
   try {
-    target = routedPath(joinUrl(conn.baseUrl, req.path));
+    target = routedOnce(joinUrl(conn.baseUrl, req.path));
   } catch {
     return null; // a path that leaves the connection: the engine refuses it before anything is sent
   }
-  return own.find((p) => routedPath(joinUrl(conn.baseUrl, p)) === target) ?? null;
+  return ownRouted(conn.baseUrl, own).get(target) ?? null;
+}
+
+/** {@link routedPath} of a URL, remembered (the same few paths repeat on every request; at most 512 of 2 KB). */
+const routedUrls = new Map<string, string>();
+function routedOnce(url: string): string {
+  let r = routedUrls.get(url);
+  if (r !== undefined) return r;
+  r = routedPath(url);
+  if (url.length <= 2048) {
+    if (routedUrls.size >= 512) routedUrls.clear();
+    routedUrls.set(url, r);
+  }
+  return r;
+}
+
+/** The vendor's own paths as {@link routedPath} gives them (routed → as the adapter names it), made once per base. */
+const routedOwn = new Map<string, Map<string, string>>();
+function ownRouted(baseUrl: string, own: readonly string[]): Map<string, string> {
+  const key = `${baseUrl}\0${own.join('\0')}`;
+  let known = routedOwn.get(key);
+  if (known) return known;
+  known = new Map();
+  for (const p of own) {
+    try {
+      const r = routedPath(joinUrl(baseUrl, p));
+      if (!known.has(r)) known.set(r, p);
+    } catch {
+      // an own path that cannot be joined cannot be asked for either
+    }
+  }
+  if (routedOwn.size >= 64) routedOwn.clear();
+  routedOwn.set(key, known);
+  return known;
 }

@@ -4,6 +4,7 @@
 // One in-flight renewal per connection is shared by every waiter. Used by the CLI and the extension alike.
 import type { Adapters, VendorAdapter } from '../core/adapter';
 import { AuthError, isAuthError } from '../core/errors';
+import type { CancelSignal } from '../core/deadline';
 import type { AdapterContext } from '../core/http';
 import { MAX_HISTORY, isExpired, isRefreshUsable } from '../core/session';
 import { outside, type Wording, wording } from '../core/wording';
@@ -111,12 +112,12 @@ export class SessionManager {
   }
 
   /** The adapter context for a connection (see {@link HttpClients.context}). */
-  context(conn: ConnectionConfig, signal?: AbortSignal): AdapterContext {
+  context(conn: ConnectionConfig, signal?: CancelSignal): AdapterContext {
     return this.clients.context(conn, signal);
   }
 
   /** The adapter context, asking for the client key's passphrase when needed (see {@link HttpClients.prepare}). */
-  prepare(conn: ConnectionConfig, signal?: AbortSignal): Promise<AdapterContext> {
+  prepare(conn: ConnectionConfig, signal?: CancelSignal): Promise<AdapterContext> {
     return this.clients.prepare(conn, signal);
   }
 
@@ -130,7 +131,11 @@ export class SessionManager {
    * `opts.event` other than 'login' (a re-login) continues the connection's history instead of starting a new one;
    * `opts.interactive: false` turns a two-factor demand into an error instead of a prompt.
    */
-  async login(conn: ConnectionConfig, creds?: Credentials, opts: { signal?: AbortSignal; event?: HistoryEvent; interactive?: boolean } = {}): Promise<Session> {
+  async login(
+    conn: ConnectionConfig,
+    creds?: Credentials,
+    opts: { signal?: CancelSignal; event?: HistoryEvent; interactive?: boolean } = {},
+  ): Promise<Session> {
     const adapter = this.adapter(conn);
     // The TLS files first: a missing certificate file is reported before any secret is read or asked.
     const ctx = await this.prepare(conn, opts.signal);
@@ -254,7 +259,7 @@ export class SessionManager {
    * `opts.interactive: false` (the gateway) makes a renewal that needs a two-factor code an error, never a prompt.
    * The result's `renewal` says which renewal this request caused or waited for (the last one, when there were two).
    */
-  async request(conn: ConnectionConfig, req: ExploreRequest, opts: { signal?: AbortSignal; interactive?: boolean } = {}): Promise<CallResult> {
+  async request(conn: ConnectionConfig, req: ExploreRequest, opts: { signal?: CancelSignal; interactive?: boolean } = {}): Promise<CallResult> {
     const adapter = this.adapter(conn);
     // One origin for credentials: a path that leaves the server is refused before any login, for every vendor.
     checkRequestTarget(conn, req);

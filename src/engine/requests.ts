@@ -24,8 +24,17 @@ export function checkRequestTarget(conn: Pick<ConnectionConfig, 'baseUrl'>, req:
  * is on the connection's origin and under its base path, whatever the adapter did with the path.
  */
 export function checkWireTarget(conn: Pick<ConnectionConfig, 'baseUrl'>, wire: { url: string }): void {
+  // NUL-free both when they pass (see resolveOnOrigin): a safe separator. Only passes are remembered.
+  const key = `${conn.baseUrl}\0${wire.url}`;
+  if (passedWireTargets.has(key)) return;
   assertOnOrigin(conn.baseUrl, wire.url);
+  if (key.length > 2048) return;
+  if (passedWireTargets.size >= 512) passedWireTargets.clear();
+  passedWireTargets.add(key);
 }
+
+/** Wire URLs that passed {@link checkWireTarget} for a base: the same few repeat on every request. */
+const passedWireTargets = new Set<string>();
 
 /** Whether a request (a remembered one, say) passes {@link checkRequestTarget}. */
 export function staysOnOrigin(conn: Pick<ConnectionConfig, 'baseUrl'>, req: ExploreRequest): boolean {
