@@ -98,9 +98,14 @@ export async function benchDecode(results) {
     `${us(r.formatting)} µs per token = ${share(r.formatting)} of decode + formatting`,
   );
   const floorNote = `floor comparison: jwt-decode alone is ${spread(libRatio, 1)}× the JSON.parse floor`;
-  results.row(s, 'decodeJwt + describeClaims (8 claims)', k(r.full), '≥ 100k/s', median(r.full) >= 100_000, `noise ${noise(r.full)}; ${floorNote}`, {
+  const libNote = `jwt-decode alone decodes ${k(r.library)}`;
+  results.row(s, 'decodeJwt + describeClaims (8 claims)', k(r.full), '≥ 100k/s', median(r.full) >= 100_000, `noise ${noise(r.full)}; ${libNote}`, {
     goal: true,
+    floorMeets: median(r.library) >= 100_000,
   });
-  results.row(s, 'decode + formatting vs floor', `${spread(fullRatio, 1)}× slower`, '≤ 3×', median(fullRatio) <= 3, floorNote, { goal: true });
+  results.row(s, 'decode + formatting vs floor', `${spread(fullRatio, 1)}× slower`, '≤ 3×', median(fullRatio) <= 3, floorNote, {
+    goal: true,
+    floorMeets: median(libRatio) <= 3,
+  });
   return sink;
 }

@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { requireFromRoot, root } from './util.mjs';
 
-const mark = (r) => (r.ok === undefined ? '' : r.ok ? 'met' : r.goal ? '**missed** (goal)' : '**missed** (budget)');
+const word = (r) => (r.ok === undefined ? '' : r.ok ? 'met' : !r.goal ? 'MISSED (budget)' : r.floorMeets ? 'MISSED (ours)' : 'missed (floor too)');
+const mark = (r) => (r.ok === false ? `**${word(r).toLowerCase()}**` : word(r));
 const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function machine() {
@@ -24,9 +25,7 @@ export function printResults(results) {
     console.log(`\n${s.title}`);
     const w = Math.max(...s.rows.map((r) => r.what.length), 10);
     for (const r of s.rows) {
-      console.log(
-        `  ${r.what.padEnd(w)}  ${String(r.value).padEnd(34)} ${String(r.target).padEnd(14)} ${r.ok === undefined ? '' : r.ok ? 'ok' : r.goal ? 'missed (goal)' : 'MISSED (budget)'}`,
-      );
+      console.log(`  ${r.what.padEnd(w)}  ${String(r.value).padEnd(34)} ${String(r.target).padEnd(14)} ${word(r)}`);
       if (r.note) console.log(`  ${''.padEnd(w)}  ${r.note}`);
     }
   }
@@ -47,7 +46,7 @@ export async function writeResults(results, info) {
     info.failed.length ? `**Budgets exceeded (${info.failed.length}): the run failed.**` : '**Every budget met** (DEVELOPERS.md; the run passes).',
     '',
     info.missed.length
-      ? `**Targets missed (${info.missed.length})** — a "goal" is an issue 13 ratio target that the floor beside it shows to be out of reach of the mandated libraries; it is reported, not failed:`
+      ? `**Targets missed (${info.missed.length})** — an issue 13 target is reported, not failed; "the floor misses it too" means the mandated library alone (bare axios, an axios hop, jwt-decode), measured beside it, is already beyond the target; "ours" means the floor meets it and the rest is our code's:`
       : 'All targets met.',
     '',
     ...info.missed.map((f) => `- ${f}`),

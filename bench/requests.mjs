@@ -59,12 +59,29 @@ export function bareClient(baseUrl, ex) {
 }
 
 /**
- * The same exchange through a bare axios instance (DEVELOPERS.md mandates axios for HTTP): a keep-alive http.Agent,
- * no interceptors, the body as bytes (as the engine asks) — the floor of what any axios-based engine can reach.
+ * A bare axios instance as fast as axios can be set up: keep-alive with axios's own 60 s socket keep-alive (no
+ * setsockopt per request), no redirects (no follow-redirects wrapper), no interceptors, no transforms, any status.
+ */
+export function fastAxios() {
+  const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 60_000 });
+  const client = axios.create({
+    httpAgent: agent,
+    proxy: false,
+    maxRedirects: 0,
+    transformRequest: [(d) => d],
+    transformResponse: [(d) => d],
+    validateStatus: () => true,
+    responseType: 'arraybuffer',
+  });
+  return { client, agent };
+}
+
+/**
+ * The same exchange through a bare axios instance (DEVELOPERS.md mandates axios for HTTP), set up as fast as axios
+ * goes ({@link fastAxios}): the floor of what any axios-based engine can reach.
  */
 export function bareAxios(baseUrl, ex) {
-  const agent = new http.Agent({ keepAlive: true });
-  const client = axios.create({ httpAgent: agent, proxy: false });
+  const { client, agent } = fastAxios();
   const { origin } = new URL(baseUrl);
   const headers = { ...ex.headers };
   delete headers.host;
@@ -119,7 +136,7 @@ export async function benchRequests(results, mock) {
       '≤ 1.3×',
       median(ratios) <= 1.3,
       `${axFloor}; p99 ${us(p99e)} / ${us(p99b)}; ${SEQ_TOTAL} each in ${ROUNDS} interleaved runs, ratio noise ${noise(ratios)}`,
-      { goal: true },
+      { goal: true, floorMeets: median(floorRatios) <= 1.3 },
     );
     results.row(
       seq,
@@ -127,7 +144,7 @@ export async function benchRequests(results, mock) {
       `${us(median(p50e))} / ${us(median(p50a))} = ${spread(axRatios)}×`,
       '',
       undefined,
-      `our own share on top of axios (keep-alive agent, no interceptors); p99 axios ${us(p99a)}`,
+      `our own share on top of axios (set up as fast as it goes: keep-alive, no redirects, no interceptors); p99 axios ${us(p99a)}`,
     );
     const t = await interleave(PAR_ROUNDS, {
       engine: () => throughput(PAR_PER_ROUND, WIDTH, engine),
@@ -144,7 +161,7 @@ export async function benchRequests(results, mock) {
       '≥ 0.8×',
       median(tr) >= 0.8,
       `bare axios / bare node = ${spread(tf)}×; ${PAR_ROUNDS} interleaved runs of ${PAR_PER_ROUND}, noise ${noise(tr)}`,
-      { goal: true },
+      { goal: true, floorMeets: median(tf) >= 0.8 },
     );
     results.row(
       par,

@@ -25,9 +25,10 @@ export const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 /**
  * The results: sections of rows { what, value, target, ok (true/false/undefined), note, goal }. A row is a budget
- * (DEVELOPERS.md: missing it fails the run) unless it is marked { goal: true }: one of issue 13's ratio targets that
- * the floors measured beside it show to be out of reach of the mandated libraries (axios, jwt-decode); a missed goal
- * is listed, never hidden, but does not fail the run.
+ * (DEVELOPERS.md: missing it fails the run) unless it is marked { goal: true }: one of issue 13's targets, measured
+ * beside the floor of the mandated library (bare axios, an axios hop, jwt-decode alone). A missed goal is listed,
+ * never hidden, but does not fail the run (the machine is shared and noisy). `floorMeets` says whether that floor
+ * itself meets the target: then the miss is ours to fix, else the library alone is already beyond it.
  */
 export class Results {
   sections = [];
@@ -42,11 +43,11 @@ export class Results {
     return s;
   }
   /** ok: true = target met, false = missed, undefined = no target; opts.goal: a missed target does not fail the run. */
-  row(section, what, value, target = '', ok = undefined, note = '', { goal = false } = {}) {
-    section.rows.push({ what, value, target, ok, note, goal });
+  row(section, what, value, target = '', ok = undefined, note = '', { goal = false, floorMeets = false } = {}) {
+    section.rows.push({ what, value, target, ok, note, goal, floorMeets });
     if (ok !== false) return;
     const line = `${section.title}: ${what} = ${value} (target ${target})`;
-    this.missed.push(goal ? `goal: ${line}; ${note}` : `**budget**: ${line}`);
+    this.missed.push(goal ? `${floorMeets ? '**ours** (the floor meets it)' : 'goal (the floor misses it too)'}: ${line}; ${note}` : `**budget**: ${line}`);
     if (!goal) this.failed.push(line);
   }
   note(text) {
