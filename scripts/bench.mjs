@@ -3,11 +3,11 @@
 // and exits 1 when a BUDGET is exceeded. Budgets (DEVELOPERS.md) fail the run: activate() ≤ 10 ms (also with 2,000
 // connections), dist/extension.js ≤ 200 KB, .vsix ≤ 250 KB, no interval while nothing is logged in (one in all),
 // heap growth ≤ 5 MB, view build ≤ 20 ms and tick ≤ 1 ms, CLI ≤ 2× `node -e 0`, one renewal for 200 requests.
-// Issue 13's ratio targets (engine / bare node p50 ≤ 1.3×, throughput ≥ 0.8×, gateway ≤ 1.5× direct and ≥ 3,000
-// req/s, decode ≥ 100k/s and ≤ 3× JSON.parse) are "goals": each is measured next to the floor of the library the
-// rules mandate (bare axios, a bare node:http proxy hop, jwt-decode alone); a missed goal is marked and listed in
-// "Targets missed" with that floor comparison, but does not fail the run. Needs `npm run build:prod` and `npm run compile-tests` (the npm
-// script runs both first). Runs itself again with --expose-gc when started without it (the memory figures need gc).
+// Issue 13's targets (engine / bare node p50 ≤ 1.3×, throughput ≥ 0.8×, gateway ≤ 1.5× direct and ≥ 3,000 req/s,
+// decode ≥ 100k/s and ≤ 3× JSON.parse) are "goals": each is measured next to the floor of the library the rules
+// mandate (bare axios, an axios hop, jwt-decode alone); a missed goal is listed in "Targets missed" as "ours" when
+// that floor meets the target and as "the floor misses it too" when it does not, but does not fail the run.
+// Needs `npm run build:prod` and `npm run compile-tests` (the npm script runs both first). Runs itself again with --expose-gc when started without it (the memory figures need gc).
 //   node scripts/bench.mjs [--quick]     --quick: memory at 1/10 of the counts, no .vsix (a fast check of the bench)
 //   sections: 1 request overhead · 2 gateway · 3 CPU profile · 4 decode · 5 memory · 6 views · 7 start-up · 8 size
 import { execFileSync, spawnSync } from 'node:child_process';
