@@ -4,6 +4,7 @@
 // point elsewhere its session is dropped, so that its token never reaches the new server. Secrets typed for one
 // login but not stored are kept here too, in memory only. No `vscode`: the extension passes in its settings and log.
 import { Disposable } from '../core/lifecycle';
+import { LaterOnce } from '../core/laterOnce';
 import { isExpired, isRefreshUsable, pushHistory } from '../core/session';
 import type { ConnectionConfig, Session } from '../core/types';
 import { connectionBinding } from './config';
@@ -21,6 +22,9 @@ export interface StoreLog {
   info(component: string, msg: string): void;
 }
 
+/** How long a session that was only used (not renewed) may wait before it is written: its stored expiry lags so much. */
+export const TOUCH_WRITE_DELAY_MS = 10_000;
+
 export class SessionStore extends Disposable {
   private restoring: Promise<void> | undefined;
   /** Connections whose session is being put in place from storage: that change is not written back. */
@@ -31,6 +35,10 @@ export class SessionStore extends Disposable {
   private readonly written = new Map<string, string | undefined>();
   /** This window's writes per connection: how many were started, and those still in flight. */
   private readonly writes = new Map<string, { started: number; inFlight: Set<Promise<unknown>> }>();
+  /** The session object this window last wrote per connection: what {@link onlyTouched} compares with. */
+  private readonly lastWritten = new Map<string, Session | undefined>();
+  /** Writes of sessions that were only used, pending per connection; flushed when the store is disposed. */
+  private readonly deferred: LaterOnce;
   /** Secrets typed for one login but not stored: kept in memory for this window's re-logins only. */
   private readonly memorySecrets = new Map<string, string>();
 
@@ -39,8 +47,10 @@ export class SessionStore extends Disposable {
     private readonly vault: SecretVault,
     private readonly connections: ConnectionSource,
     private readonly log: StoreLog,
+    opts: { touchWriteDelayMs?: number } = {},
   ) {
     super();
+    this.deferred = this.register(new LaterOnce(opts.touchWriteDelayMs ?? TOUCH_WRITE_DELAY_MS));
     this.register(
       manager.onDidChange((id, session, madeFor) => this.onSessionChanged(id, session, madeFor)),
       vault.onDidChange(({ connectionId, kind }) => {
@@ -121,8 +131,13 @@ export class SessionStore extends Disposable {
     // Remove Connection and Logout delete it. Unchanged sessions are not written again.
     // The session is stored for the settings it was made with (a login may finish after the baseUrl was edited).
     if (current && !this.syncing.has(id)) {
-      const json = session ? JSON.stringify(session) : undefined;
-      if (!this.written.has(id) || this.written.get(id) !== json) void this.persist(madeFor ?? current, session, json);
+      if (session && this.onlyTouched(id, session)) {
+        this.writeLater(id);
+      } else {
+        this.deferred.cancel(id);
+        const json = session ? JSON.stringify(session) : undefined;
+        if (!this.written.has(id) || this.written.get(id) !== json) void this.persist(madeFor ?? current, session, json);
+      }
     }
     // Made for settings that have changed since: dropped at once (its token must not reach the new server).
     if (session && current && this.bindings.get(id) !== connectionBinding(current)) queueMicrotask(() => this.connectionsChanged());
@@ -166,9 +181,35 @@ export class SessionStore extends Disposable {
     }
   }
 
+  /**
+   * Whether `session` differs from what this window last wrote only by use (lastUsedAt, a sliding expiresAt): every
+   * request through the gateway or Send Request moves those, and writing secret storage (and waking every other
+   * window) for each request cost far more than the request. Such a change is written within
+   * {@link TOUCH_WRITE_DELAY_MS}; a new token, refresh token or history entry is written at once.
+   */
+  private onlyTouched(id: string, session: Session): boolean {
+    const last = this.lastWritten.get(id);
+    if (!last) return false;
+    if (last === session) return true;
+    const keys = Object.keys(session) as (keyof Session)[];
+    if (keys.length !== Object.keys(last).length) return false;
+    return keys.every((k) => k === 'lastUsedAt' || k === 'expiresAt' || last[k] === session[k]);
+  }
+
+  /** Writes the connection's session as it will be then, once, within {@link TOUCH_WRITE_DELAY_MS}. */
+  private writeLater(id: string): void {
+    this.deferred.once(id, () => {
+      const conn = this.connections.get(id);
+      const session = this.manager.get(id);
+      if (!conn || !session || this.syncing.has(id) || this.bindings.get(id) !== connectionBinding(conn)) return;
+      void this.persist(conn, session, JSON.stringify(session));
+    });
+  }
+
   /** Writes (or deletes) the stored session; the vault logs a refused write, which never breaks a login. */
   private async persist(conn: ConnectionConfig, session: Session | undefined, json: string | undefined): Promise<void> {
     this.written.set(conn.id, json);
+    this.lastWritten.set(conn.id, session);
     const writes = this.writesOf(conn.id);
     writes.started++;
     const p = session ? this.vault.setSession(conn, session) : this.vault.delete(conn.id, 'session');
