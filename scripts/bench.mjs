@@ -8,7 +8,8 @@
 // mandate (bare axios, an axios hop, jwt-decode alone); a missed goal is listed in "Targets missed" as "ours" when
 // that floor meets the target and as "the floor misses it too" when it does not, but does not fail the run.
 // Needs `npm run build:prod` and `npm run compile-tests` (the npm script runs both first). Runs itself again with --expose-gc when started without it (the memory figures need gc).
-//   node scripts/bench.mjs [--quick]     --quick: memory at 1/10 of the counts, no .vsix (a fast check of the bench)
+//   node scripts/bench.mjs [--quick]     --quick: memory at 1/10 of the counts, no .vsix, VS Code not started
+//                                        (a fast check of the bench)
 //   sections: 1 request overhead · 2 gateway · 3 CPU profile · 4 decode · 5 memory · 6 views · 7 start-up · 8 size
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -38,6 +39,7 @@ const { benchDecode } = await import('../bench/decode.mjs');
 const { benchMemory } = await import('../bench/memory.mjs');
 const { benchActivate, benchViews } = await import('../bench/views.mjs');
 const { benchStartup } = await import('../bench/startup.mjs');
+const { benchRealVSCode } = await import('../bench/vscode.mjs');
 const { benchSize } = await import('../bench/size.mjs');
 const { printResults, writeResults } = await import('../bench/report.mjs');
 
@@ -66,7 +68,11 @@ try {
   await step('6 views', () => benchViews(results, mock));
   await step('7 activate / start-up', async () => {
     await benchActivate(results);
-    vscodeVersion = await benchStartup(results);
+    await benchStartup(results);
+  });
+  // VS Code itself (code-server, as the tests run it): about a minute and a half; --quick shows the last test runs'.
+  await step('7c the real VS Code', async () => {
+    vscodeVersion = await benchRealVSCode(results, { measure: !quick });
   });
   await step('8 size', () => benchSize(results, { vsix: !quick }));
   await step('5 memory', () => benchMemory(results, mock, { scale: quick ? 0.1 : 1 }));
