@@ -153,6 +153,14 @@ export async function benchViews(results, mock) {
       undefined,
       'not part of the tick handler; informational',
     );
+    // A row's tooltip is made only when it is hovered (resolveTreeItem): the cost of one hover.
+    const hovered = rows.find((r) => typeof r === 'object');
+    const hovers = Array.from({ length: 50 }, () => {
+      const t = performance.now();
+      tree.resolveTreeItem(tree.getTreeItem(hovered), hovered);
+      return performance.now() - t;
+    });
+    results.row(s, 'one row hovered (getTreeItem + resolveTreeItem: its tooltip)', `${spread(hovers, 3)} ms`, '', undefined, '50 hovers; informational');
     sub.dispose();
     for (const d of ctx.subscriptions) d.dispose?.();
     results.row(s, 'intervals running after dispose', String(timers.live()), '0', timers.live() === 0);

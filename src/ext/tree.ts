@@ -214,6 +214,18 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     return oneLineItem(this.buildItem(node));
   }
 
+  /**
+   * A connection row's tooltip, made when it is hovered: VS Code asks for every visible row on each refresh (each
+   * second for rows that count down), and the tooltip (dates formatted, Markdown escaped) was most of a row's cost.
+   */
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node.type !== 'connection' || item.tooltip !== undefined) return item;
+    const conn = this.store.get(node.conn.id) ?? node.conn;
+    const s = this.sessions.get(conn.id);
+    item.tooltip = this.tooltip(conn, s, this.rowState(conn, s).tooltipState, this.sessions.uiState(conn.id));
+    return item;
+  }
+
   private buildItem(node: Node): vscode.TreeItem {
     switch (node.type) {
       case 'connection':
@@ -277,17 +289,29 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
 
   private connectionItem(conn: ConnectionConfig): vscode.TreeItem {
     const s = this.sessions.get(conn.id);
-    const ui = this.sessions.uiState(conn.id);
-    const now = Date.now();
     const vendor = ADAPTERS[conn.vendor].displayName;
     const label = conn.label || conn.id;
     const open = s || this.gateway.traffic.entries(conn.id).length;
     const item = new vscode.TreeItem(label, open ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `conn:${conn.id}`;
-    // contextValue `connection;loggedIn;busy;active;`: only flags a `when` clause of package.json's menus reads.
+    const row = this.rowState(conn, s);
+    item.description = `${vendor} · ${row.state}`;
+    item.iconPath = row.icon;
+    item.contextValue = `${row.flags.join(';')};`;
+    // The tooltip comes from resolveTreeItem, on hover.
+    return item;
+  }
+
+  /**
+   * A row's state words, icon and contextValue flags (`connection;loggedIn;busy;active;`: only flags a `when` clause
+   * of package.json's menus reads), and the state its tooltip shows: without the seconds, as a hover whose text
+   * changed every second would flicker.
+   */
+  private rowState(conn: ConnectionConfig, s: Session | undefined): { state: string; tooltipState: string; icon: vscode.ThemeIcon; flags: string[] } {
+    const ui = this.sessions.uiState(conn.id);
+    const now = Date.now();
     const flags = ['connection'];
     let state: string;
-    // The tooltip leaves the seconds out: a hover whose text changed every second would flicker.
     let tooltipState: string | undefined;
     let icon: vscode.ThemeIcon;
     if (ui?.kind === 'loggingIn' && !s) {
@@ -325,11 +349,7 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
       }
     }
     if (this.sessions.activeId() === conn.id) flags.push('active');
-    item.description = `${vendor} · ${state}`;
-    item.iconPath = icon;
-    item.contextValue = `${flags.join(';')};`;
-    item.tooltip = this.tooltip(conn, s, tooltipState ?? state, ui);
-    return item;
+    return { state, tooltipState: tooltipState ?? state, icon, flags };
   }
 
   private tooltip(conn: ConnectionConfig, s: Session | undefined, state: string, ui: ReturnType<SessionService['uiState']>): vscode.MarkdownString {

@@ -86,7 +86,8 @@ describe('API Auth Explorer in VS Code', function () {
     it('a row tooltip shows the base URL as a code span, unescaped; every contextValue flag is read by a menu', () => {
       const row = nodeOf('dr');
       assert.ok(row);
-      const tooltip = String((api.tree.getTreeItem(row).tooltip as vscode.MarkdownString).value);
+      assert.equal(api.tree.getTreeItem(row).tooltip, undefined, 'made on hover (resolveTreeItem), not for every refresh');
+      const tooltip = String((api.tree.resolveTreeItem(api.tree.getTreeItem(row), row).tooltip as vscode.MarkdownString).value);
       assert.ok(tooltip.includes(`\`${mock.baseUrl('datarhei')}\``), tooltip);
       const whens = Object.values(pkg().contributes.menus)
         .flat()

@@ -24,7 +24,8 @@ function assertInert(where: string, text: unknown): void {
 }
 
 function assertItemInert(node: Node): vscode.TreeItem {
-  const item = api.tree.getTreeItem(node);
+  // A connection row's tooltip is made on hover (resolveTreeItem), as VS Code asks for it.
+  const item = api.tree.resolveTreeItem(api.tree.getTreeItem(node), node);
   const label = typeof item.label === 'string' ? item.label : item.label?.label;
   assertInert(`label of ${node.type}`, label);
   assertInert(`description of ${node.type} ${label}`, item.description);
