@@ -13,6 +13,9 @@ import { ADAPTERS } from '../vendors';
 import { Disposable } from '../core/lifecycle';
 import { oneLineText } from '../core/untrusted';
 
+/** How many live sessions the status bar's hover lists. */
+const TOOLTIP_SESSIONS = 12;
+
 export class StatusBar extends Disposable {
   readonly item: vscode.StatusBarItem;
   private tick: vscode.Disposable | undefined;
@@ -96,7 +99,10 @@ export class StatusBar extends Disposable {
 
   private tooltip(now: number): vscode.MarkdownString {
     const md = new vscode.MarkdownString('**API Auth Explorer** — live sessions\n\n', true);
-    for (const conn of this.store.all()) {
+    // In settings order, at most TOOLTIP_SESSIONS lines: the hover is remade every second, and hundreds of lines
+    // (500 sessions in the benchmark) cost most of a tick and read as nothing.
+    const live = this.store.all().filter((c) => this.sessions.get(c.id));
+    for (const conn of live.slice(0, TOOLTIP_SESSIONS)) {
       const s = this.sessions.get(conn.id);
       if (!s) continue;
       const left = timeLeftMs(s, now);
@@ -105,6 +111,7 @@ export class StatusBar extends Disposable {
         `$(${VENDOR_ICONS[conn.vendor] ?? 'key'}) ${escapeMarkdown(conn.label || conn.id)} (${ADAPTERS[conn.vendor].displayName}): ${when}\n\n`,
       );
     }
+    if (live.length > TOOLTIP_SESSIONS) md.appendMarkdown(`…and ${live.length - TOOLTIP_SESSIONS} more: the Connections view lists them all.\n\n`);
     md.appendMarkdown('Click for refresh, login, copy and details.');
     return md;
   }

@@ -2,6 +2,7 @@
 // across a reload, logout and removal.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { createSession } from '../../src/core/session';
 import type { ConnectionConfig } from '../../src/core/types';
 import { SessionService } from '../../src/ext/sessions';
 import { ACCOUNTS } from '../mock-vendors/accounts';
@@ -146,6 +147,44 @@ describe('API Auth Explorer in VS Code', function () {
       } finally {
         fresh.dispose();
       }
+    });
+  });
+
+  describe('the status bar with many sessions', () => {
+    it('its hover lists the first 12 live sessions and says how many more there are', async () => {
+      const many: ConnectionConfig[] = Array.from({ length: 14 }, (_, i) => ({
+        id: `many-${i}`,
+        label: `Many ${String(i).padStart(2, '0')}`,
+        vendor: 'datarhei',
+        baseUrl: 'http://127.0.0.1:9/core',
+        username: 'admin',
+      }));
+      await addConnections(many);
+      for (const conn of many) {
+        const token = `many-token-${conn.id}`;
+        SECRETS.add(token);
+        const attach = { kind: 'header' as const, name: 'Authorization', value: `Bearer ${token}` };
+        api.sessions.manager.set(
+          createSession({
+            connectionId: conn.id,
+            vendor: 'datarhei',
+            authKind: 'password',
+            token,
+            attach,
+            now: Date.now(),
+            method: 'login',
+            fixedLifetimeMs: 600_000,
+          }),
+          conn,
+        );
+      }
+      const hover = () => String((api.statusBar.item.tooltip as vscode.MarkdownString | undefined)?.value ?? '');
+      await until('the hover to name the sessions', () => hover().includes('Many 00'));
+      const listed = many.filter((c) => hover().includes(c.label ?? ''));
+      const others = api.sessions.manager.all().length - 12;
+      assert.strictEqual(listed.length + (api.sessions.manager.all().length - 14), 12, hover());
+      assert.ok(hover().includes(`…and ${others} more: the Connections view lists them all.`), hover());
+      for (const conn of many) await vscode.commands.executeCommand('authExplorer.logout', conn.id);
     });
   });
 
