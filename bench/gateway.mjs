@@ -91,6 +91,11 @@ export async function bareProxy(baseUrl) {
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
+  return listenLoopback(server, agent);
+}
+
+/** Listens on 127.0.0.1 (a port the system picks); `close` ends the server, its connections and the upstream agent. */
+async function listenLoopback(server, agent) {
   server.keepAliveTimeout = 60_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -124,16 +129,7 @@ export async function axiosProxy(baseUrl) {
       res.destroy();
     }
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => {
-      agent.destroy();
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
+  return listenLoopback(server, agent);
 }
 
 /** curl's own time_total per request (asynchronously: the gateway answers from this process's event loop). */

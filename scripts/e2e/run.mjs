@@ -260,10 +260,10 @@ async function recordViewTimes(page, firstView, runDir) {
   }
   const marks = await extensionMarks(runDir);
   const split = marks && {
-    beforeActivateMs: marks.activatedAt - marks.activateMs - firstView.downAt,
+    beforeActivateMs: marks.beganAt - firstView.downAt,
     activateMs: marks.activateMs,
     untilAskedMs: marks.filledAfterStartMs - marks.activateMs,
-    drawMs: firstView.shownAt - (marks.activatedAt - marks.activateMs + marks.filledAfterStartMs),
+    drawMs: firstView.shownAt - (marks.beganAt + marks.filledAfterStartMs),
   };
   const file = path.join(root, 'test-results', 'first-view.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -290,15 +290,14 @@ async function extensionMarks(runDir) {
     }
     return null;
   };
-  const stamp = (line) => new Date(line.slice(0, 23).replace(' ', 'T')).getTime();
   for (let i = 0; i < 50; i++) {
     const file = fs.existsSync(runDir) ? find(runDir) : null;
     const lines = file ? fs.readFileSync(file, 'utf8').split('\n') : [];
-    const activated = lines.find((l) => /\bactivated in [\d.]+ ms/.test(l));
+    const activated = lines.find((l) => /\bactivated in [\d.]+ ms \(began [^)]+\)/.test(l));
     const filled = lines.find((l) => /first filled [\d.]+ ms after activation began/.test(l));
     if (activated && filled) {
       return {
-        activatedAt: stamp(activated),
+        beganAt: Date.parse(/\(began ([^)]+)\)/.exec(activated)[1]),
         activateMs: Number(/activated in ([\d.]+) ms/.exec(activated)[1]),
         filledAfterStartMs: Number(/first filled ([\d.]+) ms/.exec(filled)[1]),
       };
