@@ -26,11 +26,6 @@ export class LaterOnce implements IDisposable {
     this.pending.delete(key);
   }
 
-  /** How many jobs wait. */
-  get size(): number {
-    return this.pending.size;
-  }
-
   dispose(): void {
     const waiting = [...this.pending.values()];
     this.pending.clear();

@@ -3,6 +3,7 @@
 // Node, a browser) would resolve to another host is refused here, before any credential is put on a request.
 import { AuthError, truncate } from './errors';
 import { outside, type Wording, wording } from './wording';
+import { BoundedMemo } from './memo';
 
 /** The way forward for a refused path (the kind's "fix the connection settings" does not fit a request). */
 const NEXT_STEP = 'give a path on this server, or add a connection for the other server';
@@ -24,27 +25,23 @@ function isControl(c: string): boolean {
 }
 
 /** Parsed base URLs: every request checks its target against the base twice, and a client uses few bases. */
-const parsedBases = new Map<string, URL>();
-const PARSED_BASES_MAX = 64;
+const parsedBases = new BoundedMemo<URL>(64);
 
 /**
  * The connection's baseUrl parsed; an invalid one is a config error (config validation normally catches it first).
  * The URL returned is shared (cached): callers only read it.
  */
 function parseBase(base: string): URL {
-  const known = parsedBases.get(base);
-  if (known) return known;
-  try {
-    const u = new URL(base.trim());
-    if (u.protocol === 'http:' || u.protocol === 'https:') {
-      if (parsedBases.size >= PARSED_BASES_MAX) parsedBases.clear();
-      parsedBases.set(base, u);
-      return u;
+  return parsedBases.get(base, () => {
+    let u: URL | undefined;
+    try {
+      u = new URL(base.trim());
+    } catch {
+      // reported below
     }
-  } catch {
-    // reported below
-  }
-  throw new AuthError('config', '"baseUrl" is not a valid http:// or https:// URL');
+    if (u?.protocol === 'http:' || u?.protocol === 'https:') return u;
+    throw new AuthError('config', '"baseUrl" is not a valid http:// or https:// URL');
+  });
 }
 
 /** The base path without its trailing slashes ('' for the server root). */
@@ -114,15 +111,7 @@ function isAbsoluteForm(path: string): boolean {
  */
 export function resolveOnOrigin(base: string, path: string): string {
   // Both free of NUL when they resolve (a NUL in the base fails to parse, in the path is refused): a safe separator.
-  const key = `${base}\0${path}`;
-  const known = resolvedPaths.get(key);
-  if (known !== undefined) return known;
-  const href = resolveFresh(base, path);
-  if (key.length <= RESOLVED_KEY_MAX) {
-    if (resolvedPaths.size >= RESOLVED_MAX) resolvedPaths.clear();
-    resolvedPaths.set(key, href);
-  }
-  return href;
+  return resolvedPaths.get(`${base}\0${path}`, () => resolveFresh(base, path));
 }
 
 /**
@@ -130,9 +119,7 @@ export function resolveOnOrigin(base: string, path: string): string {
  * two WHATWG parses with their checks cost more than the rest of our request path. Only results are kept (a refusal
  * is worked out again each time); at most 512 entries of at most 2 KB each.
  */
-const resolvedPaths = new Map<string, string>();
-const RESOLVED_MAX = 512;
-const RESOLVED_KEY_MAX = 2048;
+const resolvedPaths = new BoundedMemo<string>(512, 2048);
 
 function resolveFresh(base: string, path: string): string {
   const b = parseBase(base);

@@ -4,6 +4,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { VendorAdapter } from '../core/adapter';
 import { joinUrl } from '../core/http';
+import { BoundedMemo } from '../core/memo';
 import { shownPath } from '../core/origin';
 import type { ConnectionConfig, ExploreRequest } from '../core/types';
 
@@ -27,8 +28,8 @@ export function keyMatches(presented: string | undefined, key: string): boolean 
   // last. The time depends on the shorter length only, so at most the key's length (always 43 for ours) can show.
   const k = Buffer.from(key);
   const p = Buffer.alloc(k.length);
-  const written = p.write(presented);
-  return timingSafeEqual(p, k) && written === k.length && Buffer.byteLength(presented) === k.length;
+  p.write(presented);
+  return timingSafeEqual(p, k) && Buffer.byteLength(presented) === k.length;
 }
 
 /** One header's value as a single string (Node gives repeated headers as arrays). */
@@ -144,34 +145,22 @@ export function authCallOf(conn: ConnectionConfig, adapter: Pick<VendorAdapter, 
 }
 
 /** {@link routedPath} of a URL, remembered (the same few paths repeat on every request; at most 512 of 2 KB). */
-const routedUrls = new Map<string, string>();
-function routedOnce(url: string): string {
-  let r = routedUrls.get(url);
-  if (r !== undefined) return r;
-  r = routedPath(url);
-  if (url.length <= 2048) {
-    if (routedUrls.size >= 512) routedUrls.clear();
-    routedUrls.set(url, r);
-  }
-  return r;
-}
+const routedUrls = new BoundedMemo<string>(512, 2048);
+const routedOnce = (url: string): string => routedUrls.get(url, () => routedPath(url));
 
 /** The vendor's own paths as {@link routedPath} gives them (routed → as the adapter names it), made once per base. */
-const routedOwn = new Map<string, Map<string, string>>();
+const routedOwn = new BoundedMemo<Map<string, string>>(64);
 function ownRouted(baseUrl: string, own: readonly string[]): Map<string, string> {
-  const key = `${baseUrl}\0${own.join('\0')}`;
-  let known = routedOwn.get(key);
-  if (known) return known;
-  known = new Map();
-  for (const p of own) {
-    try {
-      const r = routedPath(joinUrl(baseUrl, p));
-      if (!known.has(r)) known.set(r, p);
-    } catch {
-      // an own path that cannot be joined cannot be asked for either
+  return routedOwn.get(`${baseUrl}\0${own.join('\0')}`, () => {
+    const known = new Map<string, string>();
+    for (const p of own) {
+      try {
+        const r = routedPath(joinUrl(baseUrl, p));
+        if (!known.has(r)) known.set(r, p);
+      } catch {
+        // an own path that cannot be joined cannot be asked for either
+      }
     }
-  }
-  if (routedOwn.size >= 64) routedOwn.clear();
-  routedOwn.set(key, known);
-  return known;
+    return known;
+  });
 }

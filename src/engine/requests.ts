@@ -5,6 +5,7 @@ import { MASKED, maskBody, maskedNote } from '../core/mask';
 import { maskToken, REDACTED, redactHeaders } from '../core/redact';
 import type { ApiResponse, ConnectionConfig, ExploreRequest, Session } from '../core/types';
 import { xml } from '../core/xml';
+import { BoundedMemo } from '../core/memo';
 
 const SECRET_KEY = /^(password|passwd|secret|token|visa|key|apikey|api_key|access_token|refresh_token|sessionid|session)$/i;
 
@@ -25,16 +26,11 @@ export function checkRequestTarget(conn: Pick<ConnectionConfig, 'baseUrl'>, req:
  */
 export function checkWireTarget(conn: Pick<ConnectionConfig, 'baseUrl'>, wire: { url: string }): void {
   // NUL-free both when they pass (see resolveOnOrigin): a safe separator. Only passes are remembered.
-  const key = `${conn.baseUrl}\0${wire.url}`;
-  if (passedWireTargets.has(key)) return;
-  assertOnOrigin(conn.baseUrl, wire.url);
-  if (key.length > 2048) return;
-  if (passedWireTargets.size >= 512) passedWireTargets.clear();
-  passedWireTargets.add(key);
+  passedWireTargets.get(`${conn.baseUrl}\0${wire.url}`, () => void assertOnOrigin(conn.baseUrl, wire.url));
 }
 
 /** Wire URLs that passed {@link checkWireTarget} for a base: the same few repeat on every request. */
-const passedWireTargets = new Set<string>();
+const passedWireTargets = new BoundedMemo<void>(512, 2048);
 
 /** Whether a request (a remembered one, say) passes {@link checkRequestTarget}. */
 export function staysOnOrigin(conn: Pick<ConnectionConfig, 'baseUrl'>, req: ExploreRequest): boolean {

@@ -101,10 +101,11 @@ export class StatusBar extends Disposable {
     const md = new vscode.MarkdownString('**API Auth Explorer** — live sessions\n\n', true);
     // In settings order, at most TOOLTIP_SESSIONS lines: the hover is remade every second, and hundreds of lines
     // (500 sessions in the benchmark) cost most of a tick and read as nothing.
-    const live = this.store.all().filter((c) => this.sessions.get(c.id));
-    for (const conn of live.slice(0, TOOLTIP_SESSIONS)) {
+    const live = this.store.all().flatMap((conn) => {
       const s = this.sessions.get(conn.id);
-      if (!s) continue;
+      return s ? [{ conn, s }] : [];
+    });
+    for (const { conn, s } of live.slice(0, TOOLTIP_SESSIONS)) {
       const left = timeLeftMs(s, now);
       const when = left === null ? 'no expiry' : isExpired(s, now) ? 'expired' : `${formatRemaining(left)} left`;
       md.appendMarkdown(
